@@ -1,0 +1,346 @@
+//! The platform-neutral reply: what to say about a query, with the byte ranges of matched
+//! words so that each face (terminal, JSON, Discord) can highlight them its own way.
+
+use std::ops::Range;
+
+use serde_json::{Value, json};
+
+use crate::brief::Brief;
+use crate::library::Library;
+use crate::search::{Outcome, search};
+
+/// How an answer is shaped.
+#[derive(Debug, Clone, Copy)]
+pub struct AskOptions {
+    /// Most briefs in the answer.
+    pub limit: usize,
+    /// Most key quotes per brief.
+    pub quotes: usize,
+    /// Summaries longer than this (characters) are cropped around the matches.
+    pub summary_chars: usize,
+}
+
+/// A text with ranges to highlight (byte ranges, ascending, on character boundaries).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Marked {
+    pub text: String,
+    pub marks: Vec<Range<usize>>,
+}
+
+impl Marked {
+    /// Renders the text with each mark wrapped in `open` and `close`.
+    pub fn render(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.marks.len() * 8);
+        let mut last = 0;
+        for mark in &self.marks {
+            out.push_str(&self.text[last..mark.start]);
+            out.push_str(open);
+            out.push_str(&self.text[mark.clone()]);
+            out.push_str(close);
+            last = mark.end;
+        }
+        out.push_str(&self.text[last..]);
+        out
+    }
+
+    /// The marked words themselves.
+    pub fn marked_words(&self) -> Vec<&str> {
+        self.marks.iter().map(|m| &self.text[m.clone()]).collect()
+    }
+}
+
+/// One key quote as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteAnswer {
+    pub speaker: Marked,
+    pub role: Option<String>,
+    pub text: Marked,
+    pub context: Option<String>,
+}
+
+/// One brief as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BriefAnswer {
+    pub id: String,
+    pub title: Marked,
+    pub published: String,
+    pub source: Option<String>,
+    pub outlet: Option<String>,
+    pub image: Option<String>,
+    pub tags: Vec<String>,
+    pub score: f32,
+    /// The whole summary.
+    pub summary: String,
+    /// The summary cropped around the matches, for display.
+    pub excerpt: Marked,
+    /// Key quotes: those matching the query first, then in the brief's order.
+    pub quotes: Vec<QuoteAnswer>,
+}
+
+/// The reply to a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub query: String,
+    pub results: Vec<BriefAnswer>,
+    /// How many briefs matched in all (`results` holds the best of them).
+    pub total: usize,
+    /// The corrected query that was answered, when a word was corrected.
+    pub suggestion: Option<String>,
+    /// What the user should know: why nothing matched, what was ignored or corrected.
+    pub notes: Vec<String>,
+}
+
+/// Answers `query` from `library`.
+pub fn ask(library: &Library, query: &str, options: AskOptions) -> Answer {
+    let outcome = search(library.index(), query, options.limit);
+    let results = outcome
+        .hits
+        .iter()
+        .map(|hit| brief_answer(library, &outcome, hit.doc, hit.score, options))
+        .collect();
+    Answer {
+        query: query.to_owned(),
+        results,
+        total: outcome.total,
+        suggestion: outcome.suggestion.clone(),
+        notes: notes(&outcome),
+    }
+}
+
+fn brief_answer(library: &Library, outcome: &Outcome, doc: u32, score: f32, options: AskOptions) -> BriefAnswer {
+    let brief = library.brief(doc);
+    let analyzer = library.index().analyzer(brief.language);
+    let mark = |text: &str| {
+        let (marks, words) = outcome.highlighter.find(analyzer, text);
+        (
+            Marked {
+                text: text.to_owned(),
+                marks,
+            },
+            words,
+        )
+    };
+    let (title, _) = mark(&brief.title);
+    let (summary, _) = mark(&brief.summary);
+    let mut quotes: Vec<(u32, usize, QuoteAnswer)> = brief
+        .quotes
+        .iter()
+        .enumerate()
+        .map(|(order, quote)| {
+            let (speaker, speaker_words) = mark(&quote.speaker);
+            let (text, text_words) = mark(&quote.text);
+            let role_words = quote.role.as_deref().map_or(0, |role| mark(role).1);
+            let matched = (speaker_words | text_words | role_words).count_ones();
+            (
+                matched,
+                order,
+                QuoteAnswer {
+                    speaker,
+                    role: quote.role.clone(),
+                    text,
+                    context: quote.context.clone(),
+                },
+            )
+        })
+        .collect();
+    quotes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    BriefAnswer {
+        id: brief.id.to_string(),
+        title,
+        published: brief.published.to_string(),
+        source: brief.source.clone(),
+        outlet: brief.outlet.clone(),
+        image: brief.image.clone(),
+        tags: brief.tags.clone(),
+        score,
+        excerpt: crop(&summary, options.summary_chars),
+        summary: brief.summary.clone(),
+        quotes: quotes
+            .into_iter()
+            .take(options.quotes)
+            .map(|(_, _, q)| q)
+            .collect(),
+    }
+}
+
+/// What to tell the user besides the results.
+fn notes(outcome: &Outcome) -> Vec<String> {
+    let mut notes = Vec::new();
+    let list = |words: &[String]| words.join(", ");
+    if outcome.words.is_empty() {
+        if outcome.stop_words.is_empty() && outcome.filler.is_empty() {
+            notes.push("The question is empty: ask about a topic, for example `election hacking`.".into());
+        } else {
+            let mut ignored = outcome.stop_words.clone();
+            ignored.extend(outcome.filler.iter().cloned());
+            notes.push(format!(
+                "Only common words were asked ({}), and they are not searched: add a topic, for example `election hacking`.",
+                list(&ignored)
+            ));
+        }
+        return notes;
+    }
+    for correction in &outcome.corrections {
+        notes.push(format!(
+            "No brief contains \"{}\"; searched for \"{}\" instead.",
+            correction.typed, correction.corrected
+        ));
+    }
+    if !outcome.unknown.is_empty() {
+        notes.push(format!(
+            "No brief contains {}: {}.",
+            if outcome.unknown.len() == 1 { "this word" } else { "these words" },
+            list(&outcome.unknown)
+        ));
+    }
+    for phrase in &outcome.missing_phrases {
+        notes.push(format!("No brief contains the phrase \"{phrase}\"."));
+    }
+    if outcome.hits.is_empty() && !outcome.stop_words.is_empty() {
+        notes.push(format!("Common words were ignored: {}.", list(&outcome.stop_words)));
+    }
+    if outcome.truncated {
+        notes.push(format!(
+            "The question was long: only its first {} characters and {} words were searched.",
+            crate::search::MAX_QUERY_CHARS,
+            crate::search::MAX_QUERY_WORDS
+        ));
+    }
+    notes
+}
+
+/// Crops a marked text to about `max_chars` characters around its first mark, at word
+/// boundaries, with "…" where text was cut.
+pub fn crop(marked: &Marked, max_chars: usize) -> Marked {
+    let text = &marked.text;
+    if text.chars().count() <= max_chars {
+        return marked.clone();
+    }
+    // Start at the beginning when the first match is shown from there anyway.
+    let first = marked
+        .marks
+        .first()
+        .map_or(0, |m| m.start)
+        .min(text.len());
+    if text[..first].chars().count() < max_chars * 2 / 3 {
+        return cut_at(marked, 0, max_chars);
+    }
+    // Start a little before the first match, at a sentence start if one is near.
+    let lead = max_chars / 4;
+    let mut start = text[..first]
+        .char_indices()
+        .rev()
+        .nth(lead)
+        .map_or(0, |(i, _)| i);
+    if let Some(sentence) = text[start..first].find(". ") {
+        start += sentence + 2;
+    } else if start > 0 {
+        start = text[start..first]
+            .find(char::is_whitespace)
+            .map_or(start, |i| start + i + 1);
+    }
+    cut_at(marked, start, max_chars)
+}
+
+/// Keeps about `max_chars` characters of `marked` from byte `start`, ending at a word boundary.
+fn cut_at(marked: &Marked, start: usize, max_chars: usize) -> Marked {
+    let text = &marked.text;
+    let mut end = text[start..]
+        .char_indices()
+        .nth(max_chars)
+        .map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[start..end].rfind(char::is_whitespace).map_or(end, |i| start + i);
+    }
+    let body = text[start..end].trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if start + body.len() < text.len() { "…" } else { "" };
+    let shift = prefix.len();
+    let marks = marked
+        .marks
+        .iter()
+        .filter(|m| m.start >= start && m.end <= start + body.len())
+        .map(|m| m.start - start + shift..m.end - start + shift)
+        .collect();
+    Marked {
+        text: format!("{prefix}{body}{suffix}"),
+        marks,
+    }
+}
+
+/// The JSON of `INTERFACES.md` (`ask --json`), extended with `total`, `notes` and, per
+/// result, `outlet`, `tags`, `image` and each quote's `context`.
+pub fn to_json(answer: &Answer) -> Value {
+    json!({
+        "query": answer.query,
+        "results": answer.results.iter().map(|r| json!({
+            "id": r.id,
+            "title": r.title.text,
+            "published": r.published,
+            "source": r.source,
+            "outlet": r.outlet,
+            "image": r.image,
+            "tags": r.tags,
+            "score": (f64::from(r.score) * 100.0).round() / 100.0,
+            "summary": r.summary,
+            "quotes": r.quotes.iter().map(|q| json!({
+                "speaker": q.speaker.text,
+                "role": q.role,
+                "text": q.text.text,
+                "context": q.context,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "total": answer.total,
+        "suggestion": answer.suggestion,
+        "notes": answer.notes,
+    })
+}
+
+/// A brief as a line of `list --json`.
+pub fn brief_json(brief: &Brief) -> Value {
+    json!({
+        "id": brief.id.as_str(),
+        "published": brief.published.to_string(),
+        "title": brief.title,
+        "outlet": brief.outlet,
+        "path": brief.path.display().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_wraps_marks() {
+        let marked = Marked {
+            text: "Putin and Trump".into(),
+            marks: vec![0..5, 10..15],
+        };
+        assert_eq!(marked.render("**", "**"), "**Putin** and **Trump**");
+        assert_eq!(marked.marked_words(), ["Putin", "Trump"]);
+    }
+
+    #[test]
+    fn crop_centres_on_the_first_match_and_keeps_marks() {
+        let text = format!("{} The unit will stop hacking. {}", "Filler words here. ".repeat(20), "More text. ".repeat(20));
+        let start = text.find("hacking").unwrap();
+        let marked = Marked {
+            marks: vec![start..start + 7],
+            text,
+        };
+        let cropped = crop(&marked, 120);
+        assert!(cropped.text.starts_with('…') && cropped.text.ends_with('…'), "{}", cropped.text);
+        assert!(cropped.text.chars().count() <= 122);
+        assert_eq!(cropped.marked_words(), ["hacking"]);
+    }
+
+    #[test]
+    fn short_text_is_not_cropped() {
+        let marked = Marked {
+            text: "Short.".into(),
+            marks: vec![],
+        };
+        assert_eq!(crop(&marked, 100), marked);
+    }
+}

@@ -1,0 +1,612 @@
+//! `Brief` and `Quote`, and parsing one brief file into them with located errors.
+//!
+//! The format is `BRIEF_FORMAT.md` (v1). Parsing is two steps: serde turns the TOML into a raw
+//! struct whose fields keep their spans (unknown keys denied), then `validate` checks every
+//! limit and collects *all* the problems of the file, each with its line and column, so an
+//! editor can fix a file in one pass.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::{Datetime, Offset};
+
+use crate::language::Language;
+
+/// Longest id, in characters.
+pub const MAX_ID: usize = 80;
+/// Longest title: a Discord embed title.
+pub const MAX_TITLE: usize = 256;
+/// Longest summary: fits a Discord embed description with room to spare.
+pub const MAX_SUMMARY: usize = 4000;
+/// Longest speaker name.
+pub const MAX_SPEAKER: usize = 100;
+/// Longest quote text: a Discord embed field value is 1024.
+pub const MAX_QUOTE: usize = 1000;
+/// Longest role, outlet or tag (not fixed by the format; keeps a footer within Discord's 2048).
+pub const MAX_SHORT: usize = 200;
+/// Longest quote context.
+pub const MAX_CONTEXT: usize = 500;
+/// Most tags on one brief.
+pub const MAX_TAGS: usize = 20;
+/// Most quotes on one brief (a Discord embed holds 25 fields).
+pub const MAX_QUOTES: usize = 25;
+/// Longest URL.
+pub const MAX_URL: usize = 2048;
+
+/// A brief's id: `[a-z0-9-]`, 1 to 80 characters. Valid by construction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BriefId(String);
+
+impl BriefId {
+    /// Checks `id` against the id rules; the error says what is wrong.
+    pub fn parse(id: &str) -> Result<Self, String> {
+        if id.is_empty() {
+            return Err("id is empty; expected 1 to 80 characters from a-z, 0-9 and -".into());
+        }
+        let length = id.chars().count();
+        if length > MAX_ID {
+            return Err(format!(
+                "id is {length} characters long; expected at most {MAX_ID}"
+            ));
+        }
+        if let Some(bad) = id
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(format!(
+                "id `{id}` contains {bad:?}; expected only a-z, 0-9 and -"
+            ));
+        }
+        Ok(BriefId(id.to_owned()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BriefId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// When an article was published: a date, or an offset date-time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    /// Year, month and day as written (for a date-time, in its own offset).
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    /// Seconds since 1970-01-01T00:00:00Z; a plain date counts as its midnight UTC.
+    /// Orders briefs newest first.
+    pub instant: i64,
+}
+
+impl Published {
+    fn from_toml(datetime: &Datetime) -> Option<Self> {
+        let date = datetime.date?;
+        let seconds_into_day = match (datetime.time, datetime.offset) {
+            (None, None) => 0,
+            (Some(time), Some(offset)) => {
+                let offset_minutes = match offset {
+                    Offset::Z => 0,
+                    Offset::Custom { minutes } => i64::from(minutes),
+                };
+                i64::from(time.hour) * 3600
+                    + i64::from(time.minute) * 60
+                    + i64::from(time.second.unwrap_or(0))
+                    - offset_minutes * 60
+            }
+            // A local date-time or a bare time has no fixed instant.
+            _ => return None,
+        };
+        let days = days_from_civil(
+            i64::from(date.year),
+            i64::from(date.month),
+            i64::from(date.day),
+        );
+        Some(Published {
+            year: date.year,
+            month: date.month,
+            day: date.day,
+            instant: days * 86_400 + seconds_into_day,
+        })
+    }
+}
+
+impl fmt::Display for Published {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// One key quote of a brief.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub speaker: String,
+    pub role: Option<String>,
+    pub text: String,
+    pub context: Option<String>,
+}
+
+/// One news article, as an editor summarised it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    pub id: BriefId,
+    pub title: String,
+    pub published: Published,
+    pub source: Option<String>,
+    pub outlet: Option<String>,
+    pub language: Language,
+    pub image: Option<String>,
+    pub tags: Vec<String>,
+    pub summary: String,
+    /// In order of importance: the first is the key quote.
+    pub quotes: Vec<Quote>,
+    /// The file the brief was read from.
+    pub path: PathBuf,
+}
+
+/// Where in a brief file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of byte `offset` in `text`, the contents of `path`.
+    pub fn at(path: &Path, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Location {
+            path: path.to_owned(),
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.column)
+    }
+}
+
+/// A problem with a brief file, located at file:line:col.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct BriefError {
+    pub location: Location,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl BriefError {
+    /// A problem with the file as a whole (unreadable, missing), placed at 1:1.
+    pub fn whole_file(path: &Path, message: impl Into<String>) -> Self {
+        BriefError {
+            location: Location {
+                path: path.to_owned(),
+                line: 1,
+                column: 1,
+            },
+            message: message.into(),
+        }
+    }
+}
+
+/// Turns byte offsets of one file's text into locations.
+struct Locator<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn error(&self, span: &Range<usize>, message: impl Into<String>) -> BriefError {
+        BriefError {
+            location: Location::at(self.path, self.text, span.start),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrief {
+    id: Option<Spanned<String>>,
+    title: Spanned<String>,
+    published: Spanned<Datetime>,
+    source: Option<Spanned<String>>,
+    outlet: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
+    image: Option<Spanned<String>>,
+    #[serde(default)]
+    tags: Option<Spanned<Vec<Spanned<String>>>>,
+    summary: Spanned<String>,
+    #[serde(default)]
+    quotes: Option<Spanned<Vec<Spanned<RawQuote>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuote {
+    speaker: Spanned<String>,
+    role: Option<Spanned<String>>,
+    text: Spanned<String>,
+    context: Option<Spanned<String>>,
+}
+
+/// Parses and validates one brief file's bytes. `path` names the file in errors and gives the
+/// default id (its stem); `default_language` applies when the brief names none.
+pub fn parse(path: &Path, bytes: &[u8], default_language: Language) -> Result<Brief, Vec<BriefError>> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+            let locator = Locator { path, text: valid };
+            return Err(vec![locator.error(
+                &(valid.len()..valid.len()),
+                "the file is not valid UTF-8; expected a UTF-8 text file",
+            )]);
+        }
+    };
+    let locator = Locator { path, text };
+    if text.trim().is_empty() {
+        return Err(vec![locator.error(
+            &(0..0),
+            "the file is empty; expected a brief with at least `title`, `published` and `summary`",
+        )]);
+    }
+    let raw: RawBrief = toml::from_str(text).map_err(|err| {
+        let span = err.span().unwrap_or(0..0);
+        vec![locator.error(&span, describe_toml_error(err.message()))]
+    })?;
+    validate(raw, &locator, default_language)
+}
+
+/// Makes serde's wording read as "what is wrong; what is expected".
+fn describe_toml_error(message: &str) -> String {
+    let message = message.trim();
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return format!("missing required key `{field}`");
+    }
+    if message.starts_with("unknown field") {
+        return message.replacen("unknown field", "unknown key", 1);
+    }
+    message.to_owned()
+}
+
+/// Collects every problem of a parsed file; returns the brief only when there are none.
+fn validate(raw: RawBrief, at: &Locator<'_>, default_language: Language) -> Result<Brief, Vec<BriefError>> {
+    let mut problems = Vec::new();
+    let mut check = |field: &Spanned<String>, name: &str, max: usize| {
+        check_length(field, name, max, at, &mut problems);
+    };
+    check(&raw.title, "title", MAX_TITLE);
+    check(&raw.summary, "summary", MAX_SUMMARY);
+    for (field, name) in [(&raw.outlet, "outlet")] {
+        if let Some(field) = field {
+            check(field, name, MAX_SHORT);
+        }
+    }
+    let tags = raw.tags.map(Spanned::into_inner).unwrap_or_default();
+    if tags.len() > MAX_TAGS {
+        problems.push(at.error(
+            &tags[MAX_TAGS].span(),
+            format!("{} tags; expected at most {MAX_TAGS}", tags.len()),
+        ));
+    }
+    for tag in &tags {
+        check_length(tag, "tag", MAX_SHORT, at, &mut problems);
+    }
+    let quotes = raw.quotes.map(Spanned::into_inner).unwrap_or_default();
+    if quotes.len() > MAX_QUOTES {
+        problems.push(at.error(
+            &quotes[MAX_QUOTES].span(),
+            format!("{} quotes; expected at most {MAX_QUOTES}", quotes.len()),
+        ));
+    }
+    for quote in &quotes {
+        let quote = quote.get_ref();
+        check_length(&quote.speaker, "speaker", MAX_SPEAKER, at, &mut problems);
+        check_length(&quote.text, "quote text", MAX_QUOTE, at, &mut problems);
+        if let Some(role) = &quote.role {
+            check_length(role, "role", MAX_SHORT, at, &mut problems);
+        }
+        if let Some(context) = &quote.context {
+            check_length(context, "context", MAX_CONTEXT, at, &mut problems);
+        }
+    }
+
+    let id = match &raw.id {
+        Some(id) => BriefId::parse(id.get_ref()).map_err(|message| at.error(&id.span(), message)),
+        None => {
+            let stem = at.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            BriefId::parse(stem).map_err(|message| {
+                at.error(
+                    &(0..0),
+                    format!("no `id` key, and the file name cannot serve as one: {message}"),
+                )
+            })
+        }
+    };
+    let published = Published::from_toml(raw.published.get_ref()).ok_or_else(|| {
+        at.error(
+            &raw.published.span(),
+            "`published` has no date or no time zone; expected a date (2017-07-09) or an offset date-time (2017-07-09T14:30:00Z)",
+        )
+    });
+    let language = match &raw.language {
+        Some(code) => code
+            .get_ref()
+            .parse::<Language>()
+            .map_err(|err| at.error(&code.span(), err.to_string())),
+        None => Ok(default_language),
+    };
+    let source = raw.source.as_ref().map(|url| check_url(url, "source", at)).transpose();
+    let image = raw.image.as_ref().map(|url| check_url(url, "image", at)).transpose();
+
+    let (id, published, language, source, image) = match (id, published, language, source, image) {
+        (Ok(id), Ok(published), Ok(language), Ok(source), Ok(image)) if problems.is_empty() => {
+            (id, published, language, source, image)
+        }
+        (id, published, language, source, image) => {
+            problems.extend(id.err());
+            problems.extend(published.err());
+            problems.extend(language.err());
+            problems.extend(source.err());
+            problems.extend(image.err());
+            problems.sort_by_key(|p| (p.location.line, p.location.column));
+            return Err(problems);
+        }
+    };
+
+    Ok(Brief {
+        id,
+        title: clean(raw.title.into_inner()),
+        published,
+        source,
+        outlet: raw.outlet.map(|s| clean(s.into_inner())),
+        language,
+        image,
+        tags: tags.into_iter().map(|t| clean(t.into_inner())).collect(),
+        summary: clean(raw.summary.into_inner()),
+        quotes: quotes
+            .into_iter()
+            .map(|quote| {
+                let quote = quote.into_inner();
+                Quote {
+                    speaker: clean(quote.speaker.into_inner()),
+                    role: quote.role.map(|s| clean(s.into_inner())),
+                    text: clean(quote.text.into_inner()),
+                    context: quote.context.map(|s| clean(s.into_inner())),
+                }
+            })
+            .collect(),
+        path: at.path.to_owned(),
+    })
+}
+
+/// Text fields are stored without the surrounding white space of multi-line TOML strings.
+fn clean(text: String) -> String {
+    let trimmed = text.trim();
+    if trimmed.len() == text.len() {
+        text
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+fn check_length(
+    field: &Spanned<String>,
+    name: &str,
+    max: usize,
+    at: &Locator<'_>,
+    problems: &mut Vec<BriefError>,
+) {
+    let text = field.get_ref().trim();
+    let length = text.chars().count();
+    if length == 0 {
+        problems.push(at.error(
+            &field.span(),
+            format!("{name} is empty; expected 1 to {max} characters"),
+        ));
+    } else if length > max {
+        problems.push(at.error(
+            &field.span(),
+            format!("{name} is {length} characters long; expected at most {max}"),
+        ));
+    }
+}
+
+fn check_url(field: &Spanned<String>, name: &str, at: &Locator<'_>) -> Result<String, BriefError> {
+    let text = field.get_ref().trim();
+    let bad = |why: &str| {
+        at.error(
+            &field.span(),
+            format!("{name} `{text}` is not a valid URL ({why}); expected an http(s) URL such as https://example.com/article"),
+        )
+    };
+    if text.chars().count() > MAX_URL {
+        return Err(bad("too long"));
+    }
+    let url = url::Url::parse(text).map_err(|err| bad(&err.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host"));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"title = "Trump and Putin plan a cyber unit"
+published = 2017-07-09
+source = "https://example.com/a"
+tags = ["cyber security", "russia"]
+summary = """
+Two leaders met. They agreed on a unit.
+"""
+
+[[quotes]]
+speaker = "Marco Rubio"
+role = "US Senator"
+text = "Partnering with Putin is akin to partnering with Assad."
+"#;
+
+    fn parse_str(text: &str) -> Result<Brief, Vec<BriefError>> {
+        parse(Path::new("briefs/sample.toml"), text.as_bytes(), Language::English)
+    }
+
+    fn only_error(text: &str) -> BriefError {
+        let errors = parse_str(text).expect_err("the brief should be rejected");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.into_iter().next().unwrap()
+    }
+
+    fn at(err: &BriefError) -> (usize, usize) {
+        (err.location.line, err.location.column)
+    }
+
+    #[test]
+    fn parses_a_good_brief_with_defaults() {
+        let brief = parse_str(GOOD).unwrap();
+        assert_eq!(brief.id.as_str(), "sample");
+        assert_eq!(brief.summary, "Two leaders met. They agreed on a unit.");
+        assert_eq!(brief.published.to_string(), "2017-07-09");
+        assert_eq!(brief.language, Language::English);
+        assert_eq!(brief.quotes[0].role.as_deref(), Some("US Senator"));
+        assert_eq!(brief.tags, ["cyber security", "russia"]);
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let err = only_error(&GOOD.replace("summary =", "sumary ="));
+        assert_eq!(at(&err), (5, 1));
+        assert!(err.message.contains("unknown key `sumary`"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_key_in_a_quote_is_located() {
+        let err = only_error(&format!("{GOOD}speeker = \"x\"\n"));
+        assert_eq!(at(&err), (13, 1));
+        assert!(err.message.contains("speeker"), "{}", err.message);
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let err = only_error(&GOOD.replace("title = \"Trump and Putin plan a cyber unit\"\n", ""));
+        assert!(err.message.contains("missing required key `title`"), "{}", err.message);
+    }
+
+    #[test]
+    fn wrong_type_is_located() {
+        let err = only_error(&GOOD.replace("published = 2017-07-09", "published = \"yesterday\""));
+        assert_eq!(at(&err), (2, 13));
+        assert!(err.message.contains("date"), "{}", err.message);
+    }
+
+    #[test]
+    fn invalid_toml_is_located() {
+        let err = only_error(&GOOD.replace("tags = [", "tags = [[["));
+        assert_eq!(err.location.line, 4);
+    }
+
+    #[test]
+    fn over_long_title_is_located_and_measured() {
+        let err = only_error(&GOOD.replace("Trump and Putin plan a cyber unit", &"é".repeat(257)));
+        assert_eq!(at(&err), (1, 9));
+        assert_eq!(err.message, "title is 257 characters long; expected at most 256");
+    }
+
+    #[test]
+    fn all_problems_are_reported_in_order() {
+        let text = GOOD
+            .replace("title = \"Trump and Putin plan a cyber unit\"", "title = \"\"\nid = \"Bad_Id\"")
+            .replace("https://example.com/a", "ftp://example.com/a");
+        let errors = parse_str(&text).unwrap_err();
+        let messages: Vec<_> = errors.iter().map(|e| (at(e), e.message.as_str())).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(messages[0].0, (1, 9));
+        assert!(messages[1].1.contains("`Bad_Id` contains 'B'"), "{messages:?}");
+        assert!(messages[2].1.contains("http or https"), "{messages:?}");
+    }
+
+    #[test]
+    fn bad_url_and_language() {
+        let errors = parse_str(&GOOD.replace(
+            "source = \"https://example.com/a\"",
+            "source = \"not a url\"\nlanguage = \"xx\"",
+        ))
+        .unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(at(&errors[0]), (3, 10));
+        assert!(errors[0].message.contains("not a valid URL"));
+        assert_eq!(at(&errors[1]), (4, 12));
+        assert!(errors[1].message.contains("unknown language `xx`"));
+    }
+
+    #[test]
+    fn local_date_time_is_refused() {
+        let err = only_error(&GOOD.replace("2017-07-09", "2017-07-09T10:00:00"));
+        assert!(err.message.contains("offset date-time"), "{}", err.message);
+    }
+
+    #[test]
+    fn offset_date_time_orders_by_instant() {
+        let early = parse_str(&GOOD.replace("2017-07-09", "2017-07-09T23:00:00+02:00")).unwrap();
+        let late = parse_str(&GOOD.replace("2017-07-09", "2017-07-09T22:00:00Z")).unwrap();
+        assert!(early.published.instant < late.published.instant);
+        assert_eq!(early.published.to_string(), "2017-07-09");
+    }
+
+    #[test]
+    fn empty_and_non_utf8_files() {
+        let err = only_error("  \n");
+        assert!(err.message.contains("empty"));
+        let errors = parse(Path::new("x.toml"), b"title = \"a\"\nsummary = \"\xff\"", Language::English)
+            .unwrap_err();
+        assert_eq!(at(&errors[0]), (2, 12));
+        assert!(errors[0].message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn file_stem_that_is_no_id() {
+        let errors = parse(Path::new("My Brief.toml"), GOOD.as_bytes(), Language::English).unwrap_err();
+        assert!(errors[0].message.contains("file name"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn epoch_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+}

@@ -1,0 +1,345 @@
+//! The command-line face: arguments in, text or JSON out. It only translates; the answers
+//! come from the library and the answer layer.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::answer::{self, Answer, AskOptions, BriefAnswer, Marked};
+use crate::config::{Config, ConfigError};
+use crate::intake::{self, AddError};
+use crate::library::{self, Library, LibraryError};
+
+/// Ask news briefs about a topic, from the terminal or from Discord.
+#[derive(Debug, Parser)]
+#[command(name = "briefbot", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Config file [default: ./config.toml; built-in defaults when it is absent]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Briefs directory, overriding the config's `briefs_dir`
+    #[arg(long, global = true, value_name = "DIR")]
+    pub briefs: Option<PathBuf>,
+    /// Highlight matches in bold: auto (when writing to a terminal), always or never
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use terminal bold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Best briefs for a topic, with summary and key quotes
+    #[command(after_help = "Examples:\n  briefbot ask election hacking\n  briefbot ask --json '\"cyber security\" russia'\n  briefbot ask --batch queries.txt > answers.jsonl")]
+    Ask(AskArgs),
+    /// Every brief: date, id, title (newest first)
+    List {
+        /// One JSON array instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate brief files or directories; exit 1 if any is invalid
+    Check {
+        /// Files or directories [default: the configured briefs directory]
+        paths: Vec<PathBuf>,
+    },
+    /// Validate a brief, then install it into the briefs directory atomically
+    Add {
+        /// The brief file to install (it is stored as <id>.toml)
+        file: PathBuf,
+        /// Replace the brief that has the same id
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// What to look for: words, "quoted phrases", or a whole question
+    #[arg(required_unless_present = "batch", conflicts_with = "batch", value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Most briefs to show [default: config `max_results`, 3]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub limit: Option<u16>,
+    /// Answer in JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Answer one query per line of FILE (- for stdin), one JSON object per line
+    #[arg(long, value_name = "FILE")]
+    pub batch: Option<PathBuf>,
+}
+
+/// A failure the user must hear about; the process exits 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    #[error(transparent)]
+    Add(#[from] AddError),
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error("{}: no such file or directory", .0.display())]
+    NoSuchPath(PathBuf),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot write the output: {0}")]
+    Output(#[from] io::Error),
+}
+
+/// Runs a parsed command line; `Ok` carries the exit code.
+pub fn run(cli: Cli) -> Result<u8, CliError> {
+    let config = load_config(&cli)?;
+    let bold = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let code = match cli.command {
+        Command::Ask(args) => ask(&config, &args, bold, &mut out)?,
+        Command::List { json } => list(&config, json, &mut out)?,
+        Command::Check { paths } => check(&config, &paths, &mut out)?,
+        Command::Add { file, replace } => add(&config, &file, replace, &mut out)?,
+    };
+    out.flush()?;
+    Ok(code)
+}
+
+fn load_config(cli: &Cli) -> Result<Config, CliError> {
+    let mut config = match &cli.config {
+        Some(path) => Config::load(path, true)?,
+        None => Config::load(Path::new("config.toml"), false)?,
+    };
+    if let Some(dir) = &cli.briefs {
+        config.briefs_dir = dir.clone();
+    }
+    Ok(config)
+}
+
+/// Loads the library, telling stderr about files that were left out.
+fn load_library(config: &Config) -> Result<Library, CliError> {
+    let loaded = Library::load(&config.briefs_dir, config.language)?;
+    for error in &loaded.errors {
+        eprintln!("warning: {error} (this brief is left out)");
+    }
+    Ok(loaded.library)
+}
+
+fn ask(config: &Config, args: &AskArgs, bold: bool, out: &mut impl Write) -> Result<u8, CliError> {
+    let library = load_library(config)?;
+    let options = AskOptions {
+        limit: args.limit.map_or(config.max_results, usize::from),
+        quotes: config.max_quotes,
+        summary_chars: config.summary_chars,
+    };
+    if let Some(batch) = &args.batch {
+        let reader: Box<dyn BufRead> = if batch.as_os_str() == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            let file = std::fs::File::open(batch).map_err(|source| CliError::Read {
+                path: batch.clone(),
+                source,
+            })?;
+            Box::new(io::BufReader::new(file))
+        };
+        for (number, line) in reader.lines().enumerate() {
+            let line = line.map_err(|source| CliError::Read {
+                path: PathBuf::from(format!("{}:{}", batch.display(), number + 1)),
+                source,
+            })?;
+            let answer = answer::ask(&library, line.trim_end_matches('\r'), options);
+            serde_json::to_writer(&mut *out, &answer::to_json(&answer)).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        return Ok(0);
+    }
+    let query = args.query.join(" ");
+    let answer = answer::ask(&library, &query, options);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &answer::to_json(&answer)).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        write_answer(&answer, bold, out)?;
+    }
+    Ok(0)
+}
+
+const WIDTH: usize = 80;
+const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
+
+fn highlight(marked: &Marked, bold: bool) -> String {
+    if bold {
+        marked.render(BOLD.0, BOLD.1)
+    } else {
+        marked.text.clone()
+    }
+}
+
+fn wrap(text: &str, indent: &str) -> String {
+    textwrap::fill(
+        text,
+        textwrap::Options::new(WIDTH)
+            .initial_indent(indent)
+            .subsequent_indent(indent),
+    )
+}
+
+/// The answer as readable terminal text.
+pub fn write_answer(answer: &Answer, bold: bool, out: &mut impl Write) -> io::Result<()> {
+    if let Some(suggestion) = &answer.suggestion {
+        writeln!(out, "Showing results for \"{suggestion}\".")?;
+    }
+    for note in &answer.notes {
+        writeln!(out, "{}", wrap(note, ""))?;
+    }
+    if answer.results.is_empty() {
+        if answer.notes.is_empty() {
+            writeln!(out, "No brief matches \"{}\".", answer.query)?;
+        }
+        return Ok(());
+    }
+    if answer.suggestion.is_some() || !answer.notes.is_empty() {
+        writeln!(out)?;
+    }
+    for (i, result) in answer.results.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_brief(i + 1, result, bold, out)?;
+    }
+    if answer.total > answer.results.len() {
+        writeln!(
+            out,
+            "\n({} of {} matching briefs shown; --limit shows more.)",
+            answer.results.len(),
+            answer.total
+        )?;
+    }
+    Ok(())
+}
+
+fn write_brief(number: usize, result: &BriefAnswer, bold: bool, out: &mut impl Write) -> io::Result<()> {
+    let title = format!("{number}. {}", highlight(&result.title, bold));
+    writeln!(
+        out,
+        "{}",
+        textwrap::fill(&title, textwrap::Options::new(WIDTH).subsequent_indent("   "))
+    )?;
+    let mut meta = vec![result.published.clone()];
+    meta.extend(result.outlet.clone());
+    meta.extend(result.source.clone());
+    writeln!(out, "   {}", meta.join(" · "))?;
+    if !result.tags.is_empty() {
+        writeln!(out, "   tags: {}", result.tags.join(", "))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", wrap(&highlight(&result.excerpt, bold), "   "))?;
+    for quote in &result.quotes {
+        writeln!(out)?;
+        writeln!(out, "{}", wrap(&format!("“{}”", highlight(&quote.text, bold)), "   "))?;
+        let mut by = format!("— {}", highlight(&quote.speaker, bold));
+        if let Some(role) = &quote.role {
+            by.push_str(", ");
+            by.push_str(role);
+        }
+        if let Some(context) = &quote.context {
+            by.push_str(&format!(" ({context})"));
+        }
+        writeln!(out, "{}", wrap(&by, "     "))?;
+    }
+    Ok(())
+}
+
+fn list(config: &Config, json: bool, out: &mut impl Write) -> Result<u8, CliError> {
+    let library = load_library(config)?;
+    let mut briefs: Vec<_> = library.briefs().iter().collect();
+    briefs.sort_by(|a, b| {
+        b.published
+            .instant
+            .cmp(&a.published.instant)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    if json {
+        let items: Vec<_> = briefs.iter().map(|b| answer::brief_json(b)).collect();
+        serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        for brief in briefs {
+            writeln!(out, "{}  {}  {}", brief.published, brief.id, brief.title)?;
+        }
+    }
+    Ok(0)
+}
+
+fn check(config: &Config, paths: &[PathBuf], out: &mut impl Write) -> Result<u8, CliError> {
+    let default = [config.briefs_dir.clone()];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            files.extend(library::brief_files(path)?);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else if path == &config.briefs_dir {
+            return Err(LibraryError::Missing(path.clone()).into());
+        } else {
+            return Err(CliError::NoSuchPath(path.clone()));
+        }
+    }
+    let (briefs, errors) = library::parse_files(&files, config.language);
+    for error in &errors {
+        eprintln!("{error}");
+    }
+    let bad_files = {
+        let mut bad: Vec<_> = errors.iter().map(|e| &e.location.path).collect();
+        bad.sort();
+        bad.dedup();
+        bad.len()
+    };
+    if errors.is_empty() {
+        writeln!(out, "{} brief files checked: all valid.", files.len())?;
+        Ok(0)
+    } else {
+        eprintln!(
+            "{} brief files checked: {} valid, {} with problems ({} problems).",
+            files.len(),
+            briefs.len(),
+            bad_files,
+            errors.len()
+        );
+        Ok(1)
+    }
+}
+
+fn add(config: &Config, file: &Path, replace: bool, out: &mut impl Write) -> Result<u8, CliError> {
+    let bytes = std::fs::read(file).map_err(|source| CliError::Read {
+        path: file.to_owned(),
+        source,
+    })?;
+    let added = intake::add(&config.briefs_dir, file, &bytes, config.language, replace)?;
+    let verb = if added.replaced.is_some() { "Replaced" } else { "Added" };
+    writeln!(
+        out,
+        "{verb} \"{}\" ({}) as {}",
+        added.title,
+        added.id,
+        added.path.display()
+    )?;
+    Ok(0)
+}

@@ -1,0 +1,164 @@
+//! `config.toml`: where the briefs are and how answers are shaped, with defaults for all.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::brief::Location;
+use crate::language::Language;
+
+/// The settings, after defaults and validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Folder holding the brief files. Relative paths in the file are relative to the
+    /// config file's folder.
+    pub briefs_dir: PathBuf,
+    /// Language of briefs that do not name theirs.
+    pub language: Language,
+    /// Briefs per answer, unless asked otherwise.
+    pub max_results: usize,
+    /// Key quotes shown per brief.
+    pub max_quotes: usize,
+    /// Summaries longer than this many characters are cropped around the matches.
+    pub summary_chars: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            briefs_dir: PathBuf::from("briefs"),
+            language: Language::English,
+            max_results: 3,
+            max_quotes: 3,
+            summary_chars: 400,
+        }
+    }
+}
+
+/// The most briefs one answer may hold.
+pub const MAX_RESULTS: usize = 25;
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read the config file: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    briefs_dir: Option<toml::Spanned<PathBuf>>,
+    language: Option<toml::Spanned<String>>,
+    max_results: Option<toml::Spanned<usize>>,
+    max_quotes: Option<toml::Spanned<usize>>,
+    summary_chars: Option<toml::Spanned<usize>>,
+}
+
+impl Config {
+    /// Reads the config at `path`. When `required` is false a missing file means the
+    /// defaults (so the tool works from any folder); a file that exists must be valid.
+    pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Config::default());
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        let base = path.parent().unwrap_or(Path::new(""));
+        Config::parse(path, &text, base)
+    }
+
+    /// Parses config text; `base` is the folder relative paths start from.
+    pub fn parse(path: &Path, text: &str, base: &Path) -> Result<Config, ConfigError> {
+        let invalid = |offset: usize, message: String| ConfigError::Invalid {
+            location: Location::at(path, text, offset),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|err| {
+            let offset = err.span().map_or(0, |s| s.start);
+            invalid(offset, err.message().trim().replacen("field", "key", 1))
+        })?;
+        let mut config = Config::default();
+        if let Some(dir) = raw.briefs_dir {
+            let span = dir.span();
+            let dir = dir.into_inner();
+            if dir.as_os_str().is_empty() {
+                return Err(invalid(span.start, "briefs_dir is empty; expected a folder path".into()));
+            }
+            config.briefs_dir = base.join(dir);
+        } else {
+            config.briefs_dir = base.join(&config.briefs_dir);
+        }
+        if let Some(code) = raw.language {
+            config.language = code
+                .get_ref()
+                .parse()
+                .map_err(|err: crate::language::UnknownLanguage| invalid(code.span().start, err.to_string()))?;
+        }
+        let bounded = |value: Option<toml::Spanned<usize>>, name: &str, range: std::ops::RangeInclusive<usize>, slot: &mut usize| {
+            if let Some(value) = value {
+                let n = *value.get_ref();
+                if !range.contains(&n) {
+                    return Err(invalid(
+                        value.span().start,
+                        format!("{name} is {n}; expected {} to {}", range.start(), range.end()),
+                    ));
+                }
+                *slot = n;
+            }
+            Ok(())
+        };
+        bounded(raw.max_results, "max_results", 1..=MAX_RESULTS, &mut config.max_results)?;
+        bounded(raw.max_quotes, "max_quotes", 0..=10, &mut config.max_quotes)?;
+        bounded(raw.summary_chars, "summary_chars", 80..=4000, &mut config.summary_chars)?;
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("config.toml"), text, Path::new("/srv/bot"))
+    }
+
+    #[test]
+    fn defaults_and_relative_dir() {
+        let config = parse("").unwrap();
+        assert_eq!(config.briefs_dir, Path::new("/srv/bot/briefs"));
+        assert_eq!(config.max_results, 3);
+        let config = parse("briefs_dir = \"/data/briefs\"\nmax_quotes = 1").unwrap();
+        assert_eq!(config.briefs_dir, Path::new("/data/briefs"));
+        assert_eq!(config.max_quotes, 1);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let err = parse("language = \"en\"\nmax_results = 0\n").unwrap_err().to_string();
+        assert_eq!(err, "config.toml:2:15: max_results is 0; expected 1 to 25");
+        let err = parse("langauge = \"en\"").unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:1:1: unknown key `langauge`"), "{err}");
+        let err = parse("language = \"zz\"").unwrap_err().to_string();
+        assert!(err.contains("unknown language `zz`"), "{err}");
+    }
+
+    #[test]
+    fn missing_file_gives_defaults_unless_required() {
+        let path = Path::new("/no/such/config.toml");
+        assert!(Config::load(path, false).is_ok());
+        assert!(Config::load(path, true).is_err());
+    }
+}

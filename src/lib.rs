@@ -1,0 +1,30 @@
+//! briefbot: news briefs you can ask about, from the terminal or from Discord.
+//!
+//! Editors keep one TOML *brief* per news article (title, date, summary, key quotes with
+//! their speakers). briefbot loads a folder of them into an immutable [`library::Library`]
+//! (the briefs plus an inverted index), and answers topic questions with the best briefs,
+//! their summaries and the quotes that matter.
+//!
+//! How the parts fit (arrows point one way):
+//!
+//! ```text
+//! faces:   cli (terminal, JSON)
+//!            |
+//! answer:  answer   platform-neutral replies, with match offsets to highlight
+//!            |
+//! library: library  snapshot of briefs + index; intake installs new briefs atomically
+//!            |
+//! core:    search (analyze -> index -> query), brief (parsing with located errors),
+//!          config, language
+//! ```
+//!
+//! Nothing below a face knows about the terminal or Discord.
+
+pub mod answer;
+pub mod brief;
+pub mod cli;
+pub mod config;
+pub mod intake;
+pub mod language;
+pub mod library;
+pub mod search;

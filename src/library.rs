@@ -1,0 +1,260 @@
+//! A loaded library: an immutable snapshot of the briefs with their search index.
+//!
+//! Loading reads every brief file of a directory in parallel, keeps the good ones and reports
+//! the bad ones; one bad file never stops the others. Change means loading a new snapshot.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::brief::{self, Brief, BriefError, BriefId};
+use crate::language::Language;
+use crate::search::Index;
+
+/// Why a directory could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("{}: the briefs directory does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("{}: not a directory; expected the folder that holds the brief files", .0.display())]
+    NotADirectory(PathBuf),
+    #[error("{}: cannot read: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// The briefs of a library and the index over them.
+#[derive(Debug)]
+pub struct Library {
+    briefs: Vec<Brief>,
+    by_id: HashMap<BriefId, usize>,
+    index: Index,
+}
+
+/// A library with the problems met while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub library: Library,
+    /// Bad files and duplicate ids, in file order. Their briefs are not in the library.
+    pub errors: Vec<BriefError>,
+    /// How many brief files were read.
+    pub files: usize,
+}
+
+impl Library {
+    /// Builds the index over `briefs`, which must have distinct ids.
+    pub fn new(briefs: Vec<Brief>) -> Self {
+        let index = Index::build(&briefs);
+        let by_id = briefs
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
+        Library {
+            briefs,
+            by_id,
+            index,
+        }
+    }
+
+    /// Loads every brief file under `dir`.
+    pub fn load(dir: &Path, default_language: Language) -> Result<Loaded, LibraryError> {
+        let files = brief_files(dir)?;
+        let (briefs, errors) = parse_files(&files, default_language);
+        Ok(Loaded {
+            library: Library::new(briefs),
+            errors,
+            files: files.len(),
+        })
+    }
+
+    /// All briefs, in file order.
+    pub fn briefs(&self) -> &[Brief] {
+        &self.briefs
+    }
+
+    /// The brief with this id.
+    pub fn get(&self, id: &str) -> Option<&Brief> {
+        let id = BriefId::parse(id).ok()?;
+        self.by_id.get(&id).map(|&i| &self.briefs[i])
+    }
+
+    /// The brief at a doc id of the index.
+    pub fn brief(&self, doc: u32) -> &Brief {
+        &self.briefs[doc as usize]
+    }
+
+    /// The search index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}
+
+/// The brief files under `dir`, sorted by path: every `*.toml`, skipping files and folders
+/// whose names start with `_` or `.`.
+pub fn brief_files(dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
+    match std::fs::metadata(dir) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Err(LibraryError::Missing(dir.to_owned()));
+        }
+        Err(source) => {
+            return Err(LibraryError::Io {
+                path: dir.to_owned(),
+                source,
+            });
+        }
+        Ok(meta) if !meta.is_dir() => return Err(LibraryError::NotADirectory(dir.to_owned())),
+        Ok(_) => {}
+    }
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|source| LibraryError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| LibraryError::Io {
+                path: folder.clone(),
+                source,
+            })?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('_') || name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and parses `files` in parallel. Returns the good briefs and every problem; when two
+/// files define the same id, the first (in the order given) is kept and the second reported.
+pub fn parse_files(files: &[PathBuf], default_language: Language) -> (Vec<Brief>, Vec<BriefError>) {
+    let parsed: Vec<Result<Brief, Vec<BriefError>>> = files
+        .par_iter()
+        .map(|path| match std::fs::read(path) {
+            Ok(bytes) => brief::parse(path, &bytes, default_language),
+            Err(err) => Err(vec![BriefError::whole_file(
+                path,
+                format!("cannot read the file: {err}"),
+            )]),
+        })
+        .collect();
+    let mut briefs: Vec<Brief> = Vec::with_capacity(parsed.len());
+    let mut errors = Vec::new();
+    let mut seen: HashMap<BriefId, PathBuf> = HashMap::new();
+    for result in parsed {
+        match result {
+            Ok(brief) => match seen.get(&brief.id) {
+                Some(first) => errors.push(duplicate_id(&brief, first)),
+                None => {
+                    seen.insert(brief.id.clone(), brief.path.clone());
+                    briefs.push(brief);
+                }
+            },
+            Err(problems) => errors.extend(problems),
+        }
+    }
+    (briefs, errors)
+}
+
+/// The error for a brief whose id another file already defines; names both files.
+pub fn duplicate_id(brief: &Brief, first: &Path) -> BriefError {
+    let text = std::fs::read_to_string(&brief.path).unwrap_or_default();
+    let (line, column) = id_location(&text);
+    let mut error = BriefError::whole_file(
+        &brief.path,
+        format!(
+            "duplicate id `{}`: {} already defines it; expected ids to be unique in the library",
+            brief.id,
+            first.display()
+        ),
+    );
+    error.location.line = line;
+    error.location.column = column;
+    error
+}
+
+/// Where an `id = ...` line is, or 1:1 when the id comes from the file name.
+fn id_location(text: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find(|(_, line)| {
+            let line = line.trim_start();
+            line.strip_prefix("id")
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or((1, 1), |(i, line)| {
+            (i + 1, line.len() - line.trim_start().len() + 1)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    const BRIEF: &str = "title = \"A\"\npublished = 2020-01-01\nsummary = \"S.\"\n";
+
+    #[test]
+    fn skips_what_is_not_a_brief() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", BRIEF);
+        write(dir.path(), "sub/b.toml", BRIEF);
+        write(dir.path(), "_notes.toml", "not toml at all [");
+        write(dir.path(), ".trash/c.toml", BRIEF);
+        write(dir.path(), "_drafts/d.toml", BRIEF);
+        write(dir.path(), "readme.md", "# hi");
+        let loaded = Library::load(dir.path(), Language::English).unwrap();
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let ids: Vec<_> = loaded.library.briefs().iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_files_and_keep_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", BRIEF);
+        write(dir.path(), "b.toml", &format!("title = \"B\"\n  id = \"a\"\n{}", &BRIEF[12..]));
+        let loaded = Library::load(dir.path(), Language::English).unwrap();
+        assert_eq!(loaded.library.briefs().len(), 1);
+        assert_eq!(loaded.library.briefs()[0].title, "A");
+        let error = &loaded.errors[0];
+        assert_eq!((error.location.line, error.location.column), (2, 3));
+        assert!(error.location.path.ends_with("b.toml"));
+        assert!(error.message.contains("a.toml"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_bad_file_does_not_stop_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", BRIEF);
+        write(dir.path(), "b.toml", "title = ");
+        let loaded = Library::load(dir.path(), Language::English).unwrap();
+        assert_eq!(loaded.library.briefs().len(), 1);
+        assert_eq!(loaded.errors.len(), 1);
+        assert_eq!(loaded.files, 2);
+    }
+
+    #[test]
+    fn missing_directory_is_an_error() {
+        let err = Library::load(Path::new("/no/such/dir"), Language::English).unwrap_err();
+        assert!(matches!(err, LibraryError::Missing(_)));
+        assert!(err.to_string().contains("does not exist"));
+    }
+}

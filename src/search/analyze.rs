@@ -1,0 +1,295 @@
+//! Text analysis: text in, terms out. One pipeline serves indexing and queries, so a word
+//! always meets itself.
+//!
+//! 1. Unicode word segmentation (UAX #29). It keeps "Putin's" and "U.S" whole and splits
+//!    "cyber-security" into "cyber" and "security", which is what makes the hyphenated form
+//!    meet the spaced one.
+//! 2. Normalisation of each word: lower-case, possessive "'s" dropped ("Putin's" is "putin"),
+//!    other apostrophes and inner dots dropped ("don't" is "dont", "U.S" is "us").
+//! 3. Folding to ASCII with transliteration (deunicode): "Zelénskyy" is "zelenskyy",
+//!    "Kaczyński" is "kaczynski", "Jarosław" is "jaroslaw".
+//! 4. Stop words are marked, not removed: they still take a position, so a phrase with a
+//!    stop word inside it matches the text it was typed from.
+//! 5. Snowball stemming in the brief's language. Latin-script languages are folded first
+//!    (their stemmers then see the same letters whatever accents were typed); the others are
+//!    stemmed in their own script and folded afterwards.
+//!
+//! Every token keeps its byte range in the original text, so matches can be highlighted.
+
+use std::borrow::Cow;
+
+use rust_stemmers::Stemmer;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::language::Language;
+
+/// Words longer than this (in bytes, after folding) are not indexed: they are noise such as
+/// base64 or a run of one letter, and would only bloat the vocabulary.
+const MAX_WORD_BYTES: usize = 64;
+
+/// One word of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The stemmed term, as stored in the index.
+    pub term: String,
+    /// The word folded but not stemmed: what typo correction compares and suggests.
+    pub word: String,
+    /// Byte range of the word in the analysed text.
+    pub start: usize,
+    pub end: usize,
+    /// Word position in the text, counting stop words too.
+    pub position: u32,
+    /// A stop word: kept for positions, never indexed or searched alone.
+    pub stop: bool,
+}
+
+/// The analysis pipeline for one language.
+pub struct Analyzer {
+    language: Language,
+    stemmer: Stemmer,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer").field("language", &self.language).finish()
+    }
+}
+
+impl Analyzer {
+    /// The pipeline for `language`.
+    pub fn new(language: Language) -> Self {
+        Analyzer {
+            language,
+            stemmer: Stemmer::create(language.algorithm()),
+        }
+    }
+
+    /// The language this analyzer stems for.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Every word of `text`, stop words included (marked).
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        self.for_each_token(text, |token| tokens.push(token));
+        tokens
+    }
+
+    /// Calls `visit` with every word of `text`, stop words included (marked).
+    pub fn for_each_token(&self, text: &str, mut visit: impl FnMut(Token)) {
+        let mut position = 0u32;
+        for (start, word) in text.split_word_bound_indices() {
+            if !word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let this_position = position;
+            position = position.saturating_add(1);
+            let Some(analysed) = self.analyse_word(word) else {
+                continue;
+            };
+            visit(Token {
+                term: analysed.term,
+                word: analysed.word,
+                start,
+                end: start + word.len(),
+                position: this_position,
+                stop: analysed.stop,
+            });
+        }
+    }
+
+    /// The term a single word (as a user typed it) is indexed under, with its folded form;
+    /// `None` for a word that folds to nothing or is too long to index.
+    pub fn analyse_word(&self, word: &str) -> Option<AnalysedWord> {
+        let normal = normalize(word);
+        let folded = fold(&normal);
+        if folded.is_empty() || folded.len() > MAX_WORD_BYTES {
+            return None;
+        }
+        let stop = is_stop_word(self.language, &folded);
+        let term = if self.language.is_latin_script() {
+            self.stem(&folded).into_owned()
+        } else {
+            fold(&self.stem(&normal))
+        };
+        Some(AnalysedWord {
+            term,
+            word: folded,
+            stop,
+        })
+    }
+
+    /// The stem of a word; words with digits are kept as they are ("2016" stays "2016").
+    fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            Cow::Borrowed(word)
+        } else {
+            self.stemmer.stem(word)
+        }
+    }
+}
+
+/// A word after analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysedWord {
+    pub term: String,
+    pub word: String,
+    pub stop: bool,
+}
+
+/// Lower-cases a word and drops possessives, apostrophes and dots between letters.
+fn normalize(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let without_possessive = ["'s", "\u{2019}s", "\u{2bc}s"]
+        .iter()
+        .find_map(|suffix| lower.strip_suffix(suffix))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(&lower);
+    let chars: Vec<char> = without_possessive.chars().collect();
+    let mut normal = String::with_capacity(without_possessive.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c.is_alphanumeric() || ((c == '.' || c == ',') && between_digits) {
+            normal.push(c);
+        }
+    }
+    normal
+}
+
+/// Folds a normalised word to lower-case ASCII, transliterating what is not Latin.
+pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    let mut folded = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else if let Some(ascii) = deunicode::deunicode_char(c) {
+            folded.extend(
+                ascii
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        }
+    }
+    folded
+}
+
+/// Whether a folded word is a stop word of `language`.
+pub fn is_stop_word(language: Language, folded: &str) -> bool {
+    match language {
+        Language::English => ENGLISH_STOP_WORDS.binary_search(&folded).is_ok(),
+        _ => false,
+    }
+}
+
+/// Snowball's English stop list, folded the way words are ("don't" is "dont"). "us" is not
+/// in it, so "US election" keeps its "US"; it is sorted for binary search.
+const ENGLISH_STOP_WORDS: [&str; 155] = [
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "arent", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "cannot", "cant", "could", "couldnt", "did", "didnt", "do", "does", "doesnt",
+    "doing", "dont", "down", "during", "each", "few", "for", "from", "further", "had", "hadnt",
+    "has", "hasnt", "have", "havent", "having", "he", "hed", "hell", "her", "here", "hers",
+    "herself", "him", "himself", "his", "how", "i", "id", "if", "ill", "im", "in", "into", "is",
+    "isnt", "it", "its", "itself", "ive", "me", "more", "most", "mustnt", "my", "myself", "no",
+    "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours",
+    "ourselves", "out", "over", "own", "same", "shant", "she", "shed", "shell", "should",
+    "shouldnt", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
+    "themselves", "then", "there", "these", "they", "theyd", "theyll", "theyre", "theyve",
+    "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasnt",
+    "we", "wed", "were", "werent", "weve", "what", "when", "where", "which", "while", "who",
+    "whom", "why", "with", "wont", "would", "wouldnt", "you", "youd", "youll", "your", "youre",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        Analyzer::new(Language::English)
+            .tokens(text)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.term)
+            .collect()
+    }
+
+    fn assert_same_terms(a: &str, b: &str) {
+        assert_eq!(terms(a), terms(b), "{a:?} and {b:?} should analyse alike");
+    }
+
+    #[test]
+    fn stop_list_is_sorted_for_binary_search() {
+        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn inflections_meet() {
+        assert_same_terms("hacked elections", "election hacking");
+        assert_same_terms("meddling", "meddled");
+        assert_eq!(terms("elections hacked"), ["elect", "hack"]);
+    }
+
+    #[test]
+    fn accents_and_transliteration_fold() {
+        assert_same_terms("Zelénskyy", "Zelenskyy");
+        assert_same_terms("Kaczyński", "kaczynski");
+        assert_same_terms("Jarosław", "Jaroslaw");
+        assert_same_terms("Fernández", "FERNANDEZ");
+    }
+
+    #[test]
+    fn possessives_drop() {
+        assert_same_terms("Putin's", "Putin");
+        assert_same_terms("Putin\u{2019}s plan", "putin plan");
+    }
+
+    #[test]
+    fn hyphens_split() {
+        assert_same_terms("cyber-security", "cyber security");
+    }
+
+    #[test]
+    fn stop_words_keep_positions() {
+        let tokens = Analyzer::new(Language::English).tokens("Secretary of State");
+        let kept: Vec<_> = tokens.iter().filter(|t| !t.stop).map(|t| t.position).collect();
+        assert_eq!(kept, [0, 2]);
+        assert!(tokens[1].stop);
+        assert_eq!(terms("the US and the UK"), ["us", "uk"]);
+    }
+
+    #[test]
+    fn numbers_are_not_stemmed_and_keep_their_dots() {
+        assert_eq!(terms("2016 elections, 3.5 percent"), ["2016", "elect", "3.5", "percent"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_text() {
+        let text = "Zelénskyy's visit";
+        let tokens = Analyzer::new(Language::English).tokens(text);
+        assert_eq!(&text[tokens[0].start..tokens[0].end], "Zelénskyy's");
+        assert_eq!(tokens[0].word, "zelenskyy");
+        assert_eq!(&text[tokens[1].start..tokens[1].end], "visit");
+    }
+
+    #[test]
+    fn punctuation_emoji_and_huge_words_make_no_terms() {
+        assert!(terms("... !!! 🎉 --").is_empty());
+        assert!(terms(&"a".repeat(500)).is_empty());
+    }
+
+    #[test]
+    fn other_scripts_are_stemmed_then_folded() {
+        let russian = Analyzer::new(Language::Russian);
+        let a = russian.tokens("выборы");
+        let b = russian.tokens("выборов");
+        assert_eq!(a[0].term, b[0].term);
+        assert!(a[0].term.is_ascii());
+    }
+}

@@ -1,0 +1,662 @@
+//! Queries: from what a user typed to ranked briefs.
+//!
+//! A query is a list of *words* (stop words and chat filler dropped) and double-quoted
+//! *phrases*. Each word can be met by several *matchers*: its own term, a typo correction when
+//! it matches nothing, its halves as a phrase when it is a run-together compound
+//! ("cybersecurity" meets "cyber security"), its join with the next word ("e mail" meets
+//! "email"), and the two words side by side (a proximity bonus). A brief's rank is decided
+//! first by how many of the query's words it covers, then by the BM25F score (each word taking
+//! the best matcher that covers it), then newest first, then by id.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::analyze::{AnalysedWord, Analyzer, Token};
+use super::index::{DocId, Index, MAX_PHRASE_WORDS, TermId};
+
+/// Queries longer than this are cut (at a character boundary) before analysis.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Words beyond this many are ignored.
+pub const MAX_QUERY_WORDS: usize = 16;
+/// Two query words found side by side score this much more than found apart.
+const PROXIMITY_BOOST: f32 = 1.25;
+/// A quoted phrase found scores this much more than its words would.
+const PHRASE_BOOST: f32 = 1.5;
+
+/// Words people put in chat questions that say nothing about the topic. They are dropped
+/// when the query has other words ("what's the latest news on brexit" is "brexit").
+const FILLER_WORDS: [&str; 24] = [
+    "anything", "article", "articles", "brief", "briefs", "find", "give", "happen",
+    "happened", "happening", "hey", "hi", "info", "information", "know", "latest", "news",
+    "please", "said", "say", "says", "show", "tell", "thanks",
+];
+
+/// One word of a query.
+#[derive(Debug, Clone)]
+struct QueryWord {
+    /// As typed, and where, in the (possibly cut) query.
+    typed: String,
+    span: Range<usize>,
+    /// Folded, and stemmed in each language of the library.
+    folded: String,
+    terms: Vec<String>,
+    ids: Vec<TermId>,
+    /// Which quoted phrase the word belongs to, and its position in it.
+    phrase: Option<(usize, u32)>,
+    /// Its position in the query text (for adjacency).
+    position: u32,
+}
+
+/// A way for briefs to match some of the query's words.
+#[derive(Debug)]
+enum Matcher {
+    /// Any of these terms; covers the listed words.
+    Terms { ids: Vec<TermId>, cover: Vec<usize> },
+    /// These terms at these relative positions; covers the listed words.
+    Phrase {
+        parts: Vec<(Vec<TermId>, u32)>,
+        cover: Vec<usize>,
+        boost: f32,
+    },
+}
+
+/// A word that was corrected before searching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub typed: String,
+    pub corrected: String,
+}
+
+/// One matching brief.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub doc: DocId,
+    pub score: f32,
+    /// How many of the query's words the brief covers.
+    pub covered: usize,
+}
+
+/// Everything a search found out, for the answer layer to present.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Best first; at most the requested limit.
+    pub hits: Vec<Hit>,
+    /// How many briefs matched in all.
+    pub total: usize,
+    /// The words searched for (after dropping stop words and filler).
+    pub words: Vec<String>,
+    /// Words replaced by a near word from the library.
+    pub corrections: Vec<Correction>,
+    /// The query as answered, when a correction was made.
+    pub suggestion: Option<String>,
+    /// Words no brief holds, even after correction.
+    pub unknown: Vec<String>,
+    /// Stop words that were ignored.
+    pub stop_words: Vec<String>,
+    /// Chat filler that was ignored.
+    pub filler: Vec<String>,
+    /// Quoted phrases that no brief holds (although their words may occur apart).
+    pub missing_phrases: Vec<String>,
+    /// The query was cut to `MAX_QUERY_CHARS`, or words beyond `MAX_QUERY_WORDS` dropped.
+    pub truncated: bool,
+    /// What to highlight in the briefs shown.
+    pub highlighter: Highlighter,
+}
+
+/// Finds, in a text, the words and phrases a query matched.
+#[derive(Debug, Clone, Default)]
+pub struct Highlighter {
+    /// Term -> the query words it stands for.
+    terms: HashMap<String, Vec<usize>>,
+    /// Phrases: for each part, its terms and its position; with the words it covers.
+    phrases: Vec<(Vec<(Vec<String>, u32)>, Vec<usize>)>,
+}
+
+impl Highlighter {
+    /// Byte ranges of `text` to highlight, merged and ascending, and which query words they
+    /// stand for (a bit per word).
+    pub fn find(&self, analyzer: &Analyzer, text: &str) -> (Vec<Range<usize>>, u32) {
+        if self.terms.is_empty() && self.phrases.is_empty() {
+            return (Vec::new(), 0);
+        }
+        let tokens = analyzer.tokens(text);
+        let mut ranges = Vec::new();
+        let mut words = 0u32;
+        for token in tokens.iter().filter(|t| !t.stop) {
+            if let Some(covered) = self.terms.get(&token.term) {
+                ranges.push(token.start..token.end);
+                words |= mask(covered);
+            }
+        }
+        for (parts, covered) in &self.phrases {
+            for span in phrase_spans(&tokens, parts) {
+                ranges.push(span);
+                words |= mask(covered);
+            }
+        }
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            match merged.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => merged.push(range),
+            }
+        }
+        (merged, words)
+    }
+}
+
+fn mask(words: &[usize]) -> u32 {
+    words.iter().fold(0, |m, &w| m | (1 << w.min(31)))
+}
+
+/// Byte spans of `tokens` where the phrase occurs.
+fn phrase_spans(tokens: &[Token], parts: &[(Vec<String>, u32)]) -> Vec<Range<usize>> {
+    let Some(((first_terms, first_offset), rest)) = parts.split_first() else {
+        return Vec::new();
+    };
+    let mut spans = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if token.stop || !first_terms.contains(&token.term) {
+            continue;
+        }
+        let start = token.position - first_offset.min(&token.position);
+        let mut end = token.end;
+        let all = rest.iter().all(|(terms, offset)| {
+            tokens[i..]
+                .iter()
+                .find(|t| t.position == start + offset)
+                .filter(|t| terms.contains(&t.term))
+                .map(|t| end = end.max(t.end))
+                .is_some()
+        });
+        if all {
+            spans.push(token.start..end);
+        }
+    }
+    spans
+}
+
+/// Searches `index` for `query`; at most `limit` hits.
+pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
+    let mut truncated = false;
+    let query = match query.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((cut, _)) => {
+            truncated = true;
+            &query[..cut]
+        }
+        None => query,
+    };
+    let mut plan = Plan::parse(index, query);
+    truncated |= plan.truncated;
+    plan.correct(index);
+    let matchers = plan.matchers(index);
+    let (hits, total) = rank(index, &plan.words, &matchers, limit);
+    let suggestion = (!plan.corrections.is_empty()).then(|| plan.suggestion(query));
+    let missing_phrases = plan.missing_phrases(index, &matchers);
+    let highlighter = plan.highlighter(&matchers, index);
+    Outcome {
+        hits,
+        total,
+        words: plan.words.iter().map(|w| w.typed.clone()).collect(),
+        corrections: plan.corrections,
+        suggestion,
+        unknown: plan
+            .words
+            .iter()
+            .filter(|w| w.ids.is_empty())
+            .map(|w| w.typed.clone())
+            .collect(),
+        stop_words: plan.stop_words,
+        filler: plan.filler,
+        missing_phrases,
+        truncated,
+        highlighter,
+    }
+}
+
+/// A query taken apart, before and after correction.
+struct Plan {
+    words: Vec<QueryWord>,
+    /// Each quoted phrase as typed.
+    phrases: Vec<String>,
+    stop_words: Vec<String>,
+    filler: Vec<String>,
+    corrections: Vec<Correction>,
+    truncated: bool,
+}
+
+fn is_quote_mark(c: char) -> bool {
+    matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}')
+}
+
+/// Analyses a word in every language of the library: its folded form, its distinct terms,
+/// and whether any language counts it as a stop word.
+fn analyse_everywhere(analyzers: &[Analyzer], word: &str) -> Option<(String, Vec<String>, bool)> {
+    let mut folded = None;
+    let mut terms: Vec<String> = Vec::new();
+    let mut stop = false;
+    for analyzer in analyzers {
+        let AnalysedWord { term, word, stop: s } = analyzer.analyse_word(word)?;
+        stop |= s;
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+        folded.get_or_insert(word);
+    }
+    folded.map(|f| (f, terms, stop))
+}
+
+impl Plan {
+    fn parse(index: &Index, query: &str) -> Self {
+        let analyzers = index.analyzers();
+        let mut plan = Plan {
+            words: Vec::new(),
+            phrases: Vec::new(),
+            stop_words: Vec::new(),
+            filler: Vec::new(),
+            corrections: Vec::new(),
+            truncated: false,
+        };
+        // Split on quote marks: odd segments are phrases. An unclosed quote opens no phrase.
+        let mut segments: Vec<(Range<usize>, bool)> = Vec::new();
+        let mut start = 0;
+        let mut in_phrase = false;
+        for (i, c) in query.char_indices().filter(|(_, c)| is_quote_mark(*c)) {
+            segments.push((start..i, in_phrase));
+            in_phrase = !in_phrase;
+            start = i + c.len_utf8();
+        }
+        if in_phrase {
+            // The last quote was never closed: its text is plain words.
+            segments.push((start..query.len(), false));
+        } else {
+            segments.push((start..query.len(), false));
+        }
+        let mut position = 0u32;
+        let mut plain: Vec<QueryWord> = Vec::new();
+        for (range, is_phrase) in segments {
+            let text = &query[range.clone()];
+            let phrase_index = plan.phrases.len();
+            let mut phrase_words = 0;
+            for token in analyzers[0].tokens(text) {
+                let Some((folded, terms, stop)) =
+                    analyse_everywhere(analyzers, &text[token.start..token.end])
+                else {
+                    continue;
+                };
+                let typed = text[token.start..token.end].to_owned();
+                let word_position = position + token.position;
+                if stop {
+                    plan.stop_words.push(typed);
+                    continue;
+                }
+                let word = QueryWord {
+                    typed,
+                    span: range.start + token.start..range.start + token.end,
+                    folded,
+                    terms,
+                    ids: Vec::new(),
+                    phrase: is_phrase.then_some((phrase_index, token.position)),
+                    position: word_position,
+                };
+                if is_phrase {
+                    phrase_words += 1;
+                    plan.words.push(word);
+                } else {
+                    plain.push(word);
+                }
+            }
+            position += analyzers[0].tokens(text).last().map_or(0, |t| t.position + 2);
+            if is_phrase && phrase_words > 0 {
+                plan.phrases.push(text.trim().to_owned());
+            }
+        }
+        // Filler goes only when something else is left to search for.
+        let has_content = !plan.words.is_empty()
+            || plain
+                .iter()
+                .any(|w| !FILLER_WORDS.contains(&w.folded.as_str()));
+        for word in plain {
+            if has_content && FILLER_WORDS.contains(&word.folded.as_str()) {
+                plan.filler.push(word.typed);
+            } else {
+                plan.words.push(word);
+            }
+        }
+        plan.words.sort_by_key(|w| w.position);
+        if plan.words.len() > MAX_QUERY_WORDS {
+            plan.words.truncate(MAX_QUERY_WORDS);
+            plan.truncated = true;
+        }
+        for word in &mut plan.words {
+            word.ids = word.terms.iter().filter_map(|t| index.term_id(t)).collect();
+        }
+        plan
+    }
+
+    /// Replaces each word that matches nothing by its nearest word in the library, unless it
+    /// is a number or a run-together compound of known words.
+    fn correct(&mut self, index: &Index) {
+        for word in &mut self.words {
+            if !word.ids.is_empty()
+                || word.folded.chars().any(|c| c.is_ascii_digit())
+                || (word.phrase.is_none() && split_compound(index, &word.folded).is_some())
+            {
+                continue;
+            }
+            let Some(corrected) = nearest_word(index, &word.folded) else {
+                continue;
+            };
+            let Some((folded, terms, _)) = analyse_everywhere(index.analyzers(), &corrected)
+            else {
+                continue;
+            };
+            let ids: Vec<TermId> = terms.iter().filter_map(|t| index.term_id(t)).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            self.corrections.push(Correction {
+                typed: word.typed.clone(),
+                corrected: corrected.clone(),
+            });
+            word.folded = folded;
+            word.terms = terms;
+            word.ids = ids;
+            word.typed = corrected;
+        }
+    }
+
+    /// The query with each correction put in place of the typed word.
+    fn suggestion(&self, query: &str) -> String {
+        let mut suggestion = String::with_capacity(query.len());
+        let mut last = 0;
+        let mut corrected: Vec<&QueryWord> = self
+            .words
+            .iter()
+            .filter(|w| self.corrections.iter().any(|c| c.corrected == w.typed))
+            .collect();
+        corrected.sort_by_key(|w| w.span.start);
+        for word in corrected {
+            suggestion.push_str(&query[last..word.span.start]);
+            suggestion.push_str(&word.typed);
+            last = word.span.end;
+        }
+        suggestion.push_str(&query[last..]);
+        suggestion.trim().to_owned()
+    }
+
+    fn matchers(&self, index: &Index) -> Vec<Matcher> {
+        let mut matchers = Vec::new();
+        let mut phrase_parts: HashMap<usize, (Vec<(Vec<TermId>, u32)>, Vec<usize>)> =
+            HashMap::new();
+        for (i, word) in self.words.iter().enumerate() {
+            match word.phrase {
+                Some((phrase, offset)) => {
+                    let entry = phrase_parts.entry(phrase).or_default();
+                    entry.0.push((word.ids.clone(), offset));
+                    entry.1.push(i);
+                }
+                None => {
+                    matchers.push(Matcher::Terms {
+                        ids: word.ids.clone(),
+                        cover: vec![i],
+                    });
+                    if let Some((left, right)) = split_compound(index, &word.folded) {
+                        let parts = [left, right].map(|half| {
+                            analyse_everywhere(index.analyzers(), &half)
+                                .map(|(_, terms, _)| {
+                                    terms.iter().filter_map(|t| index.term_id(t)).collect()
+                                })
+                                .unwrap_or_default()
+                        });
+                        let [left, right] = parts;
+                        matchers.push(Matcher::Phrase {
+                            parts: vec![(left, 0), (right, 1)],
+                            cover: vec![i],
+                            boost: 1.0,
+                        });
+                    }
+                }
+            }
+        }
+        let mut phrases: Vec<_> = phrase_parts.into_iter().collect();
+        phrases.sort_by_key(|(phrase, _)| *phrase);
+        for (_, (parts, cover)) in phrases {
+            let parts = parts.into_iter().take(MAX_PHRASE_WORDS).collect::<Vec<_>>();
+            if parts.len() == 1 {
+                matchers.push(Matcher::Terms {
+                    ids: parts[0].0.clone(),
+                    cover,
+                });
+            } else {
+                matchers.push(Matcher::Phrase {
+                    parts,
+                    cover,
+                    boost: PHRASE_BOOST,
+                });
+            }
+        }
+        // Neighbouring plain words: side by side, or written as one word.
+        for (i, pair) in self.words.windows(2).enumerate() {
+            let (a, b) = (&pair[0], &pair[1]);
+            if a.phrase.is_some() || b.phrase.is_some() || b.position != a.position + 1 {
+                continue;
+            }
+            matchers.push(Matcher::Phrase {
+                parts: vec![(a.ids.clone(), 0), (b.ids.clone(), 1)],
+                cover: vec![i, i + 1],
+                boost: PROXIMITY_BOOST,
+            });
+            let joined = format!("{}{}", a.folded, b.folded);
+            if index.word_frequency(&joined) > 0
+                && let Some((_, terms, _)) = analyse_everywhere(index.analyzers(), &joined)
+            {
+                matchers.push(Matcher::Terms {
+                    ids: terms.iter().filter_map(|t| index.term_id(t)).collect(),
+                    cover: vec![i, i + 1],
+                });
+            }
+        }
+        matchers
+    }
+
+    /// The quoted phrases that matched no brief.
+    fn missing_phrases(&self, index: &Index, matchers: &[Matcher]) -> Vec<String> {
+        let mut missing = Vec::new();
+        for (phrase, text) in self.phrases.iter().enumerate() {
+            let cover: Vec<usize> = self
+                .words
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.phrase.is_some_and(|(p, _)| p == phrase))
+                .map(|(i, _)| i)
+                .collect();
+            let found = matchers.iter().any(|m| match m {
+                Matcher::Phrase { parts, cover: c, .. } if *c == cover => {
+                    let mut any = false;
+                    match_phrase(index, parts, |_, _| any = true);
+                    any
+                }
+                Matcher::Terms { ids, cover: c } if *c == cover => {
+                    ids.iter().any(|&t| !index.docs(t).is_empty())
+                }
+                _ => false,
+            });
+            if !found {
+                missing.push(text.clone());
+            }
+        }
+        missing
+    }
+
+    fn highlighter(&self, matchers: &[Matcher], index: &Index) -> Highlighter {
+        let mut highlighter = Highlighter::default();
+        for (i, word) in self.words.iter().enumerate() {
+            if word.phrase.is_none() {
+                for term in &word.terms {
+                    highlighter.terms.entry(term.clone()).or_default().push(i);
+                }
+            }
+        }
+        for matcher in matchers {
+            if let Matcher::Phrase { parts, cover, boost } = matcher {
+                // Proximity pairs are already highlighted word by word.
+                if *boost == PROXIMITY_BOOST {
+                    continue;
+                }
+                let parts = parts
+                    .iter()
+                    .map(|(ids, offset)| {
+                        let names = ids.iter().map(|&id| index.term_text(id).to_owned()).collect();
+                        (names, *offset)
+                    })
+                    .collect();
+                highlighter.phrases.push((parts, cover.clone()));
+            }
+        }
+        highlighter
+    }
+}
+
+/// The nearest word in the library within the allowed number of edits: one for words of 5 to
+/// 8 letters, two for longer ones, none for shorter ones. Ties go to the word more briefs hold.
+fn nearest_word(index: &Index, word: &str) -> Option<String> {
+    let length = word.chars().count();
+    let allowed = match length {
+        0..=4 => return None,
+        5..=8 => 1,
+        _ => 2,
+    };
+    let mut best: Option<(usize, std::cmp::Reverse<u32>, &str)> = None;
+    for candidate_length in length - allowed..=length + allowed {
+        for (candidate, frequency) in index.words_of_length(candidate_length) {
+            if candidate.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let distance = strsim::osa_distance(word, candidate);
+            if distance == 0 || distance > allowed {
+                continue;
+            }
+            let key = (distance, std::cmp::Reverse(*frequency), candidate.as_str());
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
+        }
+    }
+    best.map(|(_, _, word)| word.to_owned())
+}
+
+/// Splits a run-together word into two words the library holds ("cybersecurity" into "cyber"
+/// and "security"), preferring the split whose rarer half is most common.
+fn split_compound(index: &Index, word: &str) -> Option<(String, String)> {
+    const MIN_HALF: usize = 3;
+    if !word.is_ascii() || word.len() < 2 * MIN_HALF || word.chars().any(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    (MIN_HALF..=word.len() - MIN_HALF)
+        .filter_map(|cut| {
+            let (left, right) = word.split_at(cut);
+            let weakest = index.word_frequency(left).min(index.word_frequency(right));
+            (weakest > 0).then_some((weakest, cut))
+        })
+        .max()
+        .map(|(_, cut)| (word[..cut].to_owned(), word[cut..].to_owned()))
+}
+
+/// Calls `visit(doc, score)` for every brief holding the phrase.
+fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnMut(DocId, f32)) {
+    let Some(((first_ids, first_offset), rest)) = parts.split_first() else {
+        return;
+    };
+    if parts.iter().any(|(ids, _)| ids.is_empty()) {
+        return;
+    }
+    let mut candidates: Vec<DocId> = first_ids
+        .iter()
+        .flat_map(|&id| index.docs(id).iter().copied())
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    for doc in candidates {
+        let starts = first_ids.iter().flat_map(|&id| {
+            index
+                .positions(id, doc)
+                .iter()
+                .filter_map(|&p| p.checked_sub(*first_offset))
+        });
+        let mut found = false;
+        for start in starts {
+            if rest.iter().all(|(ids, offset)| {
+                ids.iter()
+                    .any(|&id| index.positions(id, doc).binary_search(&(start + offset)).is_ok())
+            }) {
+                found = true;
+                break;
+            }
+        }
+        if found {
+            let score: f32 = parts
+                .iter()
+                .map(|(ids, _)| {
+                    ids.iter()
+                        .map(|&id| index.term_score(id, doc))
+                        .fold(0.0, f32::max)
+                })
+                .sum();
+            visit(doc, score);
+        }
+    }
+}
+
+/// Scores every brief any matcher finds and keeps the best `limit`.
+fn rank(index: &Index, words: &[QueryWord], matchers: &[Matcher], limit: usize) -> (Vec<Hit>, usize) {
+    // For each query word, the best score each brief earns for it.
+    let mut best: Vec<HashMap<DocId, f32>> = vec![HashMap::new(); words.len()];
+    let mut credit = |cover: &[usize], doc: DocId, score: f32| {
+        let share = score / cover.len() as f32;
+        for &word in cover {
+            let slot = best[word].entry(doc).or_insert(0.0);
+            *slot = slot.max(share);
+        }
+    };
+    for matcher in matchers {
+        match matcher {
+            Matcher::Terms { ids, cover } => {
+                for &id in ids {
+                    index.score_term(id, |doc, score| credit(cover, doc, score));
+                }
+            }
+            Matcher::Phrase { parts, cover, boost } => {
+                match_phrase(index, parts, |doc, score| credit(cover, doc, score * boost));
+            }
+        }
+    }
+    let mut totals: HashMap<DocId, (usize, f32)> = HashMap::new();
+    for per_word in &best {
+        for (&doc, &score) in per_word {
+            let total = totals.entry(doc).or_default();
+            total.0 += 1;
+            total.1 += score;
+        }
+    }
+    let mut hits: Vec<Hit> = totals
+        .into_iter()
+        .map(|(doc, (covered, score))| Hit { doc, score, covered })
+        .collect();
+    let total = hits.len();
+    let order = |a: &Hit, b: &Hit| {
+        b.covered
+            .cmp(&a.covered)
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| index.tie_break(a.doc, b.doc))
+    };
+    if hits.len() > limit && limit > 0 {
+        hits.select_nth_unstable_by(limit - 1, order);
+        hits.truncate(limit);
+    }
+    hits.sort_by(order);
+    hits.truncate(limit);
+    (hits, total)
+}
