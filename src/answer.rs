@@ -107,7 +107,13 @@ pub fn ask(library: &Library, query: &str, options: AskOptions) -> Answer {
     }
 }
 
-fn brief_answer(library: &Library, outcome: &Outcome, doc: u32, score: f32, options: AskOptions) -> BriefAnswer {
+fn brief_answer(
+    library: &Library,
+    outcome: &Outcome,
+    doc: u32,
+    score: f32,
+    options: AskOptions,
+) -> BriefAnswer {
     let brief = library.brief(doc);
     let analyzer = library.index().analyzer(brief.language);
     let mark = |text: &str| {
@@ -169,7 +175,9 @@ fn notes(outcome: &Outcome) -> Vec<String> {
     let list = |words: &[String]| words.join(", ");
     if outcome.words.is_empty() {
         if outcome.stop_words.is_empty() && outcome.filler.is_empty() {
-            notes.push("The question is empty: ask about a topic, for example `election hacking`.".into());
+            notes.push(
+                "The question is empty: ask about a topic, for example `election hacking`.".into(),
+            );
         } else {
             let mut ignored = outcome.stop_words.clone();
             ignored.extend(outcome.filler.iter().cloned());
@@ -189,7 +197,11 @@ fn notes(outcome: &Outcome) -> Vec<String> {
     if !outcome.unknown.is_empty() {
         notes.push(format!(
             "No brief contains {}: {}.",
-            if outcome.unknown.len() == 1 { "this word" } else { "these words" },
+            if outcome.unknown.len() == 1 {
+                "this word"
+            } else {
+                "these words"
+            },
             list(&outcome.unknown)
         ));
     }
@@ -197,7 +209,10 @@ fn notes(outcome: &Outcome) -> Vec<String> {
         notes.push(format!("No brief contains the phrase \"{phrase}\"."));
     }
     if outcome.hits.is_empty() && !outcome.stop_words.is_empty() {
-        notes.push(format!("Common words were ignored: {}.", list(&outcome.stop_words)));
+        notes.push(format!(
+            "Common words were ignored: {}.",
+            list(&outcome.stop_words)
+        ));
     }
     if outcome.truncated {
         notes.push(format!(
@@ -217,11 +232,7 @@ pub fn crop(marked: &Marked, max_chars: usize) -> Marked {
         return marked.clone();
     }
     // Start at the beginning when the first match is shown from there anyway.
-    let first = marked
-        .marks
-        .first()
-        .map_or(0, |m| m.start)
-        .min(text.len());
+    let first = marked.marks.first().map_or(0, |m| m.start).min(text.len());
     if text[..first].chars().count() < max_chars * 2 / 3 {
         return cut_at(marked, 0, max_chars);
     }
@@ -250,11 +261,17 @@ fn cut_at(marked: &Marked, start: usize, max_chars: usize) -> Marked {
         .nth(max_chars)
         .map_or(text.len(), |(i, _)| start + i);
     if end < text.len() {
-        end = text[start..end].rfind(char::is_whitespace).map_or(end, |i| start + i);
+        end = text[start..end]
+            .rfind(char::is_whitespace)
+            .map_or(end, |i| start + i);
     }
     let body = text[start..end].trim_end_matches(|c: char| c.is_whitespace() || c == ',');
     let prefix = if start > 0 { "…" } else { "" };
-    let suffix = if start + body.len() < text.len() { "…" } else { "" };
+    let suffix = if start + body.len() < text.len() {
+        "…"
+    } else {
+        ""
+    };
     let shift = prefix.len();
     let marks = marked
         .marks
@@ -323,14 +340,22 @@ mod tests {
 
     #[test]
     fn crop_centres_on_the_first_match_and_keeps_marks() {
-        let text = format!("{} The unit will stop hacking. {}", "Filler words here. ".repeat(20), "More text. ".repeat(20));
+        let text = format!(
+            "{} The unit will stop hacking. {}",
+            "Filler words here. ".repeat(20),
+            "More text. ".repeat(20)
+        );
         let start = text.find("hacking").unwrap();
         let marked = Marked {
-            marks: vec![start..start + 7],
+            marks: std::iter::once(start..start + 7).collect(),
             text,
         };
         let cropped = crop(&marked, 120);
-        assert!(cropped.text.starts_with('…') && cropped.text.ends_with('…'), "{}", cropped.text);
+        assert!(
+            cropped.text.starts_with('…') && cropped.text.ends_with('…'),
+            "{}",
+            cropped.text
+        );
         assert!(cropped.text.chars().count() <= 122);
         assert_eq!(cropped.marked_words(), ["hacking"]);
     }

@@ -259,7 +259,11 @@ struct RawQuote {
 
 /// Parses and validates one brief file's bytes. `path` names the file in errors and gives the
 /// default id (its stem); `default_language` applies when the brief names none.
-pub fn parse(path: &Path, bytes: &[u8], default_language: Language) -> Result<Brief, Vec<BriefError>> {
+pub fn parse(
+    path: &Path,
+    bytes: &[u8],
+    default_language: Language,
+) -> Result<Brief, Vec<BriefError>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -301,7 +305,11 @@ fn describe_toml_error(message: &str) -> String {
 }
 
 /// Collects every problem of a parsed file; returns the brief only when there are none.
-fn validate(raw: RawBrief, at: &Locator<'_>, default_language: Language) -> Result<Brief, Vec<BriefError>> {
+fn validate(
+    raw: RawBrief,
+    at: &Locator<'_>,
+    default_language: Language,
+) -> Result<Brief, Vec<BriefError>> {
     let mut problems = Vec::new();
     let mut check = |field: &Spanned<String>, name: &str, max: usize| {
         check_length(field, name, max, at, &mut problems);
@@ -345,7 +353,11 @@ fn validate(raw: RawBrief, at: &Locator<'_>, default_language: Language) -> Resu
     let id = match &raw.id {
         Some(id) => BriefId::parse(id.get_ref()).map_err(|message| at.error(&id.span(), message)),
         None => {
-            let stem = at.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let stem = at
+                .path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             BriefId::parse(stem).map_err(|message| {
                 at.error(
                     &(0..0),
@@ -367,8 +379,16 @@ fn validate(raw: RawBrief, at: &Locator<'_>, default_language: Language) -> Resu
             .map_err(|err| at.error(&code.span(), err.to_string())),
         None => Ok(default_language),
     };
-    let source = raw.source.as_ref().map(|url| check_url(url, "source", at)).transpose();
-    let image = raw.image.as_ref().map(|url| check_url(url, "image", at)).transpose();
+    let source = raw
+        .source
+        .as_ref()
+        .map(|url| check_url(url, "source", at))
+        .transpose();
+    let image = raw
+        .image
+        .as_ref()
+        .map(|url| check_url(url, "image", at))
+        .transpose();
 
     let (id, published, language, source, image) = match (id, published, language, source, image) {
         (Ok(id), Ok(published), Ok(language), Ok(source), Ok(image)) if problems.is_empty() => {
@@ -483,7 +503,11 @@ text = "Partnering with Putin is akin to partnering with Assad."
 "#;
 
     fn parse_str(text: &str) -> Result<Brief, Vec<BriefError>> {
-        parse(Path::new("briefs/sample.toml"), text.as_bytes(), Language::English)
+        parse(
+            Path::new("briefs/sample.toml"),
+            text.as_bytes(),
+            Language::English,
+        )
     }
 
     fn only_error(text: &str) -> BriefError {
@@ -511,7 +535,11 @@ text = "Partnering with Putin is akin to partnering with Assad."
     fn unknown_key_is_located() {
         let err = only_error(&GOOD.replace("summary =", "sumary ="));
         assert_eq!(at(&err), (5, 1));
-        assert!(err.message.contains("unknown key `sumary`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown key `sumary`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -524,7 +552,11 @@ text = "Partnering with Putin is akin to partnering with Assad."
     #[test]
     fn missing_key_is_named() {
         let err = only_error(&GOOD.replace("title = \"Trump and Putin plan a cyber unit\"\n", ""));
-        assert!(err.message.contains("missing required key `title`"), "{}", err.message);
+        assert!(
+            err.message.contains("missing required key `title`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -537,26 +569,36 @@ text = "Partnering with Putin is akin to partnering with Assad."
     #[test]
     fn invalid_toml_is_located() {
         let err = only_error(&GOOD.replace("tags = [", "tags = [[["));
-        assert_eq!(err.location.line, 4);
+        assert_eq!(at(&err), (5, 1));
+        assert!(err.message.contains("expected `,`"), "{}", err.message);
     }
 
     #[test]
     fn over_long_title_is_located_and_measured() {
         let err = only_error(&GOOD.replace("Trump and Putin plan a cyber unit", &"é".repeat(257)));
         assert_eq!(at(&err), (1, 9));
-        assert_eq!(err.message, "title is 257 characters long; expected at most 256");
+        assert_eq!(
+            err.message,
+            "title is 257 characters long; expected at most 256"
+        );
     }
 
     #[test]
     fn all_problems_are_reported_in_order() {
         let text = GOOD
-            .replace("title = \"Trump and Putin plan a cyber unit\"", "title = \"\"\nid = \"Bad_Id\"")
+            .replace(
+                "title = \"Trump and Putin plan a cyber unit\"",
+                "title = \"\"\nid = \"Bad_Id\"",
+            )
             .replace("https://example.com/a", "ftp://example.com/a");
         let errors = parse_str(&text).unwrap_err();
         let messages: Vec<_> = errors.iter().map(|e| (at(e), e.message.as_str())).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert_eq!(messages[0].0, (1, 9));
-        assert!(messages[1].1.contains("`Bad_Id` contains 'B'"), "{messages:?}");
+        assert!(
+            messages[1].1.contains("`Bad_Id` contains 'B'"),
+            "{messages:?}"
+        );
         assert!(messages[2].1.contains("http or https"), "{messages:?}");
     }
 
@@ -592,16 +634,29 @@ text = "Partnering with Putin is akin to partnering with Assad."
     fn empty_and_non_utf8_files() {
         let err = only_error("  \n");
         assert!(err.message.contains("empty"));
-        let errors = parse(Path::new("x.toml"), b"title = \"a\"\nsummary = \"\xff\"", Language::English)
-            .unwrap_err();
+        let errors = parse(
+            Path::new("x.toml"),
+            b"title = \"a\"\nsummary = \"\xff\"",
+            Language::English,
+        )
+        .unwrap_err();
         assert_eq!(at(&errors[0]), (2, 12));
         assert!(errors[0].message.contains("UTF-8"));
     }
 
     #[test]
     fn file_stem_that_is_no_id() {
-        let errors = parse(Path::new("My Brief.toml"), GOOD.as_bytes(), Language::English).unwrap_err();
-        assert!(errors[0].message.contains("file name"), "{}", errors[0].message);
+        let errors = parse(
+            Path::new("My Brief.toml"),
+            GOOD.as_bytes(),
+            Language::English,
+        )
+        .unwrap_err();
+        assert!(
+            errors[0].message.contains("file name"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]

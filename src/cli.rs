@@ -39,7 +39,9 @@ pub enum Color {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Best briefs for a topic, with summary and key quotes
-    #[command(after_help = "Examples:\n  briefbot ask election hacking\n  briefbot ask --json '\"cyber security\" russia'\n  briefbot ask --batch queries.txt > answers.jsonl")]
+    #[command(
+        after_help = "Examples:\n  briefbot ask election hacking\n  briefbot ask --json '\"cyber security\" russia'\n  briefbot ask --batch queries.txt > answers.jsonl"
+    )]
     Ask(AskArgs),
     /// Every brief: date, id, title (newest first)
     List {
@@ -65,7 +67,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct AskArgs {
     /// What to look for: words, "quoted phrases", or a whole question
-    #[arg(required_unless_present = "batch", conflicts_with = "batch", value_name = "QUERY")]
+    #[arg(
+        required_unless_present = "batch",
+        conflicts_with = "batch",
+        value_name = "QUERY"
+    )]
     pub query: Vec<String>,
     /// Most briefs to show [default: config `max_results`, 3]
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=100))]
@@ -172,7 +178,8 @@ fn ask(config: &Config, args: &AskArgs, bold: bool, out: &mut impl Write) -> Res
     let query = args.query.join(" ");
     let answer = answer::ask(&library, &query, options);
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &answer::to_json(&answer)).map_err(io::Error::from)?;
+        serde_json::to_writer_pretty(&mut *out, &answer::to_json(&answer))
+            .map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
         write_answer(&answer, bold, out)?;
@@ -234,12 +241,20 @@ pub fn write_answer(answer: &Answer, bold: bool, out: &mut impl Write) -> io::Re
     Ok(())
 }
 
-fn write_brief(number: usize, result: &BriefAnswer, bold: bool, out: &mut impl Write) -> io::Result<()> {
+fn write_brief(
+    number: usize,
+    result: &BriefAnswer,
+    bold: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let title = format!("{number}. {}", highlight(&result.title, bold));
     writeln!(
         out,
         "{}",
-        textwrap::fill(&title, textwrap::Options::new(WIDTH).subsequent_indent("   "))
+        textwrap::fill(
+            &title,
+            textwrap::Options::new(WIDTH).subsequent_indent("   ")
+        )
     )?;
     let mut meta = vec![result.published.clone()];
     meta.extend(result.outlet.clone());
@@ -252,7 +267,11 @@ fn write_brief(number: usize, result: &BriefAnswer, bold: bool, out: &mut impl W
     writeln!(out, "{}", wrap(&highlight(&result.excerpt, bold), "   "))?;
     for quote in &result.quotes {
         writeln!(out)?;
-        writeln!(out, "{}", wrap(&format!("“{}”", highlight(&quote.text, bold)), "   "))?;
+        writeln!(
+            out,
+            "{}",
+            wrap(&format!("“{}”", highlight(&quote.text, bold)), "   ")
+        )?;
         let mut by = format!("— {}", highlight(&quote.speaker, bold));
         if let Some(role) = &quote.role {
             by.push_str(", ");
@@ -289,7 +308,11 @@ fn list(config: &Config, json: bool, out: &mut impl Write) -> Result<u8, CliErro
 
 fn check(config: &Config, paths: &[PathBuf], out: &mut impl Write) -> Result<u8, CliError> {
     let default = [config.briefs_dir.clone()];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -333,7 +356,11 @@ fn add(config: &Config, file: &Path, replace: bool, out: &mut impl Write) -> Res
         source,
     })?;
     let added = intake::add(&config.briefs_dir, file, &bytes, config.language, replace)?;
-    let verb = if added.replaced.is_some() { "Replaced" } else { "Added" };
+    let verb = if added.replaced.is_some() {
+        "Replaced"
+    } else {
+        "Added"
+    };
     writeln!(
         out,
         "{verb} \"{}\" ({}) as {}",

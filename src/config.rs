@@ -95,34 +95,56 @@ impl Config {
             let span = dir.span();
             let dir = dir.into_inner();
             if dir.as_os_str().is_empty() {
-                return Err(invalid(span.start, "briefs_dir is empty; expected a folder path".into()));
+                return Err(invalid(
+                    span.start,
+                    "briefs_dir is empty; expected a folder path".into(),
+                ));
             }
             config.briefs_dir = base.join(dir);
         } else {
             config.briefs_dir = base.join(&config.briefs_dir);
         }
         if let Some(code) = raw.language {
-            config.language = code
-                .get_ref()
-                .parse()
-                .map_err(|err: crate::language::UnknownLanguage| invalid(code.span().start, err.to_string()))?;
+            config.language =
+                code.get_ref()
+                    .parse()
+                    .map_err(|err: crate::language::UnknownLanguage| {
+                        invalid(code.span().start, err.to_string())
+                    })?;
         }
-        let bounded = |value: Option<toml::Spanned<usize>>, name: &str, range: std::ops::RangeInclusive<usize>, slot: &mut usize| {
+        let bounded = |value: Option<toml::Spanned<usize>>,
+                       name: &str,
+                       range: std::ops::RangeInclusive<usize>,
+                       slot: &mut usize| {
             if let Some(value) = value {
                 let n = *value.get_ref();
                 if !range.contains(&n) {
                     return Err(invalid(
                         value.span().start,
-                        format!("{name} is {n}; expected {} to {}", range.start(), range.end()),
+                        format!(
+                            "{name} is {n}; expected {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
                     ));
                 }
                 *slot = n;
             }
             Ok(())
         };
-        bounded(raw.max_results, "max_results", 1..=MAX_RESULTS, &mut config.max_results)?;
+        bounded(
+            raw.max_results,
+            "max_results",
+            1..=MAX_RESULTS,
+            &mut config.max_results,
+        )?;
         bounded(raw.max_quotes, "max_quotes", 0..=10, &mut config.max_quotes)?;
-        bounded(raw.summary_chars, "summary_chars", 80..=4000, &mut config.summary_chars)?;
+        bounded(
+            raw.summary_chars,
+            "summary_chars",
+            80..=4000,
+            &mut config.summary_chars,
+        )?;
         Ok(config)
     }
 }
@@ -147,10 +169,15 @@ mod tests {
 
     #[test]
     fn errors_are_located() {
-        let err = parse("language = \"en\"\nmax_results = 0\n").unwrap_err().to_string();
+        let err = parse("language = \"en\"\nmax_results = 0\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "config.toml:2:15: max_results is 0; expected 1 to 25");
         let err = parse("langauge = \"en\"").unwrap_err().to_string();
-        assert!(err.starts_with("config.toml:1:1: unknown key `langauge`"), "{err}");
+        assert!(
+            err.starts_with("config.toml:1:1: unknown key `langauge`"),
+            "{err}"
+        );
         let err = parse("language = \"zz\"").unwrap_err().to_string();
         assert!(err.contains("unknown language `zz`"), "{err}");
     }

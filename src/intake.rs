@@ -110,7 +110,12 @@ enum WriteError {
 
 /// Writes `bytes` to `target` through a temporary file in `dir`: write, fsync, rename,
 /// fsync the folder. Without `overwrite`, fails with `Exists` if `target` appeared meanwhile.
-fn write_atomically(dir: &Path, target: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
+fn write_atomically(
+    dir: &Path,
+    target: &Path,
+    bytes: &[u8],
+    overwrite: bool,
+) -> Result<(), WriteError> {
     let mut file = tempfile::Builder::new()
         .prefix(".briefbot-")
         .suffix(".tmp")
@@ -139,7 +144,8 @@ fn write_atomically(dir: &Path, target: &Path, bytes: &[u8], overwrite: bool) ->
 mod tests {
     use super::*;
 
-    const BRIEF: &str = "id = \"cyber-unit\"\ntitle = \"A\"\npublished = 2020-01-01\nsummary = \"S.\"\n";
+    const BRIEF: &str =
+        "id = \"cyber-unit\"\ntitle = \"A\"\npublished = 2020-01-01\nsummary = \"S.\"\n";
 
     fn files_in(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -153,33 +159,79 @@ mod tests {
     #[test]
     fn installs_under_its_id_and_refuses_it_twice() {
         let dir = tempfile::tempdir().unwrap();
-        let added = add(dir.path(), Path::new("new.toml"), BRIEF.as_bytes(), Language::English, false).unwrap();
+        let added = add(
+            dir.path(),
+            Path::new("new.toml"),
+            BRIEF.as_bytes(),
+            Language::English,
+            false,
+        )
+        .unwrap();
         assert_eq!(added.path, dir.path().join("cyber-unit.toml"));
         assert_eq!(std::fs::read_to_string(&added.path).unwrap(), BRIEF);
-        let err = add(dir.path(), Path::new("new.toml"), BRIEF.as_bytes(), Language::English, false).unwrap_err();
+        let err = add(
+            dir.path(),
+            Path::new("new.toml"),
+            BRIEF.as_bytes(),
+            Language::English,
+            false,
+        )
+        .unwrap_err();
         assert!(matches!(err, AddError::Exists { .. }), "{err}");
         assert!(err.to_string().contains("--replace"));
         let changed = BRIEF.replace("title = \"A\"", "title = \"B\"");
-        let added = add(dir.path(), Path::new("new.toml"), changed.as_bytes(), Language::English, true).unwrap();
+        let added = add(
+            dir.path(),
+            Path::new("new.toml"),
+            changed.as_bytes(),
+            Language::English,
+            true,
+        )
+        .unwrap();
         assert!(added.replaced.is_some());
         assert_eq!(std::fs::read_to_string(&added.path).unwrap(), changed);
-        assert_eq!(files_in(dir.path()), ["cyber-unit.toml"], "no temporary file is left");
+        assert_eq!(
+            files_in(dir.path()),
+            ["cyber-unit.toml"],
+            "no temporary file is left"
+        );
     }
 
     #[test]
     fn an_id_defined_under_another_name_counts() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("old-name.toml"), BRIEF).unwrap();
-        let err = add(dir.path(), Path::new("new.toml"), BRIEF.as_bytes(), Language::English, false).unwrap_err();
+        let err = add(
+            dir.path(),
+            Path::new("new.toml"),
+            BRIEF.as_bytes(),
+            Language::English,
+            false,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("old-name.toml"), "{err}");
-        add(dir.path(), Path::new("new.toml"), BRIEF.as_bytes(), Language::English, true).unwrap();
+        add(
+            dir.path(),
+            Path::new("new.toml"),
+            BRIEF.as_bytes(),
+            Language::English,
+            true,
+        )
+        .unwrap();
         assert_eq!(files_in(dir.path()), ["cyber-unit.toml"]);
     }
 
     #[test]
     fn invalid_brief_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let err = add(dir.path(), Path::new("new.toml"), b"title = 1", Language::English, false).unwrap_err();
+        let err = add(
+            dir.path(),
+            Path::new("new.toml"),
+            b"title = 1",
+            Language::English,
+            false,
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("new.toml:1:9:"), "{err}");
         assert!(files_in(dir.path()).is_empty());
     }

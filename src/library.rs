@@ -222,7 +222,12 @@ mod tests {
         write(dir.path(), "readme.md", "# hi");
         let loaded = Library::load(dir.path(), Language::English).unwrap();
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-        let ids: Vec<_> = loaded.library.briefs().iter().map(|b| b.id.as_str()).collect();
+        let ids: Vec<_> = loaded
+            .library
+            .briefs()
+            .iter()
+            .map(|b| b.id.as_str())
+            .collect();
         assert_eq!(ids, ["a", "b"]);
     }
 
@@ -230,7 +235,11 @@ mod tests {
     fn duplicate_ids_name_both_files_and_keep_the_first() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "a.toml", BRIEF);
-        write(dir.path(), "b.toml", &format!("title = \"B\"\n  id = \"a\"\n{}", &BRIEF[12..]));
+        write(
+            dir.path(),
+            "b.toml",
+            &format!("title = \"B\"\n  id = \"a\"\n{}", &BRIEF[12..]),
+        );
         let loaded = Library::load(dir.path(), Language::English).unwrap();
         assert_eq!(loaded.library.briefs().len(), 1);
         assert_eq!(loaded.library.briefs()[0].title, "A");

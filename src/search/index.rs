@@ -155,7 +155,12 @@ impl Index {
         index
     }
 
-    fn add_doc(&mut self, doc: DocId, doc_terms: &mut HashMap<String, (f32, Vec<u32>)>, length: f32) {
+    fn add_doc(
+        &mut self,
+        doc: DocId,
+        doc_terms: &mut HashMap<String, (f32, Vec<u32>)>,
+        length: f32,
+    ) {
         for (term, (frequency, mut positions)) in doc_terms.drain() {
             let id = match self.terms.get(&term) {
                 Some(&id) => id,
@@ -304,7 +309,12 @@ mod tests {
 
     fn brief(id: &str, title: &str, summary: &str) -> Brief {
         let text = format!("title = {title:?}\npublished = 2020-01-01\nsummary = {summary:?}\n");
-        parse(Path::new(&format!("{id}.toml")), text.as_bytes(), Language::English).unwrap()
+        parse(
+            Path::new(&format!("{id}.toml")),
+            text.as_bytes(),
+            Language::English,
+        )
+        .unwrap()
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::analyze::{AnalysedWord, Analyzer, Token};
+use super::analyze::{AnalysedWord, Analyzer, Token, is_stop_word};
 use super::index::{DocId, Index, MAX_PHRASE_WORDS, TermId};
 
 /// Queries longer than this are cut (at a character boundary) before analysis.
@@ -26,9 +26,30 @@ const PHRASE_BOOST: f32 = 1.5;
 /// Words people put in chat questions that say nothing about the topic. They are dropped
 /// when the query has other words ("what's the latest news on brexit" is "brexit").
 const FILLER_WORDS: [&str; 24] = [
-    "anything", "article", "articles", "brief", "briefs", "find", "give", "happen",
-    "happened", "happening", "hey", "hi", "info", "information", "know", "latest", "news",
-    "please", "said", "say", "says", "show", "tell", "thanks",
+    "anything",
+    "article",
+    "articles",
+    "brief",
+    "briefs",
+    "find",
+    "give",
+    "happen",
+    "happened",
+    "happening",
+    "hey",
+    "hi",
+    "info",
+    "information",
+    "know",
+    "latest",
+    "news",
+    "please",
+    "said",
+    "say",
+    "says",
+    "show",
+    "tell",
+    "thanks",
 ];
 
 /// One word of a query.
@@ -47,6 +68,9 @@ struct QueryWord {
     position: u32,
 }
 
+/// The words of a phrase: each with its alternative terms and its position in the phrase.
+type Parts<T> = Vec<(Vec<T>, u32)>;
+
 /// A way for briefs to match some of the query's words.
 #[derive(Debug)]
 enum Matcher {
@@ -54,7 +78,7 @@ enum Matcher {
     Terms { ids: Vec<TermId>, cover: Vec<usize> },
     /// These terms at these relative positions; covers the listed words.
     Phrase {
-        parts: Vec<(Vec<TermId>, u32)>,
+        parts: Parts<TermId>,
         cover: Vec<usize>,
         boost: f32,
     },
@@ -109,7 +133,7 @@ pub struct Highlighter {
     /// Term -> the query words it stands for.
     terms: HashMap<String, Vec<usize>>,
     /// Phrases: for each part, its terms and its position; with the words it covers.
-    phrases: Vec<(Vec<(Vec<String>, u32)>, Vec<usize>)>,
+    phrases: Vec<(Parts<String>, Vec<usize>)>,
 }
 
 impl Highlighter {
@@ -227,7 +251,10 @@ struct Plan {
 }
 
 fn is_quote_mark(c: char) -> bool {
-    matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}')
+    matches!(
+        c,
+        '"' | '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}'
+    )
 }
 
 /// Analyses a word in every language of the library: its folded form, its distinct terms,
@@ -237,7 +264,11 @@ fn analyse_everywhere(analyzers: &[Analyzer], word: &str) -> Option<(String, Vec
     let mut terms: Vec<String> = Vec::new();
     let mut stop = false;
     for analyzer in analyzers {
-        let AnalysedWord { term, word, stop: s } = analyzer.analyse_word(word)?;
+        let AnalysedWord {
+            term,
+            word,
+            stop: s,
+        } = analyzer.analyse_word(word)?;
         stop |= s;
         if !terms.contains(&term) {
             terms.push(term);
@@ -307,7 +338,10 @@ impl Plan {
                     plain.push(word);
                 }
             }
-            position += analyzers[0].tokens(text).last().map_or(0, |t| t.position + 2);
+            position += analyzers[0]
+                .tokens(text)
+                .last()
+                .map_or(0, |t| t.position + 2);
             if is_phrase && phrase_words > 0 {
                 plan.phrases.push(text.trim().to_owned());
             }
@@ -338,8 +372,25 @@ impl Plan {
     /// Replaces each word that matches nothing by its nearest word in the library, unless it
     /// is a number or a run-together compound of known words.
     fn correct(&mut self, index: &Index) {
-        for word in &mut self.words {
+        let joinable: Vec<bool> = (0..self.words.len())
+            .map(|i| {
+                let joins = |a: &QueryWord, b: &QueryWord| {
+                    a.phrase.is_none()
+                        && b.phrase.is_none()
+                        && b.position == a.position + 1
+                        && index.word_frequency(&format!("{}{}", a.folded, b.folded)) > 0
+                };
+                (i > 0 && joins(&self.words[i - 1], &self.words[i]))
+                    || self
+                        .words
+                        .get(i + 1)
+                        .is_some_and(|next| joins(&self.words[i], next))
+            })
+            .collect();
+        for (word, joinable) in self.words.iter_mut().zip(joinable) {
+            // A run-together or split compound is not a typo: "hover board" is "hoverboard".
             if !word.ids.is_empty()
+                || joinable
                 || word.folded.chars().any(|c| c.is_ascii_digit())
                 || (word.phrase.is_none() && split_compound(index, &word.folded).is_some())
             {
@@ -348,8 +399,7 @@ impl Plan {
             let Some(corrected) = nearest_word(index, &word.folded) else {
                 continue;
             };
-            let Some((folded, terms, _)) = analyse_everywhere(index.analyzers(), &corrected)
-            else {
+            let Some((folded, terms, _)) = analyse_everywhere(index.analyzers(), &corrected) else {
                 continue;
             };
             let ids: Vec<TermId> = terms.iter().filter_map(|t| index.term_id(t)).collect();
@@ -388,7 +438,7 @@ impl Plan {
 
     fn matchers(&self, index: &Index) -> Vec<Matcher> {
         let mut matchers = Vec::new();
-        let mut phrase_parts: HashMap<usize, (Vec<(Vec<TermId>, u32)>, Vec<usize>)> =
+        let mut phrase_parts: HashMap<usize, (Parts<TermId>, Vec<usize>)> =
             HashMap::new();
         for (i, word) in self.words.iter().enumerate() {
             match word.phrase {
@@ -473,7 +523,9 @@ impl Plan {
                 .map(|(i, _)| i)
                 .collect();
             let found = matchers.iter().any(|m| match m {
-                Matcher::Phrase { parts, cover: c, .. } if *c == cover => {
+                Matcher::Phrase {
+                    parts, cover: c, ..
+                } if *c == cover => {
                     let mut any = false;
                     match_phrase(index, parts, |_, _| any = true);
                     any
@@ -500,7 +552,12 @@ impl Plan {
             }
         }
         for matcher in matchers {
-            if let Matcher::Phrase { parts, cover, boost } = matcher {
+            if let Matcher::Phrase {
+                parts,
+                cover,
+                boost,
+            } = matcher
+            {
                 // Proximity pairs are already highlighted word by word.
                 if *boost == PROXIMITY_BOOST {
                     continue;
@@ -508,7 +565,10 @@ impl Plan {
                 let parts = parts
                     .iter()
                     .map(|(ids, offset)| {
-                        let names = ids.iter().map(|&id| index.term_text(id).to_owned()).collect();
+                        let names = ids
+                            .iter()
+                            .map(|&id| index.term_text(id).to_owned())
+                            .collect();
                         (names, *offset)
                     })
                     .collect();
@@ -550,15 +610,26 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
 /// Splits a run-together word into two words the library holds ("cybersecurity" into "cyber"
 /// and "security"), preferring the split whose rarer half is most common.
 fn split_compound(index: &Index, word: &str) -> Option<(String, String)> {
-    const MIN_HALF: usize = 3;
-    if !word.is_ascii() || word.len() < 2 * MIN_HALF || word.chars().any(|c| c.is_ascii_digit())
+    const MIN_HALF: usize = 2;
+    if !word.is_ascii() || word.len() < 2 * MIN_HALF + 1 || word.chars().any(|c| c.is_ascii_digit())
     {
         return None;
     }
+    let frequency = |half: &str| {
+        if index
+            .analyzers()
+            .iter()
+            .any(|a| is_stop_word(a.language(), half))
+        {
+            0
+        } else {
+            index.word_frequency(half)
+        }
+    };
     (MIN_HALF..=word.len() - MIN_HALF)
         .filter_map(|cut| {
             let (left, right) = word.split_at(cut);
-            let weakest = index.word_frequency(left).min(index.word_frequency(right));
+            let weakest = frequency(left).min(frequency(right));
             (weakest > 0).then_some((weakest, cut))
         })
         .max()
@@ -589,8 +660,12 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
         let mut found = false;
         for start in starts {
             if rest.iter().all(|(ids, offset)| {
-                ids.iter()
-                    .any(|&id| index.positions(id, doc).binary_search(&(start + offset)).is_ok())
+                ids.iter().any(|&id| {
+                    index
+                        .positions(id, doc)
+                        .binary_search(&(start + offset))
+                        .is_ok()
+                })
             }) {
                 found = true;
                 break;
@@ -611,7 +686,12 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
 }
 
 /// Scores every brief any matcher finds and keeps the best `limit`.
-fn rank(index: &Index, words: &[QueryWord], matchers: &[Matcher], limit: usize) -> (Vec<Hit>, usize) {
+fn rank(
+    index: &Index,
+    words: &[QueryWord],
+    matchers: &[Matcher],
+    limit: usize,
+) -> (Vec<Hit>, usize) {
     // For each query word, the best score each brief earns for it.
     let mut best: Vec<HashMap<DocId, f32>> = vec![HashMap::new(); words.len()];
     let mut credit = |cover: &[usize], doc: DocId, score: f32| {
@@ -628,7 +708,11 @@ fn rank(index: &Index, words: &[QueryWord], matchers: &[Matcher], limit: usize) 
                     index.score_term(id, |doc, score| credit(cover, doc, score));
                 }
             }
-            Matcher::Phrase { parts, cover, boost } => {
+            Matcher::Phrase {
+                parts,
+                cover,
+                boost,
+            } => {
                 match_phrase(index, parts, |doc, score| credit(cover, doc, score * boost));
             }
         }
@@ -643,7 +727,11 @@ fn rank(index: &Index, words: &[QueryWord], matchers: &[Matcher], limit: usize) 
     }
     let mut hits: Vec<Hit> = totals
         .into_iter()
-        .map(|(doc, (covered, score))| Hit { doc, score, covered })
+        .map(|(doc, (covered, score))| Hit {
+            doc,
+            score,
+            covered,
+        })
         .collect();
     let total = hits.len();
     let order = |a: &Hit, b: &Hit| {
@@ -659,4 +747,227 @@ fn rank(index: &Index, words: &[QueryWord], matchers: &[Matcher], limit: usize) 
     hits.sort_by(order);
     hits.truncate(limit);
     (hits, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brief::{Brief, parse};
+    use crate::language::Language;
+    use std::path::Path;
+
+    fn brief(id: &str, date: &str, title: &str, summary: &str) -> Brief {
+        let text = format!("title = {title:?}\npublished = {date}\nsummary = {summary:?}\n");
+        parse(
+            Path::new(&format!("{id}.toml")),
+            text.as_bytes(),
+            Language::English,
+        )
+        .unwrap()
+    }
+
+    struct Fixture {
+        briefs: Vec<Brief>,
+        index: Index,
+    }
+
+    impl Fixture {
+        fn new(briefs: Vec<Brief>) -> Self {
+            let index = Index::build(&briefs);
+            Fixture { briefs, index }
+        }
+
+        fn ids(&self, query: &str) -> Vec<&str> {
+            search(&self.index, query, 10)
+                .hits
+                .iter()
+                .map(|hit| self.briefs[hit.doc as usize].id.as_str())
+                .collect()
+        }
+    }
+
+    #[test]
+    fn a_brief_about_the_query_beats_one_that_mentions_it_once() {
+        let f = Fixture::new(vec![
+            brief(
+                "mention",
+                "2020-01-02",
+                "Weather report",
+                "Rain all week. One aside on hacking, then more rain and wind and clouds.",
+            ),
+            brief(
+                "about",
+                "2020-01-01",
+                "Hacking of the election",
+                "Hackers hacked the election servers; the hacking went on.",
+            ),
+        ]);
+        assert_eq!(f.ids("hacking"), ["about", "mention"]);
+    }
+
+    #[test]
+    fn covering_more_query_words_ranks_higher() {
+        let f = Fixture::new(vec![
+            brief(
+                "one",
+                "2020-01-01",
+                "Election election election",
+                "Election news.",
+            ),
+            brief(
+                "both",
+                "2019-01-01",
+                "Storm",
+                "An election during a hacking scare.",
+            ),
+        ]);
+        assert_eq!(f.ids("election hacking"), ["both", "one"]);
+    }
+
+    #[test]
+    fn a_quoted_phrase_matches_only_as_a_phrase() {
+        let f = Fixture::new(vec![
+            brief(
+                "apart",
+                "2020-01-02",
+                "Security for the cyber age",
+                "Security matters in cyber space.",
+            ),
+            brief(
+                "phrase",
+                "2020-01-01",
+                "New unit",
+                "A cyber-security unit was formed.",
+            ),
+        ]);
+        assert_eq!(f.ids("\"cyber security\""), ["phrase"]);
+        let both = f.ids("cyber security");
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[0], "apart", "title words outweigh adjacency");
+    }
+
+    #[test]
+    fn the_title_outweighs_the_summary() {
+        let f = Fixture::new(vec![
+            brief("summary", "2020-01-02", "Report", "Flooding in the valley."),
+            brief("title", "2020-01-01", "Flooding", "Water in the valley."),
+        ]);
+        assert_eq!(f.ids("flooding"), ["title", "summary"]);
+    }
+
+    #[test]
+    fn ties_break_newest_first_then_by_id() {
+        let f = Fixture::new(vec![
+            brief("b-old", "2019-01-01", "Storm", "Storm."),
+            brief("b-new", "2020-01-01", "Storm", "Storm."),
+            brief("a-new", "2020-01-01", "Storm", "Storm."),
+        ]);
+        assert_eq!(f.ids("storm"), ["a-new", "b-new", "b-old"]);
+    }
+
+    #[test]
+    fn a_word_that_matches_nothing_is_corrected() {
+        let f = Fixture::new(vec![brief(
+            "e",
+            "2020-01-01",
+            "Elections in Ohio",
+            "Voting.",
+        )]);
+        let outcome = search(&f.index, "ohio electoins", 10);
+        assert_eq!(outcome.hits.len(), 1);
+        assert_eq!(outcome.hits[0].covered, 2);
+        assert_eq!(outcome.suggestion.as_deref(), Some("ohio elections"));
+        assert_eq!(
+            outcome.corrections,
+            [Correction {
+                typed: "electoins".into(),
+                corrected: "elections".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn edits_allowed_grow_with_length_and_never_touch_numbers() {
+        let f = Fixture::new(vec![brief(
+            "e",
+            "2017-01-01",
+            "The 2017 infrastructure vote",
+            "Votes.",
+        )]);
+        assert!(search(&f.index, "2016", 10).hits.is_empty());
+        assert_eq!(search(&f.index, "2016", 10).suggestion, None);
+        assert_eq!(f.ids("infrastrcture"), ["e"], "one edit in a long word");
+        assert_eq!(
+            f.ids("infrstrcture"),
+            ["e"],
+            "two edits in a word of 9+ letters"
+        );
+        assert!(f.ids("vots").is_empty(), "no correction under 5 letters");
+    }
+
+    #[test]
+    fn run_together_and_split_compounds_meet() {
+        let f = Fixture::new(vec![
+            brief("spaced", "2020-01-01", "Cyber security unit", "Formed."),
+            brief("joined", "2020-01-01", "Hoverboard record", "Crossed."),
+        ]);
+        assert_eq!(f.ids("cybersecurity"), ["spaced"]);
+        assert_eq!(f.ids("hover board"), ["joined"]);
+        assert_eq!(search(&f.index, "hover board", 10).suggestion, None);
+    }
+
+    #[test]
+    fn chat_questions_drop_filler_and_stop_words() {
+        let f = Fixture::new(vec![
+            brief(
+                "news",
+                "2020-01-02",
+                "News of the day",
+                "Latest news, what happened.",
+            ),
+            brief("storm", "2020-01-01", "Storm hits coast", "A storm."),
+        ]);
+        let outcome = search(&f.index, "what's the latest news on the storm?", 10);
+        assert_eq!(outcome.words, ["storm"]);
+        assert_eq!(f.ids("what's the latest news on the storm?"), ["storm"]);
+        assert_eq!(f.ids("news"), ["news"], "filler alone is searched");
+    }
+
+    #[test]
+    fn nothing_to_search_is_explained() {
+        let f = Fixture::new(vec![brief("s", "2020-01-01", "Storm", "A storm.")]);
+        let outcome = search(&f.index, "the of and", 10);
+        assert!(outcome.hits.is_empty() && outcome.words.is_empty());
+        assert_eq!(outcome.stop_words, ["the", "of", "and"]);
+        let outcome = search(&f.index, "zzyzx storm", 10);
+        assert_eq!(outcome.unknown, ["zzyzx"]);
+        let outcome = search(&f.index, "\"storm coast\"", 10);
+        assert_eq!(outcome.missing_phrases, ["storm coast"]);
+    }
+
+    #[test]
+    fn long_queries_are_cut_not_fatal() {
+        let f = Fixture::new(vec![brief("s", "2020-01-01", "Storm", "A storm.")]);
+        let query = format!("storm {}", "word ".repeat(5000));
+        let outcome = search(&f.index, &query, 10);
+        assert!(outcome.truncated);
+        assert_eq!(outcome.hits.len(), 1);
+    }
+
+    #[test]
+    fn highlights_cover_words_phrases_and_corrections() {
+        let f = Fixture::new(vec![brief(
+            "s",
+            "2020-01-01",
+            "Cyber security unit",
+            "Elections were hacked.",
+        )]);
+        let analyzer = f.index.analyzer(Language::English);
+        let text = "A cyber-security unit against hackers in elections.";
+        let outcome = search(&f.index, "\"cyber security\" electoins", 10);
+        let (marks, words) = outcome.highlighter.find(analyzer, text);
+        let marked: Vec<&str> = marks.iter().map(|m| &text[m.clone()]).collect();
+        assert_eq!(marked, ["cyber-security", "elections"]);
+        assert_eq!(words, 0b111);
+    }
 }
