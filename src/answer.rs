@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::brief::Brief;
 use crate::library::Library;
 use crate::search::{Outcome, search};
+use crate::speakers::Resolution;
 
 /// How an answer is shaped.
 #[derive(Debug, Clone, Copy)]
@@ -103,7 +104,7 @@ pub fn ask(library: &Library, query: &str, options: AskOptions) -> Answer {
         results,
         total: outcome.total,
         suggestion: outcome.suggestion.clone(),
-        notes: notes(&outcome),
+        notes: notes(&outcome, query),
     }
 }
 
@@ -170,14 +171,16 @@ fn brief_answer(
 }
 
 /// What to tell the user besides the results.
-fn notes(outcome: &Outcome) -> Vec<String> {
+fn notes(outcome: &Outcome, query: &str) -> Vec<String> {
     let mut notes = Vec::new();
     let list = |words: &[String]| words.join(", ");
     if outcome.words.is_empty() {
         if outcome.stop_words.is_empty() && outcome.filler.is_empty() {
-            notes.push(
-                "The question is empty: ask about a topic, for example `election hacking`.".into(),
-            );
+            notes.push(if query.trim().is_empty() {
+                "The question is empty: ask about a topic, for example `election hacking`.".into()
+            } else {
+                "Nothing in the question can be searched: a word needs letters or digits and at most 64 characters. Ask about a topic, for example `election hacking`.".into()
+            });
         } else {
             let mut ignored = outcome.stop_words.clone();
             ignored.extend(outcome.filler.iter().cloned());
@@ -321,6 +324,242 @@ pub fn brief_json(brief: &Brief) -> Value {
         "title": brief.title,
         "outlet": brief.outlet,
         "path": brief.path.display().to_string(),
+    })
+}
+
+/// How a typed speaker name was resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeakerMatch {
+    /// One speaker.
+    Found,
+    /// Several speakers fit: `candidates` lists them, their quotes are grouped in that order.
+    Ambiguous,
+    /// Nobody fits: `candidates` are the closest names, as suggestions.
+    Suggestions,
+}
+
+impl SpeakerMatch {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerMatch::Found => "found",
+            SpeakerMatch::Ambiguous => "ambiguous",
+            SpeakerMatch::Suggestions => "suggestions",
+        }
+    }
+}
+
+/// A speaker the request resolved to (or, when nobody was found, a suggestion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub name: String,
+    pub roles: Vec<String>,
+    /// How many quotes of theirs the library holds.
+    pub quotes: usize,
+}
+
+/// A quote with the brief it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerQuote {
+    pub speaker: String,
+    pub role: Option<String>,
+    pub text: Marked,
+    pub context: Option<String>,
+    pub brief_id: String,
+    pub brief_title: String,
+    pub published: String,
+    pub source: Option<String>,
+}
+
+/// The reply to "what did this person say?".
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotesAnswer {
+    /// The name as asked.
+    pub speaker: String,
+    pub about: Option<String>,
+    pub matched: SpeakerMatch,
+    pub candidates: Vec<Candidate>,
+    /// Newest first (grouped by candidate when ambiguous); with `about`, the quotes on the
+    /// topic, best first.
+    pub quotes: Vec<SpeakerQuote>,
+    /// Quotes there were before `limit`.
+    pub total: usize,
+    /// The corrected topic, when a word of `about` was corrected.
+    pub suggestion: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// Every quote by the speaker `typed` names, optionally only those about `about`.
+pub fn quotes(
+    library: &Library,
+    typed: &str,
+    about: Option<&str>,
+    limit: Option<usize>,
+) -> QuotesAnswer {
+    let speakers = library.speakers();
+    let (matched, found) = match speakers.resolve(typed) {
+        Resolution::Found(at) => (SpeakerMatch::Found, vec![at]),
+        Resolution::Ambiguous(ats) => (SpeakerMatch::Ambiguous, ats),
+        Resolution::NotFound(close) => (SpeakerMatch::Suggestions, close),
+    };
+    let candidates: Vec<Candidate> = found
+        .iter()
+        .map(|&at| {
+            let speaker = speakers.get(at);
+            Candidate {
+                name: speaker.name.clone(),
+                roles: speaker.roles.clone(),
+                quotes: speaker.quotes.len(),
+            }
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let names = |c: &[Candidate]| {
+        c.iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match matched {
+        SpeakerMatch::Found => {}
+        SpeakerMatch::Ambiguous => notes.push(format!(
+            "\"{}\" could be {} people: {}. Their quotes are grouped by person; ask with the full name for one.",
+            typed.trim(),
+            candidates.len(),
+            names(&candidates)
+        )),
+        SpeakerMatch::Suggestions if typed.trim().is_empty() => {
+            notes.push("Which speaker? Give a name, for example `putin`.".into());
+        }
+        SpeakerMatch::Suggestions => {
+            let mut note = format!("No one called \"{}\" is quoted in the briefs.", typed.trim());
+            if !candidates.is_empty() {
+                note.push_str(&format!(" Did you mean: {}?", names(&candidates)));
+            }
+            notes.push(note);
+        }
+    }
+    let quoted: Vec<_> = if matched == SpeakerMatch::Suggestions {
+        Vec::new()
+    } else {
+        found
+            .iter()
+            .flat_map(|&at| speakers.get(at).quotes.iter().copied())
+            .collect()
+    };
+    let topic = about.map(str::trim).filter(|t| !t.is_empty());
+    let mut suggestion = None;
+    let mut chosen: Vec<(crate::speakers::QuoteRef, Marked)> = Vec::new();
+    match topic {
+        None => {
+            for quote in quoted {
+                let text = library.brief(quote.doc).quotes[quote.quote].text.clone();
+                chosen.push((
+                    quote,
+                    Marked {
+                        text,
+                        marks: Vec::new(),
+                    },
+                ));
+            }
+        }
+        Some(topic) => {
+            let outcome = search(library.index(), topic, library.briefs().len());
+            suggestion = outcome.suggestion.clone();
+            let brief_scores: std::collections::HashMap<u32, f32> =
+                outcome.hits.iter().map(|h| (h.doc, h.score)).collect();
+            let mut ranked = Vec::new();
+            for (order, quote) in quoted.into_iter().enumerate() {
+                let brief = library.brief(quote.doc);
+                let analyzer = library.index().analyzer(brief.language);
+                let text = &brief.quotes[quote.quote].text;
+                let (marks, words) = outcome.highlighter.find(analyzer, text);
+                let brief_score = brief_scores.get(&quote.doc).copied();
+                if words == 0 && brief_score.is_none() {
+                    continue;
+                }
+                let marked = Marked {
+                    text: text.clone(),
+                    marks,
+                };
+                ranked.push((
+                    words.count_ones(),
+                    brief_score.unwrap_or(0.0),
+                    order,
+                    quote,
+                    marked,
+                ));
+            }
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            chosen = ranked
+                .into_iter()
+                .map(|(_, _, _, quote, marked)| (quote, marked))
+                .collect();
+            if chosen.is_empty() && matched != SpeakerMatch::Suggestions {
+                notes.push(format!(
+                    "No quote by {} is about \"{topic}\".",
+                    names(&candidates)
+                ));
+            }
+            notes.extend(
+                self::notes(&outcome, topic)
+                    .into_iter()
+                    .filter(|n| !n.starts_with("Only common")),
+            );
+        }
+    }
+    let total = chosen.len();
+    chosen.truncate(limit.unwrap_or(usize::MAX));
+    QuotesAnswer {
+        speaker: typed.to_owned(),
+        about: topic.map(str::to_owned),
+        matched,
+        candidates,
+        quotes: chosen
+            .into_iter()
+            .map(|(at, text)| {
+                let brief = library.brief(at.doc);
+                let quote = &brief.quotes[at.quote];
+                SpeakerQuote {
+                    speaker: quote.speaker.clone(),
+                    role: quote.role.clone(),
+                    text,
+                    context: quote.context.clone(),
+                    brief_id: brief.id.to_string(),
+                    brief_title: brief.title.clone(),
+                    published: brief.published.to_string(),
+                    source: brief.source.clone(),
+                }
+            })
+            .collect(),
+        total,
+        suggestion,
+        notes,
+    }
+}
+
+/// The JSON of `INTERFACES.md` (`quotes --json`), extended with `match` (`found`,
+/// `ambiguous`, or `suggestions` when `candidates` are only did-you-mean names), `about`,
+/// `total`, `suggestion`, `notes` and, per quote, `context` and `source`.
+pub fn quotes_json(answer: &QuotesAnswer) -> Value {
+    json!({
+        "speaker": answer.speaker,
+        "candidates": answer.candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        "quotes": answer.quotes.iter().map(|q| json!({
+            "speaker": q.speaker,
+            "role": q.role,
+            "text": q.text.text,
+            "context": q.context,
+            "brief_id": q.brief_id,
+            "brief_title": q.brief_title,
+            "published": q.published,
+            "source": q.source,
+        })).collect::<Vec<_>>(),
+        "match": answer.matched.as_str(),
+        "about": answer.about,
+        "total": answer.total,
+        "suggestion": answer.suggestion,
+        "notes": answer.notes,
     })
 }
 

@@ -31,6 +31,8 @@ pub const MAX_SHORT: usize = 200;
 pub const MAX_CONTEXT: usize = 500;
 /// Most tags on one brief.
 pub const MAX_TAGS: usize = 20;
+/// Most aliases for one speaker, and most speakers with aliases in one brief.
+pub const MAX_ALIASES: usize = 10;
 /// Most quotes on one brief (a Discord embed holds 25 fields).
 pub const MAX_QUOTES: usize = 25;
 /// Longest URL.
@@ -159,6 +161,9 @@ pub struct Brief {
     pub summary: String,
     /// In order of importance: the first is the key quote.
     pub quotes: Vec<Quote>,
+    /// Other names people use for a speaker ("POTUS" for "Donald Trump"), by speaker name.
+    /// An extension of the v1 format: `[aliases]` with `"Speaker Name" = ["Alias", ...]`.
+    pub aliases: Vec<(String, Vec<String>)>,
     /// The file the brief was read from.
     pub path: PathBuf,
 }
@@ -246,6 +251,8 @@ struct RawBrief {
     summary: Spanned<String>,
     #[serde(default)]
     quotes: Option<Spanned<Vec<Spanned<RawQuote>>>>,
+    #[serde(default)]
+    aliases: Option<std::collections::BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
 }
 
 #[derive(Deserialize)]
@@ -349,6 +356,37 @@ fn validate(
             check_length(context, "context", MAX_CONTEXT, at, &mut problems);
         }
     }
+    let aliases = raw.aliases.unwrap_or_default();
+    if aliases.len() > MAX_ALIASES {
+        problems.push(at.error(
+            &(0..0),
+            format!(
+                "aliases are given for {} speakers; expected at most {MAX_ALIASES}",
+                aliases.len()
+            ),
+        ));
+    }
+    for (name, list) in &aliases {
+        let length = name.trim().chars().count();
+        if length == 0 || length > MAX_SPEAKER {
+            problems.push(at.error(
+                &list.span(),
+                format!("an [aliases] speaker name is {length} characters long; expected 1 to {MAX_SPEAKER}"),
+            ));
+        }
+        if list.get_ref().len() > MAX_ALIASES {
+            problems.push(at.error(
+                &list.span(),
+                format!(
+                    "{} aliases for {name}; expected at most {MAX_ALIASES}",
+                    list.get_ref().len()
+                ),
+            ));
+        }
+        for alias in list.get_ref() {
+            check_length(alias, "alias", MAX_SPEAKER, at, &mut problems);
+        }
+    }
 
     let id = match &raw.id {
         Some(id) => BriefId::parse(id.get_ref()).map_err(|message| at.error(&id.span(), message)),
@@ -425,6 +463,17 @@ fn validate(
                     text: clean(quote.text.into_inner()),
                     context: quote.context.map(|s| clean(s.into_inner())),
                 }
+            })
+            .collect(),
+        aliases: aliases
+            .into_iter()
+            .map(|(name, list)| {
+                let list = list
+                    .into_inner()
+                    .into_iter()
+                    .map(|a| clean(a.into_inner()))
+                    .collect();
+                (clean(name), list)
             })
             .collect(),
         path: at.path.to_owned(),
@@ -657,6 +706,21 @@ text = "Partnering with Putin is akin to partnering with Assad."
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn aliases_are_optional_and_checked() {
+        let brief = parse_str(&format!(
+            "{GOOD}\n[aliases]\n\"Donald Trump\" = [\"POTUS\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            brief.aliases,
+            [("Donald Trump".to_owned(), vec!["POTUS".to_owned()])]
+        );
+        let err = only_error(&format!("{GOOD}\n[aliases]\n\"Donald Trump\" = [\"\"]\n"));
+        assert_eq!(at(&err), (15, 19));
+        assert!(err.message.contains("alias is empty"), "{}", err.message);
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub enum CliError {
     Add(#[from] AddError),
     #[error("{}: {source}", path.display())]
     Read { path: PathBuf, source: io::Error },
-    #[error("{}: no such file or directory", .0.display())]
+    #[error("{}: the file or directory does not exist", .0.display())]
     NoSuchPath(PathBuf),
     #[error("{0}")]
     Invalid(String),

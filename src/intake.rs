@@ -20,6 +20,12 @@ pub enum AddError {
     Invalid(Vec<BriefError>),
     #[error("a brief with id `{id}` already exists ({}); use --replace to replace it", path.display())]
     Exists { id: BriefId, path: PathBuf },
+    #[error("{} holds the brief `{other}`, so `{id}` cannot be stored there; rename that file to {other}.toml first", path.display())]
+    Occupied {
+        path: PathBuf,
+        id: BriefId,
+        other: BriefId,
+    },
     #[error(transparent)]
     Library(#[from] LibraryError),
     #[error("{}: cannot write: {source}", path.display())]
@@ -60,7 +66,15 @@ pub fn add(
     let brief = brief::parse(origin, bytes, default_language).map_err(AddError::Invalid)?;
     let files = library::brief_files(dir)?;
     let target = dir.join(format!("{}.toml", brief.id));
-    let existing = find_id(&files, &brief.id, &target, default_language);
+    let (existing, occupant) = holders(&files, &brief.id, &target, default_language);
+    if let Some(other) = occupant {
+        return Err(AddError::Occupied {
+            path: target,
+            id: brief.id,
+            other,
+        });
+    }
+    let existing = existing.or_else(|| target.exists().then(|| target.clone()));
     if let Some(path) = &existing
         && !replace
     {
@@ -94,13 +108,21 @@ pub fn add(
     })
 }
 
-/// The file among `files` that defines `id`, looking first at its own file name.
-fn find_id(files: &[PathBuf], id: &BriefId, target: &Path, language: Language) -> Option<PathBuf> {
-    if target.exists() {
-        return Some(target.to_owned());
-    }
+/// Which file among `files` defines `id`, and which other id, if any, the file at `target`
+/// holds (a brief stored under a name that is not its id).
+fn holders(
+    files: &[PathBuf],
+    id: &BriefId,
+    target: &Path,
+    language: Language,
+) -> (Option<PathBuf>, Option<BriefId>) {
     let (briefs, _) = library::parse_files(files, language);
-    briefs.into_iter().find(|b| &b.id == id).map(|b| b.path)
+    let defines = briefs.iter().find(|b| &b.id == id).map(|b| b.path.clone());
+    let occupant = briefs
+        .into_iter()
+        .find(|b| b.path == target && &b.id != id)
+        .map(|b| b.id);
+    (defines, occupant)
 }
 
 enum WriteError {
@@ -219,6 +241,28 @@ mod tests {
         )
         .unwrap();
         assert_eq!(files_in(dir.path()), ["cyber-unit.toml"]);
+    }
+
+    #[test]
+    fn a_file_named_for_the_id_but_holding_another_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = BRIEF.replace("cyber-unit", "cyber-unit-two");
+        std::fs::write(dir.path().join("cyber-unit.toml"), &other).unwrap();
+        for replace in [false, true] {
+            let err = add(
+                dir.path(),
+                Path::new("new.toml"),
+                BRIEF.as_bytes(),
+                Language::English,
+                replace,
+            )
+            .unwrap_err();
+            assert!(matches!(err, AddError::Occupied { .. }), "{err}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("cyber-unit.toml")).unwrap(),
+            other
+        );
     }
 
     #[test]

@@ -12,9 +12,11 @@
 //!            |
 //! answer:  answer   platform-neutral replies, with match offsets to highlight
 //!            |
-//! library: library  snapshot of briefs + index; intake installs new briefs atomically
+//! library: library  snapshot of briefs + search index + speaker index;
+//!          intake installs new briefs atomically
 //!            |
-//! core:    search (analyze -> index -> query), brief (parsing with located errors),
+//! core:    search (analyze -> index -> query), speakers (name resolution),
+//!          brief (parsing with located errors),
 //!          config, language
 //! ```
 //!
@@ -28,3 +30,4 @@ pub mod intake;
 pub mod language;
 pub mod library;
 pub mod search;
+pub mod speakers;

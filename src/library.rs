@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::language::Language;
 use crate::search::Index;
+use crate::speakers::Speakers;
 
 /// Why a directory could not be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,7 @@ pub struct Library {
     briefs: Vec<Brief>,
     by_id: HashMap<BriefId, usize>,
     index: Index,
+    speakers: Speakers,
 }
 
 /// A library with the problems met while loading it.
@@ -46,6 +48,7 @@ impl Library {
     /// Builds the index over `briefs`, which must have distinct ids.
     pub fn new(briefs: Vec<Brief>) -> Self {
         let index = Index::build(&briefs);
+        let speakers = Speakers::build(&briefs, &index);
         let by_id = briefs
             .iter()
             .enumerate()
@@ -55,6 +58,7 @@ impl Library {
             briefs,
             by_id,
             index,
+            speakers,
         }
     }
 
@@ -83,6 +87,11 @@ impl Library {
     /// The brief at a doc id of the index.
     pub fn brief(&self, doc: u32) -> &Brief {
         &self.briefs[doc as usize]
+    }
+
+    /// Everyone quoted in the library.
+    pub fn speakers(&self) -> &Speakers {
+        &self.speakers
     }
 
     /// The search index.

@@ -140,6 +140,15 @@ pub struct AnalysedWord {
     pub stop: bool,
 }
 
+/// The folded words of a name or short text, without stemming or stop words:
+/// "Jarosław Kaczyński" is ["jaroslaw", "kaczynski"], "Salat-Baroux" is ["salat", "baroux"].
+pub fn plain_words(text: &str) -> Vec<String> {
+    text.unicode_words()
+        .map(|word| fold(&normalize(word)))
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
 /// Lower-cases a word and drops possessives, apostrophes and dots between letters.
 fn normalize(word: &str) -> String {
     let lower = word.to_lowercase();

@@ -438,8 +438,7 @@ impl Plan {
 
     fn matchers(&self, index: &Index) -> Vec<Matcher> {
         let mut matchers = Vec::new();
-        let mut phrase_parts: HashMap<usize, (Parts<TermId>, Vec<usize>)> =
-            HashMap::new();
+        let mut phrase_parts: HashMap<usize, (Parts<TermId>, Vec<usize>)> = HashMap::new();
         for (i, word) in self.words.iter().enumerate() {
             match word.phrase {
                 Some((phrase, offset)) => {
