@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::answer::{self, Answer, AskOptions, BriefAnswer, Marked};
+use crate::answer::{self, AskOptions};
+use crate::chat;
 use crate::config::{Config, ConfigError};
 use crate::intake::{self, AddError};
 use crate::library::{self, Library, LibraryError};
+use crate::text;
 
 /// Ask news briefs about a topic, from the terminal or from Discord.
 #[derive(Debug, Parser)]
@@ -43,6 +45,11 @@ pub enum Command {
         after_help = "Examples:\n  briefbot ask election hacking\n  briefbot ask --json '\"cyber security\" russia'\n  briefbot ask --batch queries.txt > answers.jsonl"
     )]
     Ask(AskArgs),
+    /// Quotes by a named speaker, newest first
+    #[command(
+        after_help = "Names are forgiving: surname or given name alone, any case, no accents, a typo, a title.\n\nExamples:\n  briefbot quotes putin\n  briefbot quotes \"Rex Tillerson\" --about russia\n  briefbot quotes --json graham"
+    )]
+    Quotes(QuotesArgs),
     /// Every brief: date, id, title (newest first)
     List {
         /// One JSON array instead of text
@@ -62,6 +69,24 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Local console speaking the same commands as the Discord bot (/brief, /quotes, /help)
+    Chat,
+}
+
+#[derive(Debug, Args)]
+pub struct QuotesArgs {
+    /// The speaker: full name, surname, given name, with or without accents or title
+    #[arg(required = true, value_name = "SPEAKER")]
+    pub speaker: Vec<String>,
+    /// Only quotes about this topic, best match first
+    #[arg(long, value_name = "TOPIC")]
+    pub about: Option<String>,
+    /// Most quotes to show [default: all]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub limit: Option<u16>,
+    /// Answer in JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -119,7 +144,22 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match cli.command {
         Command::Ask(args) => ask(&config, &args, bold, &mut out)?,
+        Command::Quotes(args) => quotes(&config, &args, bold, &mut out)?,
         Command::List { json } => list(&config, json, &mut out)?,
+        Command::Chat => {
+            let library = load_library(&config)?;
+            let stdin = io::stdin();
+            let interactive = stdin.is_terminal();
+            chat::run(
+                &library,
+                ask_options(&config, None),
+                stdin.lock(),
+                &mut out,
+                bold,
+                interactive,
+            )?;
+            0
+        }
         Command::Check { paths } => check(&config, &paths, &mut out)?,
         Command::Add { file, replace } => add(&config, &file, replace, &mut out)?,
     };
@@ -149,11 +189,7 @@ fn load_library(config: &Config) -> Result<Library, CliError> {
 
 fn ask(config: &Config, args: &AskArgs, bold: bool, out: &mut impl Write) -> Result<u8, CliError> {
     let library = load_library(config)?;
-    let options = AskOptions {
-        limit: args.limit.map_or(config.max_results, usize::from),
-        quotes: config.max_quotes,
-        summary_chars: config.summary_chars,
-    };
+    let options = ask_options(config, args.limit);
     if let Some(batch) = &args.batch {
         let reader: Box<dyn BufRead> = if batch.as_os_str() == "-" {
             Box::new(io::stdin().lock())
@@ -182,126 +218,52 @@ fn ask(config: &Config, args: &AskArgs, bold: bool, out: &mut impl Write) -> Res
             .map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        write_answer(&answer, bold, out)?;
+        text::write_answer(&answer, bold, out)?;
     }
     Ok(0)
 }
 
-const WIDTH: usize = 80;
-const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
-
-fn highlight(marked: &Marked, bold: bool) -> String {
-    if bold {
-        marked.render(BOLD.0, BOLD.1)
-    } else {
-        marked.text.clone()
+fn ask_options(config: &Config, limit: Option<u16>) -> AskOptions {
+    AskOptions {
+        limit: limit.map_or(config.max_results, usize::from),
+        quotes: config.max_quotes,
+        summary_chars: config.summary_chars,
     }
 }
 
-fn wrap(text: &str, indent: &str) -> String {
-    textwrap::fill(
-        text,
-        textwrap::Options::new(WIDTH)
-            .initial_indent(indent)
-            .subsequent_indent(indent),
-    )
-}
-
-/// The answer as readable terminal text.
-pub fn write_answer(answer: &Answer, bold: bool, out: &mut impl Write) -> io::Result<()> {
-    if let Some(suggestion) = &answer.suggestion {
-        writeln!(out, "Showing results for \"{suggestion}\".")?;
-    }
-    for note in &answer.notes {
-        writeln!(out, "{}", wrap(note, ""))?;
-    }
-    if answer.results.is_empty() {
-        if answer.notes.is_empty() {
-            writeln!(out, "No brief matches \"{}\".", answer.query)?;
-        }
-        return Ok(());
-    }
-    if answer.suggestion.is_some() || !answer.notes.is_empty() {
-        writeln!(out)?;
-    }
-    for (i, result) in answer.results.iter().enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-        }
-        write_brief(i + 1, result, bold, out)?;
-    }
-    if answer.total > answer.results.len() {
-        writeln!(
-            out,
-            "\n({} of {} matching briefs shown; --limit shows more.)",
-            answer.results.len(),
-            answer.total
-        )?;
-    }
-    Ok(())
-}
-
-fn write_brief(
-    number: usize,
-    result: &BriefAnswer,
+fn quotes(
+    config: &Config,
+    args: &QuotesArgs,
     bold: bool,
     out: &mut impl Write,
-) -> io::Result<()> {
-    let title = format!("{number}. {}", highlight(&result.title, bold));
-    writeln!(
-        out,
-        "{}",
-        textwrap::fill(
-            &title,
-            textwrap::Options::new(WIDTH).subsequent_indent("   ")
-        )
-    )?;
-    let mut meta = vec![result.published.clone()];
-    meta.extend(result.outlet.clone());
-    meta.extend(result.source.clone());
-    writeln!(out, "   {}", meta.join(" · "))?;
-    if !result.tags.is_empty() {
-        writeln!(out, "   tags: {}", result.tags.join(", "))?;
-    }
-    writeln!(out)?;
-    writeln!(out, "{}", wrap(&highlight(&result.excerpt, bold), "   "))?;
-    for quote in &result.quotes {
+) -> Result<u8, CliError> {
+    let library = load_library(config)?;
+    let speaker = args.speaker.join(" ");
+    let answer = answer::quotes(
+        &library,
+        &speaker,
+        args.about.as_deref(),
+        args.limit.map(usize::from),
+    );
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &answer::quotes_json(&answer))
+            .map_err(io::Error::from)?;
         writeln!(out)?;
-        writeln!(
-            out,
-            "{}",
-            wrap(&format!("“{}”", highlight(&quote.text, bold)), "   ")
-        )?;
-        let mut by = format!("— {}", highlight(&quote.speaker, bold));
-        if let Some(role) = &quote.role {
-            by.push_str(", ");
-            by.push_str(role);
-        }
-        if let Some(context) = &quote.context {
-            by.push_str(&format!(" ({context})"));
-        }
-        writeln!(out, "{}", wrap(&by, "     "))?;
+    } else {
+        text::write_quotes(&answer, bold, out)?;
     }
-    Ok(())
+    Ok(0)
 }
 
 fn list(config: &Config, json: bool, out: &mut impl Write) -> Result<u8, CliError> {
     let library = load_library(config)?;
-    let mut briefs: Vec<_> = library.briefs().iter().collect();
-    briefs.sort_by(|a, b| {
-        b.published
-            .instant
-            .cmp(&a.published.instant)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let briefs = library.newest_first();
     if json {
         let items: Vec<_> = briefs.iter().map(|b| answer::brief_json(b)).collect();
         serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        for brief in briefs {
-            writeln!(out, "{}  {}  {}", brief.published, brief.id, brief.title)?;
-        }
+        text::write_list(briefs, out)?;
     }
     Ok(0)
 }

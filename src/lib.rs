@@ -8,7 +8,7 @@
 //! How the parts fit (arrows point one way):
 //!
 //! ```text
-//! faces:   cli (terminal, JSON)
+//! faces:   cli (terminal, JSON), chat (console), text (terminal rendering)
 //!            |
 //! answer:  answer   platform-neutral replies, with match offsets to highlight
 //!            |
@@ -24,6 +24,7 @@
 
 pub mod answer;
 pub mod brief;
+pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod intake;
@@ -31,3 +32,4 @@ pub mod language;
 pub mod library;
 pub mod search;
 pub mod speakers;
+pub mod text;

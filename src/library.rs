@@ -78,6 +78,13 @@ impl Library {
         &self.briefs
     }
 
+    /// All briefs, newest first (then by id).
+    pub fn newest_first(&self) -> Vec<&Brief> {
+        let mut order: Vec<u32> = (0..self.briefs.len() as u32).collect();
+        order.sort_by(|&a, &b| self.index.tie_break(a, b));
+        order.into_iter().map(|doc| self.brief(doc)).collect()
+    }
+
     /// The brief with this id.
     pub fn get(&self, id: &str) -> Option<&Brief> {
         let id = BriefId::parse(id).ok()?;

@@ -315,17 +315,20 @@ fn typo_budget(word: &str) -> usize {
     }
 }
 
-/// Whether every typed word is one of the name's words, within its edit budget. Numbers and
-/// initials must match exactly.
+/// Whether every typed word is one of the name's words, within the edit budget of the longer
+/// of the two (a letter dropped from "Trump" leaves "trmp", which still counts as one typo).
+/// Numbers must match exactly.
 fn covers(name: &[String], typed: &[String], budget: fn(&str) -> usize) -> bool {
     typed.iter().all(|word| {
-        let allowed = if word.chars().any(|c| c.is_ascii_digit()) {
-            0
-        } else {
-            budget(word)
-        };
-        name.iter()
-            .any(|n| n == word || (allowed > 0 && strsim::osa_distance(n, word) <= allowed))
+        let numeric = word.chars().any(|c| c.is_ascii_digit());
+        name.iter().any(|n| {
+            if n == word {
+                return true;
+            }
+            let longer = if n.len() > word.len() { n } else { word };
+            let allowed = if numeric { 0 } else { budget(longer) };
+            allowed > 0 && strsim::osa_distance(n, word) <= allowed
+        })
     })
 }
 

@@ -65,3 +65,94 @@ fn the_right_brief_comes_first_for_chat_style_queries() {
         failures.join("\n")
     );
 }
+
+/// Every way people type a name, for every speaker of the corpus: full name, lower case,
+/// without accents, surname, given name, a typo, a title in front. A name shared by several
+/// speakers must give the honest list (with the speaker in it), never one of them.
+#[test]
+fn speaker_names_resolve_the_way_people_type_them() {
+    use briefbot::search::analyze::plain_words;
+    use briefbot::speakers::Resolution;
+
+    let Some(dir) = corpus() else {
+        eprintln!("skipped: no corpus (set BRIEFBOT_CORPUS to a folder of briefs)");
+        return;
+    };
+    let library = Library::load(&dir, Language::English)
+        .expect("the corpus loads")
+        .library;
+    let speakers = library.speakers();
+    assert!(
+        speakers.all().len() >= 100,
+        "{} speakers",
+        speakers.all().len()
+    );
+    let holders = |word: &str| {
+        speakers
+            .all()
+            .iter()
+            .filter(|s| plain_words(&s.name).iter().any(|w| w == word))
+            .count()
+    };
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    let mut exact_only = 0;
+    for speaker in speakers.all() {
+        let words = plain_words(&speaker.name);
+        let (Some(given), Some(surname)) = (words.first(), words.last()) else {
+            continue;
+        };
+        let mut variants: Vec<(String, bool)> = vec![
+            (speaker.name.clone(), true),
+            (speaker.name.to_lowercase(), true),
+            (words.join(" "), true),
+            (format!("Dr. {}", speaker.name), true),
+        ];
+        if words.len() > 1 {
+            variants.push((surname.clone(), holders(surname) == 1));
+            variants.push((format!("President {surname}"), holders(surname) == 1));
+            variants.push((given.clone(), holders(given) == 1));
+        }
+        if surname.len() >= 5 {
+            // Drop a letter in the middle of the surname.
+            let mut typo = surname.clone();
+            typo.remove(surname.len() / 2);
+            let typed = words[..words.len() - 1]
+                .iter()
+                .cloned()
+                .chain([typo])
+                .collect::<Vec<_>>();
+            variants.push((typed.join(" "), words.len() > 1 || holders(surname) == 1));
+        }
+        for (typed, unique) in variants {
+            tried += 1;
+            if typed == speaker.name {
+                exact_only += 1;
+            }
+            let ok = match speakers.resolve(&typed) {
+                Resolution::Found(at) => speakers.get(at).name == speaker.name,
+                Resolution::Ambiguous(list) => {
+                    !unique && list.iter().any(|&at| speakers.get(at).name == speaker.name)
+                }
+                Resolution::NotFound(_) => false,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{typed:?} for {:?}: {:?}",
+                    speaker.name,
+                    speakers.resolve(&typed)
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{tried} typed names: {} resolved right; an exact-full-name bot gets {exact_only}",
+        tried - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,182 @@
+//! Terminal text: answers written for people reading a terminal, shared by the command line
+//! and the chat console. Matched words are bolded with ANSI codes when asked to.
+
+use std::io::{self, Write};
+
+use crate::answer::{Answer, BriefAnswer, Marked, QuotesAnswer, SpeakerMatch};
+use crate::brief::Brief;
+
+/// Text is wrapped to this many columns.
+const WIDTH: usize = 80;
+const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
+
+fn highlight(marked: &Marked, bold: bool) -> String {
+    if bold {
+        marked.render(BOLD.0, BOLD.1)
+    } else {
+        marked.text.clone()
+    }
+}
+
+fn wrap(text: &str, indent: &str) -> String {
+    textwrap::fill(
+        text,
+        textwrap::Options::new(WIDTH)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .initial_indent(indent)
+            .subsequent_indent(indent),
+    )
+}
+
+/// The answer as readable terminal text.
+pub fn write_answer(answer: &Answer, bold: bool, out: &mut impl Write) -> io::Result<()> {
+    if let Some(suggestion) = &answer.suggestion {
+        writeln!(out, "Showing results for \"{suggestion}\".")?;
+    }
+    for note in &answer.notes {
+        writeln!(out, "{}", wrap(note, ""))?;
+    }
+    if answer.results.is_empty() {
+        if answer.notes.is_empty() {
+            writeln!(out, "No brief matches \"{}\".", answer.query)?;
+        }
+        return Ok(());
+    }
+    if answer.suggestion.is_some() || !answer.notes.is_empty() {
+        writeln!(out)?;
+    }
+    for (i, result) in answer.results.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_brief(i + 1, result, bold, out)?;
+    }
+    if answer.total > answer.results.len() {
+        writeln!(
+            out,
+            "\n({} of {} matching briefs shown; --limit shows more.)",
+            answer.results.len(),
+            answer.total
+        )?;
+    }
+    Ok(())
+}
+
+/// One brief of an answer, numbered.
+fn write_brief(
+    number: usize,
+    result: &BriefAnswer,
+    bold: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let title = format!("{number}. {}", highlight(&result.title, bold));
+    writeln!(
+        out,
+        "{}",
+        textwrap::fill(
+            &title,
+            textwrap::Options::new(WIDTH)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .subsequent_indent("   ")
+        )
+    )?;
+    let mut meta = vec![result.published.clone()];
+    meta.extend(result.outlet.clone());
+    meta.extend(result.source.clone());
+    writeln!(out, "   {}", meta.join(" · "))?;
+    if !result.tags.is_empty() {
+        writeln!(out, "   tags: {}", result.tags.join(", "))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", wrap(&highlight(&result.excerpt, bold), "   "))?;
+    for quote in &result.quotes {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            wrap(&format!("“{}”", highlight(&quote.text, bold)), "   ")
+        )?;
+        let mut by = format!("— {}", highlight(&quote.speaker, bold));
+        if let Some(role) = &quote.role {
+            by.push_str(", ");
+            by.push_str(role);
+        }
+        if let Some(context) = &quote.context {
+            by.push_str(&format!(" ({context})"));
+        }
+        writeln!(out, "{}", wrap(&by, "     "))?;
+    }
+    Ok(())
+}
+
+/// Quotes of a speaker as readable terminal text.
+pub fn write_quotes(answer: &QuotesAnswer, bold: bool, out: &mut impl Write) -> io::Result<()> {
+    if let Some(suggestion) = &answer.suggestion {
+        writeln!(out, "Showing quotes about \"{suggestion}\".")?;
+    }
+    for note in &answer.notes {
+        writeln!(out, "{}", wrap(note, ""))?;
+    }
+    if answer.matched == SpeakerMatch::Suggestions {
+        return Ok(());
+    }
+    if answer.matched == SpeakerMatch::Found
+        && let Some(speaker) = answer.candidates.first()
+    {
+        let mut heading = speaker.name.clone();
+        if !speaker.roles.is_empty() {
+            heading.push_str(&format!(" ({})", speaker.roles.join("; ")));
+        }
+        let about = answer
+            .about
+            .as_ref()
+            .map_or(String::new(), |topic| format!(" about \"{topic}\""));
+        let count = match answer.total {
+            1 => "1 quote".to_owned(),
+            n => format!("{n} quotes"),
+        };
+        writeln!(out, "{heading}: {count}{about}, newest first")?;
+    }
+    for quote in &answer.quotes {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            wrap(&format!("“{}”", highlight(&quote.text, bold)), "  ")
+        )?;
+        let mut by = format!("— {}", quote.speaker);
+        if let Some(role) = &quote.role {
+            by.push_str(", ");
+            by.push_str(role);
+        }
+        if let Some(context) = &quote.context {
+            by.push_str(&format!(" ({context})"));
+        }
+        writeln!(out, "{}", wrap(&by, "    "))?;
+        let from = format!("in \"{}\" ({})", quote.brief_title, quote.published);
+        writeln!(out, "{}", wrap(&from, "    "))?;
+        if let Some(source) = &quote.source {
+            writeln!(out, "    {source}")?;
+        }
+    }
+    if answer.quotes.len() < answer.total {
+        writeln!(
+            out,
+            "\n({} of {} quotes shown; --limit shows more.)",
+            answer.quotes.len(),
+            answer.total
+        )?;
+    }
+    Ok(())
+}
+
+/// Briefs, one line each: date, id, title.
+pub fn write_list<'a>(
+    briefs: impl IntoIterator<Item = &'a Brief>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    for brief in briefs {
+        writeln!(out, "{}  {}  {}", brief.published, brief.id, brief.title)?;
+    }
+    Ok(())
+}
