@@ -327,6 +327,58 @@ pub fn brief_json(brief: &Brief) -> Value {
     })
 }
 
+/// Topics to offer while a user types: brief titles and tags starting with what was typed,
+/// then those with a word starting with its last word, then titles of briefs the search finds.
+/// With nothing typed, the newest titles.
+pub fn topic_suggestions(library: &Library, partial: &str, limit: usize) -> Vec<String> {
+    use crate::search::analyze::plain_words;
+
+    let typed = plain_words(partial);
+    let mut out: Vec<String> = Vec::new();
+    let push = |candidate: &str, out: &mut Vec<String>| {
+        if out.len() < limit && !out.iter().any(|o| o.eq_ignore_ascii_case(candidate)) {
+            out.push(candidate.to_owned());
+        }
+    };
+    if typed.is_empty() {
+        for brief in library.newest_first().into_iter().take(limit) {
+            push(&brief.title, &mut out);
+        }
+        return out;
+    }
+    let candidates = || {
+        library.briefs().iter().flat_map(|b| {
+            b.tags
+                .iter()
+                .map(String::as_str)
+                .chain(std::iter::once(b.title.as_str()))
+        })
+    };
+    let joined = typed.join(" ");
+    for candidate in candidates() {
+        if plain_words(candidate).join(" ").starts_with(&joined) {
+            push(candidate, &mut out);
+        }
+    }
+    if let Some((last, rest)) = typed.split_last() {
+        for candidate in candidates() {
+            let words = plain_words(candidate);
+            if words.iter().any(|w| w.starts_with(last.as_str()))
+                && rest.iter().all(|r| words.contains(r))
+            {
+                push(candidate, &mut out);
+            }
+        }
+    }
+    if out.len() < limit {
+        let outcome = search(library.index(), partial, limit);
+        for hit in outcome.hits {
+            push(&library.brief(hit.doc).title, &mut out);
+        }
+    }
+    out
+}
+
 /// How a typed speaker name was resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpeakerMatch {

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::answer::{self, AskOptions};
 use crate::chat;
 use crate::config::{Config, ConfigError};
+use crate::discord::{self, StartError};
 use crate::intake::{self, AddError};
 use crate::library::{self, Library, LibraryError};
 use crate::text;
@@ -71,6 +72,8 @@ pub enum Command {
     },
     /// Local console speaking the same commands as the Discord bot (/brief, /quotes, /help)
     Chat,
+    /// Connect to Discord as a bot (token from the DISCORD_TOKEN environment variable)
+    Run,
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +121,8 @@ pub enum CliError {
     Library(#[from] LibraryError),
     #[error(transparent)]
     Add(#[from] AddError),
+    #[error(transparent)]
+    Discord(#[from] StartError),
     #[error("{}: {source}", path.display())]
     Read { path: PathBuf, source: io::Error },
     #[error("{}: the file or directory does not exist", .0.display())]
@@ -158,6 +163,13 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 bold,
                 interactive,
             )?;
+            0
+        }
+        Command::Run => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(discord::run(config))?;
             0
         }
         Command::Check { paths } => check(&config, &paths, &mut out)?,

@@ -21,6 +21,40 @@ pub struct Config {
     pub max_quotes: usize,
     /// Summaries longer than this many characters are cropped around the matches.
     pub summary_chars: usize,
+    /// The Discord bot's settings.
+    pub discord: DiscordConfig,
+}
+
+/// How many gateway shards the bot runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// As many as Discord recommends (`/gateway/bot`).
+    Auto,
+    /// This many in all.
+    Count(u32),
+}
+
+/// `[discord]` in config.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordConfig {
+    /// Register the commands in these guilds only (instant, for testing); empty: globally.
+    pub guild_ids: Vec<u64>,
+    pub shards: Shards,
+    /// Run only shards `first..last` of `shards` (several processes split the work).
+    pub shard_range: Option<(u32, u32)>,
+    /// Paging buttons stop working (and are removed) after this long unused.
+    pub page_timeout_secs: u64,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        DiscordConfig {
+            guild_ids: Vec::new(),
+            shards: Shards::Auto,
+            shard_range: None,
+            page_timeout_secs: 600,
+        }
+    }
 }
 
 impl Default for Config {
@@ -31,6 +65,7 @@ impl Default for Config {
             max_results: 3,
             max_quotes: 3,
             summary_chars: 400,
+            discord: DiscordConfig::default(),
         }
     }
 }
@@ -58,6 +93,23 @@ struct RawConfig {
     max_results: Option<toml::Spanned<usize>>,
     max_quotes: Option<toml::Spanned<usize>>,
     summary_chars: Option<toml::Spanned<usize>>,
+    discord: Option<RawDiscord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    guild_ids: Option<Vec<u64>>,
+    shards: Option<toml::Spanned<RawShards>>,
+    shard_range: Option<toml::Spanned<[u32; 2]>>,
+    page_timeout_secs: Option<toml::Spanned<u64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawShards {
+    Count(u32),
+    Word(String),
 }
 
 impl Config {
@@ -145,6 +197,46 @@ impl Config {
             80..=4000,
             &mut config.summary_chars,
         )?;
+        if let Some(discord) = raw.discord {
+            config.discord.guild_ids = discord.guild_ids.unwrap_or_default();
+            if let Some(shards) = discord.shards {
+                let span = shards.span();
+                config.discord.shards = match shards.into_inner() {
+                    RawShards::Word(word) if word == "auto" => Shards::Auto,
+                    RawShards::Count(n) if n >= 1 => Shards::Count(n),
+                    _ => {
+                        return Err(invalid(
+                            span.start,
+                            "shards must be \"auto\" or a number of shards (1 or more)".into(),
+                        ));
+                    }
+                };
+            }
+            if let Some(range) = discord.shard_range {
+                let [first, last] = *range.get_ref();
+                let fits = match config.discord.shards {
+                    Shards::Count(total) => first < last && last <= total,
+                    Shards::Auto => false,
+                };
+                if !fits {
+                    return Err(invalid(
+                        range.span().start,
+                        "shard_range is [first, last): it needs a number of `shards`, and first < last <= shards".into(),
+                    ));
+                }
+                config.discord.shard_range = Some((first, last));
+            }
+            if let Some(timeout) = discord.page_timeout_secs {
+                let secs = *timeout.get_ref();
+                if !(1..=86_400).contains(&secs) {
+                    return Err(invalid(
+                        timeout.span().start,
+                        format!("page_timeout_secs is {secs}; expected 1 to 86400"),
+                    ));
+                }
+                config.discord.page_timeout_secs = secs;
+            }
+        }
         Ok(config)
     }
 }
@@ -180,6 +272,24 @@ mod tests {
         );
         let err = parse("language = \"zz\"").unwrap_err().to_string();
         assert!(err.contains("unknown language `zz`"), "{err}");
+    }
+
+    #[test]
+    fn discord_table() {
+        let config = parse("[discord]\nguild_ids = [1, 2]\nshards = 4\nshard_range = [0, 2]\npage_timeout_secs = 5\n").unwrap();
+        assert_eq!(config.discord.guild_ids, [1, 2]);
+        assert_eq!(config.discord.shards, Shards::Count(4));
+        assert_eq!(config.discord.shard_range, Some((0, 2)));
+        assert_eq!(config.discord.page_timeout_secs, 5);
+        assert_eq!(parse("").unwrap().discord.shards, Shards::Auto);
+        let err = parse("[discord]\nshards = \"many\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("config.toml:2:10: shards must be"), "{err}");
+        let err = parse("[discord]\nshard_range = [0, 2]")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("shard_range"), "{err}");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! How the parts fit (arrows point one way):
 //!
 //! ```text
-//! faces:   cli (terminal, JSON), chat (console), text (terminal rendering)
+//! faces:   cli (terminal, JSON), chat (console), text (terminal rendering),
+//!          discord (slash commands, mentions, embeds; all serenity/poise types live there)
 //!            |
 //! answer:  answer   platform-neutral replies, with match offsets to highlight
 //!            |
@@ -27,6 +28,7 @@ pub mod brief;
 pub mod chat;
 pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod intake;
 pub mod language;
 pub mod library;

@@ -1,0 +1,449 @@
+//! Answers turned into Discord embeds, within Discord's limits.
+//!
+//! An [`Embed`] is a plain description of an embed that is built and checked here, then
+//! handed to serenity. Every text is escaped for Discord markdown (a brief's `*` or `_` is
+//! shown, not interpreted), matched words are bold, and every length is cut at a character
+//! boundary with "…". Discord counts lengths in UTF-16 code units, so that is what is counted.
+
+use poise::serenity_prelude as serenity;
+
+use crate::answer::{BriefAnswer, Candidate, Marked, QuotesAnswer, SpeakerMatch, SpeakerQuote};
+use crate::brief::Brief;
+
+/// Discord's limits on one embed and one message.
+pub mod limits {
+    pub const TITLE: usize = 256;
+    pub const DESCRIPTION: usize = 4096;
+    pub const FIELDS: usize = 25;
+    pub const FIELD_NAME: usize = 256;
+    pub const FIELD_VALUE: usize = 1024;
+    pub const FOOTER: usize = 2048;
+    /// All the text of one embed together.
+    pub const EMBED_TOTAL: usize = 6000;
+    pub const EMBEDS_PER_MESSAGE: usize = 10;
+    pub const CONTENT: usize = 2000;
+    pub const CHOICES: usize = 25;
+    pub const CHOICE: usize = 100;
+}
+
+/// The embed colour: a newsroom blue.
+const COLOUR: u32 = 0x2b6cb0;
+
+/// Key quotes shown on a brief's page.
+pub const QUOTES_PER_BRIEF: usize = 3;
+/// Quotes on one page of `/quotes`.
+pub const QUOTES_PER_PAGE: usize = 3;
+/// Briefs on one page of `/briefs`.
+pub const BRIEFS_PER_PAGE: usize = 10;
+
+/// A Discord embed, as plain data, always within the limits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Embed {
+    pub title: String,
+    pub url: Option<String>,
+    pub description: String,
+    /// (name, value)
+    pub fields: Vec<(String, String)>,
+    pub footer: String,
+    pub thumbnail: Option<String>,
+}
+
+impl Embed {
+    /// Cuts every part to its limit, then the description until the whole fits.
+    fn within_limits(mut self) -> Self {
+        self.title = truncate(&self.title, limits::TITLE);
+        self.description = truncate(&self.description, limits::DESCRIPTION);
+        self.fields.truncate(limits::FIELDS);
+        for (name, value) in &mut self.fields {
+            *name = truncate(name, limits::FIELD_NAME);
+            *value = truncate(value, limits::FIELD_VALUE);
+        }
+        self.footer = truncate(&self.footer, limits::FOOTER);
+        let others = self.total() - utf16_len(&self.description);
+        if others + utf16_len(&self.description) > limits::EMBED_TOTAL {
+            let room = limits::EMBED_TOTAL.saturating_sub(others);
+            self.description = truncate(&self.description, room);
+        }
+        while self.total() > limits::EMBED_TOTAL && self.fields.pop().is_some() {}
+        self
+    }
+
+    /// All the text Discord counts towards the 6000 limit.
+    pub fn total(&self) -> usize {
+        utf16_len(&self.title)
+            + utf16_len(&self.description)
+            + utf16_len(&self.footer)
+            + self
+                .fields
+                .iter()
+                .map(|(n, v)| utf16_len(n) + utf16_len(v))
+                .sum::<usize>()
+    }
+
+    /// The serenity builder for this embed.
+    pub fn to_serenity(&self) -> serenity::CreateEmbed {
+        let mut embed = serenity::CreateEmbed::new()
+            .colour(COLOUR)
+            .title(&self.title)
+            .description(&self.description);
+        if let Some(url) = &self.url {
+            embed = embed.url(url);
+        }
+        for (name, value) in &self.fields {
+            embed = embed.field(name, value, false);
+        }
+        if !self.footer.is_empty() {
+            embed = embed.footer(serenity::CreateEmbedFooter::new(&self.footer));
+        }
+        if let Some(thumbnail) = &self.thumbnail {
+            embed = embed.thumbnail(thumbnail);
+        }
+        embed
+    }
+}
+
+/// One brief as an embed: title linked to the source, the summary with matches in bold, up
+/// to three key quotes as fields, footer with outlet, date, tags and the page.
+pub fn brief(result: &BriefAnswer, page: usize, pages: usize) -> Embed {
+    let fields = result
+        .quotes
+        .iter()
+        .take(QUOTES_PER_BRIEF)
+        .map(|quote| {
+            (
+                attribution(&quote.speaker.text, quote.role.as_deref()),
+                format!("“{}”", bold(&quote.text)),
+            )
+        })
+        .collect();
+    let mut footer: Vec<String> = Vec::new();
+    footer.extend(result.outlet.clone());
+    footer.push(result.published.clone());
+    if !result.tags.is_empty() {
+        footer.push(result.tags.join(", "));
+    }
+    if pages > 1 {
+        footer.push(format!("brief {page} of {pages}"));
+    }
+    Embed {
+        title: plain(&result.title.text),
+        url: result.source.clone(),
+        description: bold(&result.excerpt),
+        fields,
+        footer: footer.join(" · "),
+        thumbnail: result.image.clone(),
+    }
+    .within_limits()
+}
+
+/// One page of a speaker's quotes.
+pub fn quotes(answer: &QuotesAnswer, page: &[SpeakerQuote], number: usize, pages: usize) -> Embed {
+    let title = match answer.matched {
+        SpeakerMatch::Found => answer.candidates.first().map_or_else(
+            || "Quotes".to_owned(),
+            |c| format!("Quotes by {}", plain(&c.name)),
+        ),
+        SpeakerMatch::Ambiguous => {
+            format!("Quotes by people called “{}”", plain(answer.speaker.trim()))
+        }
+        SpeakerMatch::Suggestions => "No such speaker".to_owned(),
+    };
+    let mut description = Vec::new();
+    if answer.matched == SpeakerMatch::Found
+        && let Some(candidate) = answer.candidates.first()
+    {
+        description.push(candidate_line(candidate));
+    }
+    description.extend(answer.notes.iter().map(|n| plain(n)));
+    if let Some(topic) = &answer.about {
+        description.push(format!("About: {}", plain(topic)));
+    }
+    let fields = page
+        .iter()
+        .map(|quote| {
+            let mut value = format!("“{}”\n— {}", bold(&quote.text), plain(&quote.speaker));
+            if let Some(role) = &quote.role {
+                value.push_str(&format!(", {}", plain(role)));
+            }
+            let name = format!("{} ({})", plain(&quote.brief_title), quote.published);
+            let value = match &quote.source {
+                Some(url) => format!(
+                    "{}\n{url}",
+                    truncate(&value, limits::FIELD_VALUE - url.len() - 1)
+                ),
+                None => value,
+            };
+            (name, value)
+        })
+        .collect();
+    let mut footer = format!("{} quotes, newest first", answer.total);
+    if answer.about.is_some() {
+        footer = format!("{} quotes on the topic, best first", answer.total);
+    }
+    if pages > 1 {
+        footer.push_str(&format!(" · page {number} of {pages}"));
+    }
+    Embed {
+        title,
+        url: None,
+        description: description.join("\n"),
+        fields,
+        footer,
+        thumbnail: None,
+    }
+    .within_limits()
+}
+
+/// One page of the latest briefs.
+pub fn brief_list(briefs: &[&Brief], number: usize, pages: usize, total: usize) -> Embed {
+    let lines: Vec<String> = briefs
+        .iter()
+        .map(|b| {
+            let title = plain(&b.title);
+            match &b.source {
+                Some(url) => format!("`{}` [{title}]({url})", b.published),
+                None => format!("`{}` {title} (`{}`)", b.published, b.id),
+            }
+        })
+        .collect();
+    let mut footer = format!("{total} briefs, newest first");
+    if pages > 1 {
+        footer.push_str(&format!(" · page {number} of {pages}"));
+    }
+    Embed {
+        title: "Latest briefs".into(),
+        description: lines.join("\n"),
+        footer,
+        ..Embed::default()
+    }
+    .within_limits()
+}
+
+/// What the bot can do, with examples.
+pub fn help() -> Embed {
+    Embed {
+        title: "briefbot: news briefs you can ask about".into(),
+        description: "Ask about a topic and get the best briefs, with their summary and key quotes. \
+            Words are matched by stem, accents and typos are forgiven, and \"double quotes\" \
+            match a phrase."
+            .into(),
+        fields: vec![
+            ("/brief topic:<text>".into(), "The best brief on a topic; buttons page through more.\nExample: `/brief topic:election hacking`".into()),
+            ("/quotes speaker:<name> [topic:<text>]".into(), "What a person said, newest first, optionally on a topic.\nExample: `/quotes speaker:putin`".into()),
+            ("/briefs".into(), "The latest briefs.".into()),
+            ("@briefbot <question>".into(), "Mention the bot with a question, e.g. `@briefbot what about election hacking?`".into()),
+        ],
+        footer: "Only the person who asked can turn the pages of an answer.".into(),
+        ..Embed::default()
+    }
+    .within_limits()
+}
+
+fn candidate_line(candidate: &Candidate) -> String {
+    if candidate.roles.is_empty() {
+        plain(&candidate.name)
+    } else {
+        format!(
+            "{} — {}",
+            plain(&candidate.name),
+            plain(&candidate.roles.join("; "))
+        )
+    }
+}
+
+fn attribution(speaker: &str, role: Option<&str>) -> String {
+    match role {
+        Some(role) => format!("— {}, {}", plain(speaker), plain(role)),
+        None => format!("— {}", plain(speaker)),
+    }
+}
+
+/// Text for plain message content: at most 2000, and mentions made inert in the text too
+/// (allowed mentions are off anyway; this keeps "@everyone" from even looking like a ping).
+pub fn content(text: &str) -> String {
+    truncate(&defuse_mentions(text), limits::CONTENT)
+}
+
+/// An autocomplete choice's label or value, at most 100.
+pub fn choice(text: &str) -> String {
+    truncate(text, limits::CHOICE)
+}
+
+fn defuse_mentions(text: &str) -> String {
+    text.replace("@everyone", "@\u{200b}everyone")
+        .replace("@here", "@\u{200b}here")
+}
+
+/// Escapes Discord markdown so the text shows as written.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut line_start = true;
+    for c in text.chars() {
+        let special = matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']')
+            || (line_start && matches!(c, '>' | '#' | '-'));
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+        line_start = c == '\n' || (line_start && c == ' ');
+    }
+    defuse_mentions(&out)
+}
+
+/// Escaped text with the marked words in bold.
+pub fn bold(marked: &Marked) -> String {
+    let mut out = String::with_capacity(marked.text.len() + marked.marks.len() * 4);
+    let mut last = 0;
+    for mark in &marked.marks {
+        out.push_str(&plain(&marked.text[last..mark.start]));
+        out.push_str("**");
+        out.push_str(&plain(&marked.text[mark.clone()]));
+        out.push_str("**");
+        last = mark.end;
+    }
+    out.push_str(&plain(&marked.text[last..]));
+    out
+}
+
+/// Length as Discord counts it.
+pub fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// Cuts `text` to at most `max` UTF-16 units, at a character boundary, ending with "…" when
+/// cut. A cut never leaves a dangling `**` or `\`.
+pub fn truncate(text: &str, max: usize) -> String {
+    if utf16_len(text) <= max {
+        return text.to_owned();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        if used + c.len_utf16() > max - 1 {
+            break;
+        }
+        used += c.len_utf16();
+        end = i + c.len_utf8();
+    }
+    let mut kept = text[..end].to_owned();
+    // An odd number of bold markers would make the rest of the text bold: drop the last one.
+    if kept.matches("**").count() % 2 == 1
+        && let Some(at) = kept.rfind("**")
+    {
+        kept.replace_range(at..at + 2, "");
+    }
+    while kept.ends_with('\\') {
+        kept.pop();
+    }
+    kept.push('…');
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::QuoteAnswer;
+
+    fn marked(text: &str, marks: Vec<std::ops::Range<usize>>) -> Marked {
+        Marked {
+            text: text.into(),
+            marks,
+        }
+    }
+
+    fn result(title: &str, summary: &str, quotes: usize, quote_len: usize) -> BriefAnswer {
+        BriefAnswer {
+            id: "id".into(),
+            title: marked(title, vec![]),
+            published: "2017-07-09".into(),
+            source: Some("https://example.com/a".into()),
+            outlet: Some("Example News".into()),
+            image: Some("https://example.com/a.png".into()),
+            tags: vec!["cyber security".into(), "russia".into()],
+            score: 1.0,
+            summary: summary.into(),
+            excerpt: marked(summary, vec![]),
+            quotes: (0..quotes)
+                .map(|i| QuoteAnswer {
+                    speaker: marked(&format!("Speaker {i}"), vec![]),
+                    role: Some("Role".into()),
+                    text: marked(&"q".repeat(quote_len), vec![]),
+                    context: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_brief_becomes_an_embed_with_quote_fields() {
+        let mut answer = result("Trump and Putin", "They met. Hacking was discussed.", 5, 20);
+        answer.excerpt = marked("They met. Hacking was discussed.", vec![10..17]);
+        let embed = brief(&answer, 1, 4);
+        assert_eq!(embed.title, "Trump and Putin");
+        assert_eq!(embed.url.as_deref(), Some("https://example.com/a"));
+        assert_eq!(embed.description, "They met. **Hacking** was discussed.");
+        assert_eq!(embed.fields.len(), 3, "at most three key quotes");
+        assert_eq!(embed.fields[0].0, "— Speaker 0, Role");
+        assert!(embed.fields[0].1.starts_with('“'));
+        assert_eq!(
+            embed.footer,
+            "Example News · 2017-07-09 · cyber security, russia · brief 1 of 4"
+        );
+        assert_eq!(
+            embed.thumbnail.as_deref(),
+            Some("https://example.com/a.png")
+        );
+    }
+
+    #[test]
+    fn an_oversized_brief_fits_every_limit() {
+        let huge = "é".repeat(5000);
+        let mut answer = result(&"T".repeat(400), &huge, 3, 3000);
+        answer.tags = vec!["t".repeat(3000)];
+        let embed = brief(&answer, 1, 1);
+        assert!(utf16_len(&embed.title) <= limits::TITLE);
+        assert!(utf16_len(&embed.description) <= limits::DESCRIPTION);
+        assert!(embed.fields.iter().all(
+            |(n, v)| utf16_len(n) <= limits::FIELD_NAME && utf16_len(v) <= limits::FIELD_VALUE
+        ));
+        assert!(utf16_len(&embed.footer) <= limits::FOOTER);
+        assert!(embed.total() <= limits::EMBED_TOTAL, "{}", embed.total());
+        assert!(embed.description.ends_with('…'));
+    }
+
+    #[test]
+    fn markdown_and_mentions_are_made_harmless() {
+        assert_eq!(plain("a*b_c `d` [x](y)"), "a\\*b\\_c \\`d\\` \\[x\\](y)");
+        assert_eq!(plain("> quote\n# head"), "\\> quote\n\\# head");
+        assert_eq!(
+            plain("hi @everyone and @here"),
+            "hi @\u{200b}everyone and @\u{200b}here"
+        );
+        assert_eq!(bold(&marked("a_b c", vec![0..3])), "**a\\_b** c");
+    }
+
+    #[test]
+    fn truncation_counts_utf16_and_keeps_characters_whole() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 3), "abc");
+        // "😀" is two UTF-16 units.
+        assert_eq!(truncate("😀😀😀", 5), "😀😀…");
+        assert_eq!(truncate("**bold** and **more**", 18), "**bold** and mo…");
+        assert_eq!(truncate("ab\\*", 4), "ab\\*");
+        assert_eq!(truncate("abc\\*def", 5), "abc…");
+        assert_eq!(choice(&"x".repeat(300)).chars().count(), 100);
+    }
+
+    #[test]
+    fn the_serenity_embed_carries_everything() {
+        let embed = brief(&result("Title", "Summary.", 1, 10), 1, 1).to_serenity();
+        let json = serde_json::to_value(&embed).unwrap();
+        assert_eq!(json["title"], "Title");
+        assert_eq!(json["url"], "https://example.com/a");
+        assert_eq!(json["fields"][0]["name"], "— Speaker 0, Role");
+        assert_eq!(json["thumbnail"]["url"], "https://example.com/a.png");
+    }
+}

@@ -1,0 +1,345 @@
+//! The Discord face: start-up, slash commands, mention replies. Every Discord type lives
+//! under this module; answers come from [`crate::answer`] like everywhere else.
+//!
+//! poise dispatches the slash commands ([`commands`]); free-text mentions ("@briefbot what
+//! about election hacking?") are handled in [`on_event`], because poise's own mention-prefix
+//! handling would treat the first word as a command name. The bot needs no privileged intent:
+//! Discord delivers the content of messages that mention it.
+
+pub mod commands;
+pub mod embed;
+pub mod paging;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use arc_swap::ArcSwap;
+use poise::serenity_prelude as serenity;
+use tracing::{info, warn};
+
+use crate::answer::{self, AskOptions};
+use crate::config::{Config, Shards};
+use crate::library::{Library, LibraryError};
+
+/// The error commands return; poise logs it and tells the user something went wrong.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+/// What every command receives.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// State shared by all commands.
+pub struct Data {
+    /// The current library snapshot; replaced whole when briefs change.
+    pub library: Arc<ArcSwap<Library>>,
+    pub config: Config,
+}
+
+impl Data {
+    /// The library as it is now: a consistent snapshot for the whole command.
+    pub fn library(&self) -> Arc<Library> {
+        self.library.load_full()
+    }
+}
+
+/// Why the bot could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "DISCORD_TOKEN is not set: put the bot token from the Discord developer portal in that \
+         environment variable (see README.md, \"Running the bot\")"
+    )]
+    MissingToken,
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    #[error("Discord: {0}")]
+    Discord(Box<serenity::Error>),
+}
+
+impl From<serenity::Error> for StartError {
+    fn from(error: serenity::Error) -> Self {
+        StartError::Discord(Box::new(error))
+    }
+}
+
+/// Allowed mentions for every message: nobody, ever.
+pub fn no_mentions() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new()
+        .everyone(false)
+        .all_users(false)
+        .all_roles(false)
+        .replied_user(false)
+}
+
+/// Connects to Discord and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let token = std::env::var("DISCORD_TOKEN")
+        .ok()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .ok_or(StartError::MissingToken)?;
+    let loaded = Library::load(&config.briefs_dir, config.language)?;
+    for error in &loaded.errors {
+        warn!("{error} (this brief is left out)");
+    }
+    info!(
+        briefs = loaded.library.briefs().len(),
+        dir = %config.briefs_dir.display(),
+        "library loaded"
+    );
+    let library = Arc::new(ArcSwap::from_pointee(loaded.library));
+
+    let mut http = serenity::HttpBuilder::new(&token).default_allowed_mentions(no_mentions());
+    if let Ok(api) = std::env::var("DISCORD_API_URL")
+        && !api.trim().is_empty()
+    {
+        info!(api = %api.trim(), "using a Discord API other than discord.com");
+        http = http.proxy(api.trim().trim_end_matches('/'));
+    }
+    let http = http.build();
+
+    let guilds: Vec<serenity::GuildId> = config
+        .discord
+        .guild_ids
+        .iter()
+        .map(|&id| serenity::GuildId::new(id))
+        .collect();
+    let shards = config.discord.shards;
+    let shard_range = config.discord.shard_range;
+    let framework = poise::Framework::builder()
+        .options(options())
+        .initialize_owners(false)
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                if guilds.is_empty() {
+                    poise::builtins::register_globally(ctx, commands).await?;
+                    info!(commands = commands.len(), "commands registered globally");
+                } else {
+                    for guild in &guilds {
+                        poise::builtins::register_in_guild(ctx, commands, *guild).await?;
+                    }
+                    info!(
+                        commands = commands.len(),
+                        guilds = guilds.len(),
+                        "commands registered in guilds"
+                    );
+                }
+                info!(user = %ready.user.name, "connected to Discord");
+                Ok(Data { library, config })
+            })
+        })
+        .build();
+
+    let intents = serenity::GatewayIntents::GUILDS
+        | serenity::GatewayIntents::GUILD_MESSAGES
+        | serenity::GatewayIntents::DIRECT_MESSAGES;
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await?;
+
+    let manager = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        info!("shutting down");
+        manager.shutdown_all().await;
+    });
+
+    match (shards, shard_range) {
+        (Shards::Auto, _) => client.start_autosharded().await?,
+        (Shards::Count(total), None) => client.start_shards(total).await?,
+        (Shards::Count(total), Some((first, last))) => {
+            client.start_shard_range(first..last, total).await?;
+        }
+    }
+    info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// The framework's options: commands, logging hooks, no mentions, no prefix commands.
+fn options() -> poise::FrameworkOptions<Data, Error> {
+    poise::FrameworkOptions {
+        commands: vec![
+            commands::brief(),
+            commands::quotes(),
+            commands::briefs(),
+            commands::help(),
+        ],
+        allowed_mentions: Some(no_mentions()),
+        prefix_options: poise::PrefixFrameworkOptions {
+            prefix: None,
+            mention_as_prefix: false,
+            ..Default::default()
+        },
+        pre_command: |ctx| {
+            Box::pin(async move {
+                ctx.set_invocation_data(Instant::now()).await;
+            })
+        },
+        post_command: |ctx| {
+            Box::pin(async move {
+                let started = ctx.invocation_data::<Instant>().await.map(|t| *t);
+                let millis = started.map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
+                info!(
+                    command = %ctx.command().qualified_name,
+                    user = %ctx.author().id,
+                    latency_ms = format!("{millis:.1}"),
+                    "command handled"
+                );
+            })
+        },
+        on_error: |error| Box::pin(on_error(error)),
+        event_handler: |framework, event| Box::pin(on_event(framework, event)),
+        ..Default::default()
+    }
+}
+
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            warn!(command = %ctx.command().qualified_name, %error, "command failed");
+            let _ = say_ephemeral(
+                ctx,
+                "Sorry, something went wrong answering that. Please try again.",
+            )
+            .await;
+        }
+        other => {
+            if let Err(error) = poise::builtins::on_error(other).await {
+                warn!(%error, "while handling an error");
+            }
+        }
+    }
+}
+
+/// A short answer only the asker sees.
+pub async fn say_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), Error> {
+    let reply = poise::CreateReply::default()
+        .content(embed::content(text))
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// Answers messages that mention the bot, like `/brief`, in a reply.
+async fn on_event(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    let serenity::FullEvent::Message { new_message } = event else {
+        return Ok(());
+    };
+    let bot = framework.bot_id();
+    if new_message.author.bot || !new_message.mentions.iter().any(|u| u.id == bot) {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let question = strip_mentions(&new_message.content, bot);
+    let data = framework.user_data;
+    let library = data.library();
+    let mut message = serenity::CreateMessage::new()
+        .reference_message(new_message)
+        .allowed_mentions(no_mentions());
+    if question.trim().is_empty() {
+        message = message.embed(embed::help().to_serenity());
+    } else {
+        let options = AskOptions {
+            limit: 1,
+            quotes: embed::QUOTES_PER_BRIEF,
+            summary_chars: data.config.summary_chars,
+        };
+        let answer = answer::ask(&library, &question, options);
+        match answer.results.first() {
+            Some(result) => {
+                let mut embed = embed::brief(result, 1, 1);
+                if answer.total > 1 {
+                    embed.footer = embed::truncate(
+                        &format!("{} · {} more: /brief", embed.footer, answer.total - 1),
+                        embed::limits::FOOTER,
+                    );
+                }
+                message = message.embed(embed.to_serenity());
+                if let Some(suggestion) = &answer.suggestion {
+                    message = message.content(embed::content(&format!(
+                        "Showing results for “{suggestion}”."
+                    )));
+                }
+            }
+            None => {
+                let text = if answer.notes.is_empty() {
+                    format!("No brief matches “{}”.", question.trim())
+                } else {
+                    answer.notes.join("\n")
+                };
+                message = message.content(embed::content(&text));
+            }
+        }
+    }
+    new_message
+        .channel_id
+        .send_message(&framework.serenity_context.http, message)
+        .await?;
+    info!(
+        command = "mention",
+        user = %new_message.author.id,
+        latency_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        "command handled"
+    );
+    Ok(())
+}
+
+/// The text of a message without mentions of the bot (`<@id>` and `<@!id>`).
+fn strip_mentions(content: &str, bot: serenity::UserId) -> String {
+    content
+        .replace(&format!("<@{bot}>"), " ")
+        .replace(&format!("<@!{bot}>"), " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_of_the_bot_are_removed_from_the_question() {
+        let bot = serenity::UserId::new(42);
+        assert_eq!(
+            strip_mentions("<@42> what about  election hacking?", bot),
+            "what about election hacking?"
+        );
+        assert_eq!(strip_mentions("hey <@!42>", bot), "hey");
+        assert_eq!(strip_mentions("<@7> hi", bot), "<@7> hi");
+    }
+
+    #[test]
+    fn allowed_mentions_allow_nobody() {
+        let json = serde_json::to_value(no_mentions()).unwrap();
+        assert_eq!(json["parse"], serde_json::json!([]));
+        assert_eq!(json["replied_user"], false);
+    }
+}
