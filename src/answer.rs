@@ -494,9 +494,11 @@ pub fn quotes(
     let quoted: Vec<_> = if matched == SpeakerMatch::Suggestions {
         Vec::new()
     } else {
+        // Each quote with its candidate's place, to keep the candidates' quotes grouped.
         found
             .iter()
-            .flat_map(|&at| speakers.get(at).quotes.iter().copied())
+            .enumerate()
+            .flat_map(|(group, &at)| speakers.get(at).quotes.iter().map(move |&q| (group, q)))
             .collect()
     };
     let topic = about.map(str::trim).filter(|t| !t.is_empty());
@@ -504,7 +506,7 @@ pub fn quotes(
     let mut chosen: Vec<(crate::speakers::QuoteRef, Marked)> = Vec::new();
     match topic {
         None => {
-            for quote in quoted {
+            for (_, quote) in quoted {
                 let text = library.brief(quote.doc).quotes[quote.quote].text.clone();
                 chosen.push((
                     quote,
@@ -521,7 +523,7 @@ pub fn quotes(
             let brief_scores: std::collections::HashMap<u32, f32> =
                 outcome.hits.iter().map(|h| (h.doc, h.score)).collect();
             let mut ranked = Vec::new();
-            for (order, quote) in quoted.into_iter().enumerate() {
+            for (order, (group, quote)) in quoted.into_iter().enumerate() {
                 let brief = library.brief(quote.doc);
                 let analyzer = library.index().analyzer(brief.language);
                 let text = &brief.quotes[quote.quote].text;
@@ -535,6 +537,7 @@ pub fn quotes(
                     marks,
                 };
                 ranked.push((
+                    group,
                     words.count_ones(),
                     brief_score.unwrap_or(0.0),
                     order,
@@ -542,10 +545,17 @@ pub fn quotes(
                     marked,
                 ));
             }
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            // Grouped by candidate; within a group, quotes saying the topic first, then
+            // quotes from briefs about it, then newest.
+            ranked.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then(b.1.cmp(&a.1))
+                    .then(b.2.total_cmp(&a.2))
+                    .then(a.3.cmp(&b.3))
+            });
             chosen = ranked
                 .into_iter()
-                .map(|(_, _, _, quote, marked)| (quote, marked))
+                .map(|(_, _, _, _, quote, marked)| (quote, marked))
                 .collect();
             if chosen.is_empty() && matched != SpeakerMatch::Suggestions {
                 notes.push(format!(

@@ -80,7 +80,7 @@ pub fn parse(line: &str) -> Command<'_> {
 pub fn run(
     library: &Library,
     options: AskOptions,
-    input: impl BufRead,
+    mut input: impl BufRead,
     out: &mut impl Write,
     bold: bool,
     interactive: bool,
@@ -92,16 +92,19 @@ pub fn run(
             library.briefs().len()
         )?;
     }
-    let mut lines = input.lines();
+    let style = text::Style { bold, more: "" };
+    let mut buffer = Vec::new();
     loop {
         if interactive {
             write!(out, "> ")?;
             out.flush()?;
         }
-        let Some(line) = lines.next() else {
+        buffer.clear();
+        if input.read_until(b'\n', &mut buffer)? == 0 {
             break;
-        };
-        let line = line?;
+        }
+        // A line that is not UTF-8 is read as well as it can be, not fatal.
+        let line = String::from_utf8_lossy(&buffer);
         match parse(&line) {
             Command::Nothing => continue,
             Command::Quit => break,
@@ -110,11 +113,11 @@ pub fn run(
                 writeln!(out, "What about? For example: /brief election hacking")?
             }
             Command::Brief(topic) => {
-                text::write_answer(&answer::ask(library, topic, options), bold, out)?
+                text::write_answer(&answer::ask(library, topic, options), style, out)?
             }
             Command::Quotes { speaker, topic } => {
                 let answer = answer::quotes(library, speaker, topic, Some(10));
-                text::write_quotes(&answer, bold, out)?;
+                text::write_quotes(&answer, style, out)?;
             }
             Command::Briefs => {
                 text::write_list(library.newest_first().into_iter().take(LATEST), out)?

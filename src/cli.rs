@@ -230,9 +230,16 @@ fn ask(config: &Config, args: &AskArgs, bold: bool, out: &mut impl Write) -> Res
             .map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        text::write_answer(&answer, bold, out)?;
+        text::write_answer(&answer, cli_style(bold), out)?;
     }
     Ok(0)
+}
+
+fn cli_style(bold: bool) -> text::Style<'static> {
+    text::Style {
+        bold,
+        more: "; --limit shows more",
+    }
 }
 
 fn ask_options(config: &Config, limit: Option<u16>) -> AskOptions {
@@ -262,7 +269,7 @@ fn quotes(
             .map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        text::write_quotes(&answer, bold, out)?;
+        text::write_quotes(&answer, cli_style(bold), out)?;
     }
     Ok(0)
 }

@@ -6,6 +6,15 @@ use std::io::{self, Write};
 use crate::answer::{Answer, BriefAnswer, Marked, QuotesAnswer, SpeakerMatch};
 use crate::brief::Brief;
 
+/// How to write for the reader at hand.
+#[derive(Debug, Clone, Copy)]
+pub struct Style<'a> {
+    /// Matched words in terminal bold.
+    pub bold: bool,
+    /// Said after "N of M shown" to tell how to see more (e.g. "; --limit shows more").
+    pub more: &'a str,
+}
+
 /// Text is wrapped to this many columns.
 const WIDTH: usize = 80;
 const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
@@ -29,7 +38,8 @@ fn wrap(text: &str, indent: &str) -> String {
 }
 
 /// The answer as readable terminal text.
-pub fn write_answer(answer: &Answer, bold: bool, out: &mut impl Write) -> io::Result<()> {
+pub fn write_answer(answer: &Answer, style: Style<'_>, out: &mut impl Write) -> io::Result<()> {
+    let bold = style.bold;
     if let Some(suggestion) = &answer.suggestion {
         writeln!(out, "Showing results for \"{suggestion}\".")?;
     }
@@ -54,9 +64,10 @@ pub fn write_answer(answer: &Answer, bold: bool, out: &mut impl Write) -> io::Re
     if answer.total > answer.results.len() {
         writeln!(
             out,
-            "\n({} of {} matching briefs shown; --limit shows more.)",
+            "\n({} of {} matching briefs shown{}.)",
             answer.results.len(),
-            answer.total
+            answer.total,
+            style.more
         )?;
     }
     Ok(())
@@ -110,7 +121,12 @@ fn write_brief(
 }
 
 /// Quotes of a speaker as readable terminal text.
-pub fn write_quotes(answer: &QuotesAnswer, bold: bool, out: &mut impl Write) -> io::Result<()> {
+pub fn write_quotes(
+    answer: &QuotesAnswer,
+    style: Style<'_>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let bold = style.bold;
     if let Some(suggestion) = &answer.suggestion {
         writeln!(out, "Showing quotes about \"{suggestion}\".")?;
     }
@@ -162,9 +178,10 @@ pub fn write_quotes(answer: &QuotesAnswer, bold: bool, out: &mut impl Write) -> 
     if answer.quotes.len() < answer.total {
         writeln!(
             out,
-            "\n({} of {} quotes shown; --limit shows more.)",
+            "\n({} of {} quotes shown{}.)",
             answer.quotes.len(),
-            answer.total
+            answer.total,
+            style.more
         )?;
     }
     Ok(())

@@ -347,10 +347,10 @@ mod tests {
     use super::*;
     use crate::answer::QuoteAnswer;
 
-    fn marked(text: &str, marks: Vec<std::ops::Range<usize>>) -> Marked {
+    fn marked(text: &str, marks: impl IntoIterator<Item = std::ops::Range<usize>>) -> Marked {
         Marked {
             text: text.into(),
-            marks,
+            marks: marks.into_iter().collect(),
         }
     }
 
@@ -380,7 +380,7 @@ mod tests {
     #[test]
     fn a_brief_becomes_an_embed_with_quote_fields() {
         let mut answer = result("Trump and Putin", "They met. Hacking was discussed.", 5, 20);
-        answer.excerpt = marked("They met. Hacking was discussed.", vec![10..17]);
+        answer.excerpt = marked("They met. Hacking was discussed.", Some(10..17));
         let embed = brief(&answer, 1, 4);
         assert_eq!(embed.title, "Trump and Putin");
         assert_eq!(embed.url.as_deref(), Some("https://example.com/a"));
@@ -422,7 +422,7 @@ mod tests {
             plain("hi @everyone and @here"),
             "hi @\u{200b}everyone and @\u{200b}here"
         );
-        assert_eq!(bold(&marked("a_b c", vec![0..3])), "**a\\_b** c");
+        assert_eq!(bold(&marked("a_b c", Some(0..3))), "**a\\_b** c");
     }
 
     #[test]
