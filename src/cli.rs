@@ -10,9 +10,10 @@ use crate::answer::{self, AskOptions};
 use crate::chat;
 use crate::config::{Config, ConfigError};
 use crate::discord::{self, StartError};
-use crate::intake::{self, AddError};
+use crate::intake::{Actor, IntakeError};
 use crate::library::{self, Library, LibraryError};
 use crate::text;
+use crate::watch::LiveLibrary;
 
 /// Ask news briefs about a topic, from the terminal or from Discord.
 #[derive(Debug, Parser)]
@@ -66,9 +67,14 @@ pub enum Command {
     Add {
         /// The brief file to install (it is stored as <id>.toml)
         file: PathBuf,
-        /// Replace the brief that has the same id
+        /// Replace the brief that has the same id (the old file is kept in .trash/)
         #[arg(long)]
         replace: bool,
+    },
+    /// Remove a brief: its file is moved to the briefs directory's .trash/, never deleted
+    Remove {
+        /// The brief's id
+        id: String,
     },
     /// Local console speaking the same commands as the Discord bot (/brief, /quotes, /help)
     Chat,
@@ -120,7 +126,7 @@ pub enum CliError {
     #[error(transparent)]
     Library(#[from] LibraryError),
     #[error(transparent)]
-    Add(#[from] AddError),
+    Intake(#[from] IntakeError),
     #[error(transparent)]
     Discord(#[from] StartError),
     #[error("{}: {source}", path.display())]
@@ -174,6 +180,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         }
         Command::Check { paths } => check(&config, &paths, &mut out)?,
         Command::Add { file, replace } => add(&config, &file, replace, &mut out)?,
+        Command::Remove { id } => remove(&config, &id, &mut out)?,
     };
     out.flush()?;
     Ok(code)
@@ -331,23 +338,43 @@ fn check(config: &Config, paths: &[PathBuf], out: &mut impl Write) -> Result<u8,
     }
 }
 
+fn open_live(config: &Config) -> Result<LiveLibrary, CliError> {
+    let (live, errors) =
+        LiveLibrary::open(&config.briefs_dir, config.language, config.max_brief_bytes)?;
+    for error in &errors {
+        eprintln!("warning: {error} (this brief is left out)");
+    }
+    Ok(live)
+}
+
 fn add(config: &Config, file: &Path, replace: bool, out: &mut impl Write) -> Result<u8, CliError> {
     let bytes = std::fs::read(file).map_err(|source| CliError::Read {
         path: file.to_owned(),
         source,
     })?;
-    let added = intake::add(&config.briefs_dir, file, &bytes, config.language, replace)?;
-    let verb = if added.replaced.is_some() {
-        "Replaced"
-    } else {
-        "Added"
-    };
+    let live = open_live(config)?;
+    let origin = file.display().to_string();
+    let added = live.add(&origin, &bytes, replace, &Actor::local())?;
+    let verb = if added.replaced { "Replaced" } else { "Added" };
     writeln!(
         out,
         "{verb} \"{}\" ({}) as {}",
         added.title,
         added.id,
         added.path.display()
+    )?;
+    Ok(0)
+}
+
+fn remove(config: &Config, id: &str, out: &mut impl Write) -> Result<u8, CliError> {
+    let live = open_live(config)?;
+    let removed = live.remove(id, &Actor::local())?;
+    writeln!(
+        out,
+        "Removed \"{}\" ({}); the file is kept as {}",
+        removed.title,
+        removed.id,
+        removed.trashed.display()
     )?;
     Ok(0)
 }

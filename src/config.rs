@@ -21,6 +21,8 @@ pub struct Config {
     pub max_quotes: usize,
     /// Summaries longer than this many characters are cropped around the matches.
     pub summary_chars: usize,
+    /// Largest brief file accepted by `add` and uploads, in bytes.
+    pub max_brief_bytes: usize,
     /// The Discord bot's settings.
     pub discord: DiscordConfig,
 }
@@ -44,6 +46,13 @@ pub struct DiscordConfig {
     pub shard_range: Option<(u32, u32)>,
     /// Paging buttons stop working (and are removed) after this long unused.
     pub page_timeout_secs: u64,
+    /// Besides members with Manage Server or Administrator, these roles may add and remove
+    /// briefs...
+    pub admin_role_ids: Vec<u64>,
+    /// ...and these users.
+    pub admin_user_ids: Vec<u64>,
+    /// Where to report briefs that fail to load (a channel id); none: only the log.
+    pub admin_channel_id: Option<u64>,
 }
 
 impl Default for DiscordConfig {
@@ -53,6 +62,9 @@ impl Default for DiscordConfig {
             shards: Shards::Auto,
             shard_range: None,
             page_timeout_secs: 600,
+            admin_role_ids: Vec::new(),
+            admin_user_ids: Vec::new(),
+            admin_channel_id: None,
         }
     }
 }
@@ -65,6 +77,7 @@ impl Default for Config {
             max_results: 3,
             max_quotes: 3,
             summary_chars: 400,
+            max_brief_bytes: crate::intake::DEFAULT_MAX_BYTES,
             discord: DiscordConfig::default(),
         }
     }
@@ -93,6 +106,7 @@ struct RawConfig {
     max_results: Option<toml::Spanned<usize>>,
     max_quotes: Option<toml::Spanned<usize>>,
     summary_chars: Option<toml::Spanned<usize>>,
+    max_brief_bytes: Option<toml::Spanned<usize>>,
     discord: Option<RawDiscord>,
 }
 
@@ -103,6 +117,9 @@ struct RawDiscord {
     shards: Option<toml::Spanned<RawShards>>,
     shard_range: Option<toml::Spanned<[u32; 2]>>,
     page_timeout_secs: Option<toml::Spanned<u64>>,
+    admin_role_ids: Option<Vec<u64>>,
+    admin_user_ids: Option<Vec<u64>>,
+    admin_channel_id: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -197,8 +214,17 @@ impl Config {
             80..=4000,
             &mut config.summary_chars,
         )?;
+        bounded(
+            raw.max_brief_bytes,
+            "max_brief_bytes",
+            64..=16 * 1024 * 1024,
+            &mut config.max_brief_bytes,
+        )?;
         if let Some(discord) = raw.discord {
             config.discord.guild_ids = discord.guild_ids.unwrap_or_default();
+            config.discord.admin_role_ids = discord.admin_role_ids.unwrap_or_default();
+            config.discord.admin_user_ids = discord.admin_user_ids.unwrap_or_default();
+            config.discord.admin_channel_id = discord.admin_channel_id;
             if let Some(shards) = discord.shards {
                 let span = shards.span();
                 config.discord.shards = match shards.into_inner() {

@@ -1,23 +1,48 @@
-//! Installing a brief into the library folder: validate fully, refuse a taken id unless
-//! replacing, and write atomically so that no reader ever sees half a file.
+//! Changing the briefs folder safely: the checks every new brief passes, the atomic write,
+//! the move to the trash, and the audit trail. The watcher, `briefbot add` / `remove` and
+//! Discord's `/brief-add` / `/brief-remove` all come through here (via [`crate::watch`]).
 //!
-//! The write goes to a hidden temporary file in the briefs folder itself (the loader skips
-//! names starting with `.`), is flushed to disk, then renamed over the target, and the folder
-//! is flushed so the rename survives a crash. A crash at any point leaves the old file or the
-//! new one, never a mix.
+//! A write goes to a hidden temporary file in the briefs folder itself (the loader skips names
+//! starting with `.`), is flushed to disk, renamed over the target, and the folder is flushed so
+//! the rename survives a crash. A crash at any point leaves the old file or the new one, never a
+//! mix; temporary files a crash leaves behind are removed at the next start.
 
+use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-use crate::brief::{self, BriefError, BriefId};
+use sha2::{Digest, Sha256};
+
+use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::language::Language;
-use crate::library::{self, LibraryError};
+use crate::library::LibraryError;
 
-/// Why a brief was not installed. Nothing was written in any case.
+/// Default `max_brief_bytes`: far above any real brief, far below harm.
+pub const DEFAULT_MAX_BYTES: usize = 256 * 1024;
+/// Temporary files are named `.briefbot-*.tmp`.
+const TEMP_PREFIX: &str = ".briefbot-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// Removed briefs go here, inside the briefs folder.
+pub const TRASH: &str = ".trash";
+/// The audit trail, inside the briefs folder.
+pub const AUDIT_LOG: &str = ".audit.log";
+
+/// Why a brief was not installed or removed. Nothing was written in any case.
 #[derive(Debug, thiserror::Error)]
-pub enum AddError {
+pub enum IntakeError {
     #[error("{}", join(.0))]
     Invalid(Vec<BriefError>),
+    #[error(
+        "{origin}: the file is {size} bytes; briefs may be at most {max} bytes (config `max_brief_bytes`)"
+    )]
+    TooLarge {
+        origin: String,
+        size: usize,
+        max: usize,
+    },
+    #[error("{origin}: this is a binary file, not a TOML text file")]
+    Binary { origin: String },
     #[error("a brief with id `{id}` already exists ({}); use --replace to replace it", path.display())]
     Exists { id: BriefId, path: PathBuf },
     #[error("{} holds the brief `{other}`, so `{id}` cannot be stored there; rename that file to {other}.toml first", path.display())]
@@ -26,6 +51,8 @@ pub enum AddError {
         id: BriefId,
         other: BriefId,
     },
+    #[error("no brief has the id `{0}`")]
+    NoSuchBrief(String),
     #[error(transparent)]
     Library(#[from] LibraryError),
     #[error("{}: cannot write: {source}", path.display())]
@@ -43,108 +70,86 @@ fn join(errors: &[BriefError]) -> String {
         .join("\n")
 }
 
-/// A brief that was installed.
+/// Who asked for a change, for the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Added {
-    pub id: BriefId,
-    pub title: String,
-    /// Where it now lives.
-    pub path: PathBuf,
-    /// The file that held the same id before, when one was replaced.
-    pub replaced: Option<PathBuf>,
+pub enum Actor {
+    /// A Discord user, by id.
+    Discord(u64),
+    /// Someone at the server's command line (the login name, when known).
+    Local(String),
+    /// The folder watcher (a file changed on disk).
+    Watcher,
 }
 
-/// Validates `bytes` (read from `origin`, which names them in errors) and installs them in
-/// `dir` as `<id>.toml`.
-pub fn add(
-    dir: &Path,
-    origin: &Path,
+impl Actor {
+    /// The local user running this process.
+    pub fn local() -> Self {
+        Actor::Local(
+            std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_else(|_| "unknown".into()),
+        )
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Discord(id) => write!(f, "discord:{id}"),
+            Actor::Local(name) => write!(f, "local:{name}"),
+            Actor::Watcher => f.write_str("watcher"),
+        }
+    }
+}
+
+/// Checks a would-be brief: size, text, then the full brief validation. `origin` names the
+/// upload in errors (an attachment's name, a path); it is never used as a path.
+pub fn check(
+    origin: &str,
     bytes: &[u8],
-    default_language: Language,
-    replace: bool,
-) -> Result<Added, AddError> {
-    let brief = brief::parse(origin, bytes, default_language).map_err(AddError::Invalid)?;
-    let files = library::brief_files(dir)?;
-    let target = dir.join(format!("{}.toml", brief.id));
-    let (existing, occupant) = holders(&files, &brief.id, &target, default_language);
-    if let Some(other) = occupant {
-        return Err(AddError::Occupied {
-            path: target,
-            id: brief.id,
-            other,
-        });
-    }
-    let existing = existing.or_else(|| target.exists().then(|| target.clone()));
-    if let Some(path) = &existing
-        && !replace
-    {
-        return Err(AddError::Exists {
-            id: brief.id,
-            path: path.clone(),
-        });
-    }
-    write_atomically(dir, &target, bytes, replace).map_err(|err| match err {
-        WriteError::Exists => AddError::Exists {
-            id: brief.id.clone(),
-            path: target.clone(),
-        },
-        WriteError::Io(source) => AddError::Io {
-            path: target.clone(),
-            source,
-        },
-    })?;
-    // The same id under another file name would now be a duplicate: the new file wins.
-    if let Some(old) = existing.as_ref().filter(|old| **old != target) {
-        std::fs::remove_file(old).map_err(|source| AddError::Io {
-            path: old.clone(),
-            source,
-        })?;
-    }
-    Ok(Added {
-        id: brief.id,
-        title: brief.title,
-        path: target,
-        replaced: existing,
-    })
-}
-
-/// Which file among `files` defines `id`, and which other id, if any, the file at `target`
-/// holds (a brief stored under a name that is not its id).
-fn holders(
-    files: &[PathBuf],
-    id: &BriefId,
-    target: &Path,
+    max_bytes: usize,
     language: Language,
-) -> (Option<PathBuf>, Option<BriefId>) {
-    let (briefs, _) = library::parse_files(files, language);
-    let defines = briefs.iter().find(|b| &b.id == id).map(|b| b.path.clone());
-    let occupant = briefs
-        .into_iter()
-        .find(|b| b.path == target && &b.id != id)
-        .map(|b| b.id);
-    (defines, occupant)
+) -> Result<Brief, IntakeError> {
+    if bytes.len() > max_bytes {
+        return Err(IntakeError::TooLarge {
+            origin: origin.to_owned(),
+            size: bytes.len(),
+            max: max_bytes,
+        });
+    }
+    if bytes.contains(&0) {
+        return Err(IntakeError::Binary {
+            origin: origin.to_owned(),
+        });
+    }
+    brief::parse(Path::new(origin), bytes, language).map_err(IntakeError::Invalid)
 }
 
-enum WriteError {
-    Exists,
-    Io(std::io::Error),
+/// Where a brief with this id is stored: the file name comes from the id alone.
+pub fn target(dir: &Path, id: &BriefId) -> PathBuf {
+    dir.join(format!("{id}.toml"))
 }
 
-/// Writes `bytes` to `target` through a temporary file in `dir`: write, fsync, rename,
-/// fsync the folder. Without `overwrite`, fails with `Exists` if `target` appeared meanwhile.
-fn write_atomically(
+/// Writes `bytes` to `target` (in `dir`) atomically. Without `overwrite`, fails with
+/// `Exists` if `target` exists, even if it appeared a moment ago.
+pub fn write_atomically(
     dir: &Path,
     target: &Path,
+    id: &BriefId,
     bytes: &[u8],
     overwrite: bool,
-) -> Result<(), WriteError> {
+) -> Result<(), IntakeError> {
+    let io = |source| IntakeError::Io {
+        path: target.to_owned(),
+        source,
+    };
     let mut file = tempfile::Builder::new()
-        .prefix(".briefbot-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
-        .map_err(WriteError::Io)?;
-    file.write_all(bytes).map_err(WriteError::Io)?;
-    file.as_file().sync_all().map_err(WriteError::Io)?;
+        .map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.as_file().sync_all().map_err(io)?;
     let persisted = if overwrite {
         file.persist(target).map(drop)
     } else {
@@ -152,131 +157,218 @@ fn write_atomically(
     };
     persisted.map_err(|err| {
         if err.error.kind() == std::io::ErrorKind::AlreadyExists {
-            WriteError::Exists
+            IntakeError::Exists {
+                id: id.clone(),
+                path: target.to_owned(),
+            }
         } else {
-            WriteError::Io(err.error)
+            io(err.error)
         }
     })?;
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(WriteError::Io)
+    sync_dir(dir).map_err(io)
+}
+
+/// A free name in `dir/.trash/` for a version of `id`, stamped with the time.
+fn trash_path(dir: &Path, id: &BriefId) -> std::io::Result<PathBuf> {
+    let trash = dir.join(TRASH);
+    std::fs::create_dir_all(&trash)?;
+    let stamp = timestamp(SystemTime::now()).replace([':', '-'], "");
+    let mut destination = trash.join(format!("{id}-{stamp}.toml"));
+    let mut n = 1;
+    while destination.exists() {
+        n += 1;
+        destination = trash.join(format!("{id}-{stamp}-{n}.toml"));
+    }
+    Ok(destination)
+}
+
+/// Moves a brief's file into `dir/.trash/`, named with the id and the time, so a slip can be
+/// undone by moving it back.
+pub fn move_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, IntakeError> {
+    let io = |source| IntakeError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let destination = trash_path(dir, id).map_err(io)?;
+    std::fs::rename(path, &destination).map_err(io)?;
+    sync_dir(&dir.join(TRASH)).map_err(io)?;
+    sync_dir(path.parent().unwrap_or(dir)).map_err(io)?;
+    Ok(destination)
+}
+
+/// Copies a brief's file into `dir/.trash/` before it is overwritten.
+pub fn copy_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, IntakeError> {
+    let io = |source| IntakeError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let destination = trash_path(dir, id).map_err(io)?;
+    std::fs::copy(path, &destination).map_err(io)?;
+    std::fs::File::open(&destination)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    sync_dir(&dir.join(TRASH)).map_err(io)?;
+    Ok(destination)
+}
+
+/// Removes temporary files that a crash left in `dir`; returns how many.
+pub fn clean_leftovers(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// What a change did, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Add,
+    Replace,
+    Remove,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Add => "add",
+            Action::Replace => "replace",
+            Action::Remove => "remove",
+        })
+    }
+}
+
+/// Records a change: a line in `dir/.audit.log` and in the log. Returns the line.
+pub fn audit(dir: &Path, action: Action, id: &BriefId, bytes: &[u8], actor: &Actor) -> String {
+    let line = format!(
+        "{} {action} id={id} sha256={} by={actor}",
+        timestamp(SystemTime::now()),
+        sha256(bytes)
+    );
+    tracing::info!(target: "briefbot::audit", "{line}");
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(AUDIT_LOG))
+        .and_then(|mut file| writeln!(file, "{line}").and_then(|()| file.sync_data()));
+    if let Err(error) = written {
+        tracing::warn!(%error, "cannot write the audit log in {}", dir.display());
+    }
+    line
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for a moment.
+pub fn timestamp(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     const BRIEF: &str =
         "id = \"cyber-unit\"\ntitle = \"A\"\npublished = 2020-01-01\nsummary = \"S.\"\n";
 
-    fn files_in(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
+    #[test]
+    fn checks_size_binary_and_validity() {
+        let ok = check("new.toml", BRIEF.as_bytes(), 1024, Language::English).unwrap();
+        assert_eq!(ok.id.as_str(), "cyber-unit");
+        let err = check("big.toml", BRIEF.as_bytes(), 10, Language::English).unwrap_err();
+        assert!(err.to_string().contains("at most 10 bytes"), "{err}");
+        let err = check("x.png", b"\x89PNG\0\0", 1024, Language::English).unwrap_err();
+        assert!(err.to_string().contains("binary"), "{err}");
+        let err = check("bad.toml", b"title = 1", 1024, Language::English).unwrap_err();
+        assert!(err.to_string().starts_with("bad.toml:1:9:"), "{err}");
+    }
+
+    #[test]
+    fn writes_atomically_and_never_clobbers_without_leave() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = BriefId::parse("a").unwrap();
+        let path = target(dir.path(), &id);
+        write_atomically(dir.path(), &path, &id, b"one", false).unwrap();
+        let err = write_atomically(dir.path(), &path, &id, b"two", false).unwrap_err();
+        assert!(matches!(err, IntakeError::Exists { .. }));
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_atomically(dir.path(), &path, &id, b"two", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .map(|e| e.unwrap().file_name())
             .collect();
-        names.sort();
-        names
+        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
     }
 
     #[test]
-    fn installs_under_its_id_and_refuses_it_twice() {
+    fn trash_keeps_the_file_and_leftovers_are_cleaned() {
         let dir = tempfile::tempdir().unwrap();
-        let added = add(
-            dir.path(),
-            Path::new("new.toml"),
-            BRIEF.as_bytes(),
-            Language::English,
-            false,
-        )
-        .unwrap();
-        assert_eq!(added.path, dir.path().join("cyber-unit.toml"));
-        assert_eq!(std::fs::read_to_string(&added.path).unwrap(), BRIEF);
-        let err = add(
-            dir.path(),
-            Path::new("new.toml"),
-            BRIEF.as_bytes(),
-            Language::English,
-            false,
-        )
-        .unwrap_err();
-        assert!(matches!(err, AddError::Exists { .. }), "{err}");
-        assert!(err.to_string().contains("--replace"));
-        let changed = BRIEF.replace("title = \"A\"", "title = \"B\"");
-        let added = add(
-            dir.path(),
-            Path::new("new.toml"),
-            changed.as_bytes(),
-            Language::English,
-            true,
-        )
-        .unwrap();
-        assert!(added.replaced.is_some());
-        assert_eq!(std::fs::read_to_string(&added.path).unwrap(), changed);
-        assert_eq!(
-            files_in(dir.path()),
-            ["cyber-unit.toml"],
-            "no temporary file is left"
-        );
+        let id = BriefId::parse("a").unwrap();
+        let path = target(dir.path(), &id);
+        std::fs::write(&path, "x").unwrap();
+        let moved = move_to_trash(dir.path(), &path, &id).unwrap();
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_to_string(&moved).unwrap(), "x");
+        assert!(moved.starts_with(dir.path().join(TRASH)));
+        std::fs::write(dir.path().join(".briefbot-abc.tmp"), "half").unwrap();
+        std::fs::write(dir.path().join(".other.tmp"), "not ours").unwrap();
+        assert_eq!(clean_leftovers(dir.path()), 1);
+        assert!(dir.path().join(".other.tmp").exists());
     }
 
     #[test]
-    fn an_id_defined_under_another_name_counts() {
+    fn audit_lines_say_who_when_what_and_the_hash() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("old-name.toml"), BRIEF).unwrap();
-        let err = add(
-            dir.path(),
-            Path::new("new.toml"),
-            BRIEF.as_bytes(),
-            Language::English,
-            false,
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("old-name.toml"), "{err}");
-        add(
-            dir.path(),
-            Path::new("new.toml"),
-            BRIEF.as_bytes(),
-            Language::English,
-            true,
-        )
-        .unwrap();
-        assert_eq!(files_in(dir.path()), ["cyber-unit.toml"]);
+        let id = BriefId::parse("a").unwrap();
+        let line = audit(dir.path(), Action::Add, &id, b"abc", &Actor::Discord(42));
+        assert!(line.ends_with(" add id=a sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad by=discord:42"), "{line}");
+        let log = std::fs::read_to_string(dir.path().join(AUDIT_LOG)).unwrap();
+        assert_eq!(log.trim_end(), line);
     }
 
     #[test]
-    fn a_file_named_for_the_id_but_holding_another_is_never_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let other = BRIEF.replace("cyber-unit", "cyber-unit-two");
-        std::fs::write(dir.path().join("cyber-unit.toml"), &other).unwrap();
-        for replace in [false, true] {
-            let err = add(
-                dir.path(),
-                Path::new("new.toml"),
-                BRIEF.as_bytes(),
-                Language::English,
-                replace,
-            )
-            .unwrap_err();
-            assert!(matches!(err, AddError::Occupied { .. }), "{err}");
-        }
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("cyber-unit.toml")).unwrap(),
-            other
-        );
-    }
-
-    #[test]
-    fn invalid_brief_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = add(
-            dir.path(),
-            Path::new("new.toml"),
-            b"title = 1",
-            Language::English,
-            false,
-        )
-        .unwrap_err();
-        assert!(err.to_string().starts_with("new.toml:1:9:"), "{err}");
-        assert!(files_in(dir.path()).is_empty());
+    fn timestamps_are_utc() {
+        assert_eq!(timestamp(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_499_558_400 + 3661);
+        assert_eq!(timestamp(t), "2017-07-09T01:01:01Z");
     }
 }

@@ -14,7 +14,8 @@
 //! answer:  answer   platform-neutral replies, with match offsets to highlight
 //!            |
 //! library: library  snapshot of briefs + search index + speaker index;
-//!          intake installs new briefs atomically
+//!          watch keeps it in step with the folder (atomic swaps);
+//!          intake checks, installs atomically, trashes, audits
 //!            |
 //! core:    search (analyze -> index -> query), speakers (name resolution),
 //!          brief (parsing with located errors),
@@ -35,3 +36,4 @@ pub mod library;
 pub mod search;
 pub mod speakers;
 pub mod text;
+pub mod watch;

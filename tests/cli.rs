@@ -757,10 +757,12 @@ fn add_installs_the_file_under_its_id() {
     assert!(out.contains("fog-horn"), "{out}");
     assert_eq!(
         fixture.listing("briefs"),
-        ["fog-horn.toml"],
-        "no temporary file is left"
+        [".audit.log", "fog-horn.toml"],
+        "no temporary file is left; the change is audited"
     );
     assert_eq!(fixture.read("briefs/fog-horn.toml"), FOG_HORN);
+    let audit = fixture.read("briefs/.audit.log");
+    assert!(audit.contains(" add id=fog-horn sha256="), "{audit}");
     let answer = json_of(fixture.cmd().args(["ask", "--json", "fog horn"]));
     assert_eq!(result_ids(&answer), ["fog-horn"]);
 }
@@ -784,8 +786,17 @@ fn add_with_replace_replaces_the_brief() {
     fixture.write("new.toml", &changed);
     let out = stdout_of(fixture.cmd().args(["add", "--replace", "new.toml"]));
     assert!(out.contains("Replaced"), "{out}");
-    assert_eq!(fixture.listing("briefs"), ["fog-horn.toml"]);
+    assert_eq!(
+        fixture.listing("briefs"),
+        [".audit.log", ".trash", "fog-horn.toml"]
+    );
     assert_eq!(fixture.read("briefs/fog-horn.toml"), changed);
+    let trash = fixture.listing("briefs/.trash");
+    assert_eq!(trash.len(), 1, "the replaced version is kept: {trash:?}");
+    assert_eq!(
+        fixture.read(&format!("briefs/.trash/{}", trash[0])),
+        FOG_HORN
+    );
 }
 
 #[test]
@@ -798,8 +809,8 @@ fn add_finds_an_id_stored_under_another_file_name() {
     stdout_of(fixture.cmd().args(["add", "--replace", "new.toml"]));
     assert_eq!(
         fixture.listing("briefs"),
-        ["fog-horn.toml"],
-        "the id is not left defined twice"
+        [".audit.log", ".trash", "fog-horn.toml"],
+        "the id is not left defined twice; the old file is in the trash"
     );
 }
 

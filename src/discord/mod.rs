@@ -6,6 +6,7 @@
 //! handling would treat the first word as a command name. The bot needs no privileged intent:
 //! Discord delivers the content of messages that mention it.
 
+pub mod admin;
 pub mod commands;
 pub mod embed;
 pub mod paging;
@@ -13,13 +14,13 @@ pub mod paging;
 use std::sync::Arc;
 use std::time::Instant;
 
-use arc_swap::ArcSwap;
 use poise::serenity_prelude as serenity;
 use tracing::{info, warn};
 
 use crate::answer::{self, AskOptions};
 use crate::config::{Config, Shards};
 use crate::library::{Library, LibraryError};
+use crate::watch::{LiveLibrary, ReloadReport};
 
 /// The error commands return; poise logs it and tells the user something went wrong.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -28,15 +29,15 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// State shared by all commands.
 pub struct Data {
-    /// The current library snapshot; replaced whole when briefs change.
-    pub library: Arc<ArcSwap<Library>>,
+    /// The served library, kept in step with the briefs folder.
+    pub live: Arc<LiveLibrary>,
     pub config: Config,
 }
 
 impl Data {
     /// The library as it is now: a consistent snapshot for the whole command.
     pub fn library(&self) -> Arc<Library> {
-        self.library.load_full()
+        self.live.snapshot()
     }
 }
 
@@ -50,6 +51,8 @@ pub enum StartError {
     MissingToken,
     #[error(transparent)]
     Library(#[from] LibraryError),
+    #[error("cannot watch the briefs folder: {0}")]
+    Watch(#[from] notify_debouncer_full::notify::Error),
     #[error("Discord: {0}")]
     Discord(Box<serenity::Error>),
 }
@@ -76,16 +79,18 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .ok_or(StartError::MissingToken)?;
-    let loaded = Library::load(&config.briefs_dir, config.language)?;
-    for error in &loaded.errors {
+    let (live, errors) =
+        LiveLibrary::open(&config.briefs_dir, config.language, config.max_brief_bytes)?;
+    for error in &errors {
         warn!("{error} (this brief is left out)");
     }
     info!(
-        briefs = loaded.library.briefs().len(),
+        briefs = live.snapshot().briefs().len(),
         dir = %config.briefs_dir.display(),
         "library loaded"
     );
-    let library = Arc::new(ArcSwap::from_pointee(loaded.library));
+    let live = Arc::new(live);
+    let admin_channel = config.discord.admin_channel_id;
 
     let mut http = serenity::HttpBuilder::new(&token).default_allowed_mentions(no_mentions());
     if let Ok(api) = std::env::var("DISCORD_API_URL")
@@ -104,6 +109,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .collect();
     let shards = config.discord.shards;
     let shard_range = config.discord.shard_range;
+    let served = Arc::clone(&live);
     let framework = poise::Framework::builder()
         .options(options())
         .initialize_owners(false)
@@ -124,7 +130,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                     );
                 }
                 info!(user = %ready.user.name, "connected to Discord");
-                Ok(Data { library, config })
+                Ok(Data {
+                    live: served,
+                    config,
+                })
             })
         })
         .build();
@@ -135,6 +144,28 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
         .await?;
+
+    // Watch the folder; report broken briefs in the admin channel when one is set.
+    let http = Arc::clone(&client.http);
+    let runtime = tokio::runtime::Handle::current();
+    let _watcher = live.watch(move |report| {
+        if let Some(channel) = admin_channel
+            && !report.errors.is_empty()
+        {
+            let http = Arc::clone(&http);
+            let message = serenity::CreateMessage::new()
+                .content(embed::content(&admin_report(report)))
+                .allowed_mentions(no_mentions());
+            runtime.spawn(async move {
+                if let Err(error) = serenity::ChannelId::new(channel)
+                    .send_message(&http, message)
+                    .await
+                {
+                    warn!(%error, "cannot post to the admin channel");
+                }
+            });
+        }
+    })?;
 
     let manager = client.shard_manager.clone();
     tokio::spawn(async move {
@@ -152,6 +183,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     info!("stopped");
     Ok(())
+}
+
+/// The admin channel's message about briefs that failed to load.
+fn admin_report(report: &ReloadReport) -> String {
+    let mut text = String::from(
+        "Some brief files have problems (their last good version, if any, is still served):",
+    );
+    for error in &report.errors {
+        text.push_str(&format!("\n• {error}"));
+    }
+    text
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -186,6 +228,8 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
             commands::quotes(),
             commands::briefs(),
             commands::help(),
+            admin::brief_add(),
+            admin::brief_remove(),
         ],
         allowed_mentions: Some(no_mentions()),
         prefix_options: poise::PrefixFrameworkOptions {
@@ -218,6 +262,9 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
 
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
+        poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
+            let _ = say_ephemeral(ctx, "Only admins can do that: members with Manage Server, or the roles and users listed in the bot's config.").await;
+        }
         poise::FrameworkError::Command { error, ctx, .. } => {
             warn!(command = %ctx.command().qualified_name, %error, "command failed");
             let _ = say_ephemeral(
