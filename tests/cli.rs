@@ -948,3 +948,57 @@ fn config_sets_the_briefs_folder_and_the_result_count() {
     assert_eq!(result_ids(&answer).len(), 1, "{answer:#}");
     assert_eq!(answer["total"], 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// remove, and what add refuses before validation
+
+#[test]
+fn remove_moves_the_file_to_the_trash_and_audits() {
+    let fixture = Fixture::with_briefs(&[("fog-horn.toml", FOG_HORN)]);
+    let out = stdout_of(fixture.cmd().args(["remove", "fog-horn"]));
+    assert!(
+        out.contains("Removed \"Fog horn repaired\" (fog-horn)"),
+        "{out}"
+    );
+    assert_eq!(fixture.listing("briefs"), [".audit.log", ".trash"]);
+    let trash = fixture.listing("briefs/.trash");
+    assert_eq!(
+        fixture.read(&format!("briefs/.trash/{}", trash[0])),
+        FOG_HORN
+    );
+    assert!(
+        fixture
+            .read("briefs/.audit.log")
+            .contains(" remove id=fog-horn ")
+    );
+    let answer = json_of(fixture.cmd().args(["ask", "--json", "fog horn"]));
+    assert!(
+        result_ids(&answer).is_empty(),
+        "a trashed brief is not served"
+    );
+}
+
+#[test]
+fn remove_of_an_unknown_id_fails_and_changes_nothing() {
+    let fixture = Fixture::with_briefs(&[("fog-horn.toml", FOG_HORN)]);
+    let err = stderr_of(fixture.cmd().args(["remove", "../fog-horn"]), 1);
+    assert!(err.contains("no brief has the id `../fog-horn`"), "{err}");
+    assert_eq!(fixture.listing("briefs"), ["fog-horn.toml"]);
+}
+
+#[test]
+fn add_refuses_binary_and_oversized_files() {
+    let fixture = Fixture::new();
+    std::fs::write(
+        fixture.path().join("picture.toml"),
+        b"\x89PNG\r\n\x1a\n\0\0\0",
+    )
+    .unwrap();
+    let err = stderr_of(fixture.cmd().args(["add", "picture.toml"]), 1);
+    assert!(err.contains("binary"), "{err}");
+    fixture.write("config.toml", "max_brief_bytes = 64\n");
+    fixture.write("big.toml", &format!("{FOG_HORN}# {}\n", "x".repeat(100)));
+    let err = stderr_of(fixture.cmd().args(["add", "big.toml"]), 1);
+    assert!(err.contains("at most 64 bytes"), "{err}");
+    assert!(fixture.listing("briefs").is_empty());
+}

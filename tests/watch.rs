@@ -1,0 +1,212 @@
+//! The live library against a real folder: the watcher picks up files dropped, edited and
+//! removed by anyone, a broken edit keeps the last good version, and queries never fail while
+//! reloads happen.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use briefbot::answer::{AskOptions, ask};
+use briefbot::intake::DEFAULT_MAX_BYTES;
+use briefbot::language::Language;
+use briefbot::watch::LiveLibrary;
+
+const OPTIONS: AskOptions = AskOptions {
+    limit: 3,
+    quotes: 3,
+    summary_chars: 400,
+};
+
+fn brief(id: &str, title: &str) -> String {
+    format!(
+        "id = \"{id}\"\ntitle = \"{title}\"\npublished = 2020-01-01\nsummary = \"A report about {title}.\"\n"
+    )
+}
+
+fn found(live: &LiveLibrary, query: &str) -> Vec<String> {
+    ask(&live.snapshot(), query, OPTIONS)
+        .results
+        .into_iter()
+        .map(|r| r.title.text)
+        .collect()
+}
+
+/// Polls `check` until it holds or `limit` passes; returns how long it took.
+fn within(limit: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+fn open(dir: &Path) -> Arc<LiveLibrary> {
+    Arc::new(
+        LiveLibrary::open(dir, Language::English, DEFAULT_MAX_BYTES)
+            .unwrap()
+            .0,
+    )
+}
+
+#[test]
+fn the_watcher_serves_dropped_edited_and_removed_files_within_two_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("storm.toml"),
+        brief("storm", "Storm hits coast"),
+    )
+    .unwrap();
+    let live = open(dir.path());
+    let reports = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&reports);
+    let _watcher = live.watch(move |_| {
+        counted.fetch_add(1, Ordering::SeqCst);
+    });
+    let limit = Duration::from_secs(2);
+
+    // Dropped in, in a subfolder too.
+    std::fs::create_dir(dir.path().join("2020")).unwrap();
+    std::fs::write(
+        dir.path().join("2020/flood.toml"),
+        brief("flood", "Flood in the valley"),
+    )
+    .unwrap();
+    let took = within(limit, || found(&live, "flood") == ["Flood in the valley"]);
+    assert!(took.is_some(), "a new file is served within 2 s");
+
+    // Edited.
+    std::fs::write(
+        dir.path().join("storm.toml"),
+        brief("storm", "Storm weakens offshore"),
+    )
+    .unwrap();
+    assert!(
+        within(limit, || found(&live, "storm")
+            == ["Storm weakens offshore"])
+        .is_some()
+    );
+
+    // A broken edit keeps the last good version.
+    let seen = reports.load(Ordering::SeqCst);
+    std::fs::write(
+        dir.path().join("storm.toml"),
+        "title = \"Storm\"\nsumary = 1\n",
+    )
+    .unwrap();
+    assert!(
+        within(limit, || reports.load(Ordering::SeqCst) > seen).is_some(),
+        "the watcher reloaded"
+    );
+    assert_eq!(found(&live, "storm"), ["Storm weakens offshore"]);
+
+    // Removed.
+    std::fs::remove_file(dir.path().join("2020/flood.toml")).unwrap();
+    assert!(within(limit, || found(&live, "flood").is_empty()).is_some());
+
+    // Files that are not briefs are ignored.
+    std::fs::write(dir.path().join("notes.md"), "storm").unwrap();
+    std::fs::write(
+        dir.path().join("_draft.toml"),
+        brief("draft", "Draft storm"),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(found(&live, "draft"), Vec::<String>::new());
+}
+
+#[test]
+fn queries_never_fail_while_a_hundred_reloads_happen() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..50 {
+        std::fs::write(
+            dir.path().join(format!("b{i}.toml")),
+            brief(&format!("b{i}"), &format!("Harbour report {i}")),
+        )
+        .unwrap();
+    }
+    let live = open(dir.path());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (queries, failures) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let askers: Vec<_> = (0..2)
+        .map(|_| {
+            let (live, stop) = (Arc::clone(&live), Arc::clone(&stop));
+            let (queries, failures) = (Arc::clone(&queries), Arc::clone(&failures));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let library = live.snapshot();
+                    let answer = ask(&library, "harbour report", OPTIONS);
+                    // Every snapshot is whole: 50 or 51 briefs, all of which match.
+                    let count = library.briefs().len();
+                    if answer.results.len() != 3
+                        || answer.total != count
+                        || !(50..=51).contains(&count)
+                    {
+                        failures.fetch_add(1, Ordering::SeqCst);
+                    }
+                    queries.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    let extra = dir.path().join("extra.toml");
+    for i in 0..100 {
+        if i % 2 == 0 {
+            std::fs::write(&extra, brief("extra", &format!("Harbour extra {i}"))).unwrap();
+        } else {
+            std::fs::remove_file(&extra).unwrap();
+        }
+        let report = live.reload().unwrap();
+        assert_eq!(report.changed, 1);
+    }
+    stop.store(true, Ordering::SeqCst);
+    for asker in askers {
+        asker.join().unwrap();
+    }
+    assert!(queries.load(Ordering::SeqCst) > 0);
+    assert_eq!(
+        failures.load(Ordering::SeqCst),
+        0,
+        "of {} queries",
+        queries.load(Ordering::SeqCst)
+    );
+}
+
+#[test]
+fn two_adds_of_the_same_id_at_once_one_wins_the_other_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = open(dir.path());
+    let handles: Vec<_> = (0..2)
+        .map(|n| {
+            let live = Arc::clone(&live);
+            std::thread::spawn(move || {
+                live.add(
+                    "upload.toml",
+                    brief("same", &format!("Version {n}")).as_bytes(),
+                    false,
+                    &briefbot::intake::Actor::Discord(n),
+                )
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    let refused = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+    assert!(refused.to_string().contains("already exists"), "{refused}");
+    assert_eq!(live.snapshot().briefs().len(), 1);
+}
+
+#[test]
+fn leftover_temporary_files_are_cleaned_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".briefbot-crash.tmp"), "title = \"half").unwrap();
+    let _live = open(dir.path());
+    assert!(!dir.path().join(".briefbot-crash.tmp").exists());
+}
