@@ -997,7 +997,7 @@ fn add_refuses_binary_and_oversized_files() {
     let err = stderr_of(fixture.cmd().args(["add", "picture.toml"]), 1);
     assert!(err.contains("binary"), "{err}");
     fixture.write("config.toml", "max_brief_bytes = 64\n");
-    fixture.write("big.toml", &format!("{FOG_HORN}# {}\n", "x".repeat(100)));
+    fixture.write("big.toml", format!("{FOG_HORN}# {}\n", "x".repeat(100)));
     let err = stderr_of(fixture.cmd().args(["add", "big.toml"]), 1);
     assert!(err.contains("at most 64 bytes"), "{err}");
     assert!(fixture.listing("briefs").is_empty());
