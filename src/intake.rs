@@ -150,6 +150,7 @@ pub fn write_atomically(
         .map_err(io)?;
     file.write_all(bytes).map_err(io)?;
     file.as_file().sync_all().map_err(io)?;
+    pause_before_rename_for_tests();
     let persisted = if overwrite {
         file.persist(target).map(drop)
     } else {
@@ -166,6 +167,17 @@ pub fn write_atomically(
         }
     })?;
     sync_dir(dir).map_err(io)
+}
+
+/// Debug builds only: when `BRIEFBOT_TEST_PAUSE_BEFORE_RENAME` names a file, create it and
+/// wait, so that a test can kill the process between the write and the rename and check
+/// that the old brief survives whole.
+fn pause_before_rename_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(marker) = std::env::var_os("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME") {
+        let _ = std::fs::write(marker, b"written, not yet renamed");
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    }
 }
 
 /// A free name in `dir/.trash/` for a version of `id`, stamped with the time.

@@ -1002,3 +1002,53 @@ fn add_refuses_binary_and_oversized_files() {
     assert!(err.contains("at most 64 bytes"), "{err}");
     assert!(fixture.listing("briefs").is_empty());
 }
+
+/// Issue: an `add` killed between the write and the rename must leave the old brief whole.
+#[test]
+fn add_killed_before_the_rename_leaves_the_old_brief_whole() {
+    let fixture = Fixture::with_briefs(&[("fog-horn.toml", FOG_HORN)]);
+    let changed = FOG_HORN.replace("repaired", "replaced");
+    fixture.write("new.toml", &changed);
+    let marker = fixture.path().join("paused");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+        .current_dir(fixture.path())
+        .args(["add", "--replace", "new.toml"])
+        .env("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME", &marker)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "add never reached the rename"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        fixture.read("briefs/fog-horn.toml"),
+        FOG_HORN,
+        "the old brief is whole"
+    );
+    let leftovers: Vec<String> = fixture
+        .listing("briefs")
+        .into_iter()
+        .filter(|n| n.starts_with(".briefbot-"))
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "the killed write left its temporary file"
+    );
+    // The next change through the intake path cleans it up.
+    stdout_of(fixture.cmd().args(["remove", "fog-horn"]));
+    assert!(
+        !fixture
+            .listing("briefs")
+            .iter()
+            .any(|n| n.starts_with(".briefbot-"))
+    );
+}
