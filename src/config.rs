@@ -53,6 +53,8 @@ pub struct DiscordConfig {
     pub admin_user_ids: Vec<u64>,
     /// Where to report briefs that fail to load (a channel id); none: only the log.
     pub admin_channel_id: Option<u64>,
+    /// The longest an upload's download may take.
+    pub download_timeout_secs: u64,
 }
 
 impl Default for DiscordConfig {
@@ -65,6 +67,7 @@ impl Default for DiscordConfig {
             admin_role_ids: Vec::new(),
             admin_user_ids: Vec::new(),
             admin_channel_id: None,
+            download_timeout_secs: 15,
         }
     }
 }
@@ -120,6 +123,7 @@ struct RawDiscord {
     admin_role_ids: Option<Vec<u64>>,
     admin_user_ids: Option<Vec<u64>>,
     admin_channel_id: Option<u64>,
+    download_timeout_secs: Option<toml::Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -251,6 +255,16 @@ impl Config {
                     ));
                 }
                 config.discord.shard_range = Some((first, last));
+            }
+            if let Some(timeout) = discord.download_timeout_secs {
+                let secs = *timeout.get_ref();
+                if !(1..=300).contains(&secs) {
+                    return Err(invalid(
+                        timeout.span().start,
+                        format!("download_timeout_secs is {secs}; expected 1 to 300"),
+                    ));
+                }
+                config.discord.download_timeout_secs = secs;
             }
             if let Some(timeout) = discord.page_timeout_secs {
                 let secs = *timeout.get_ref();

@@ -9,9 +9,6 @@ use poise::serenity_prelude as serenity;
 use super::{Context, Error, embed, say_ephemeral};
 use crate::intake::{Actor, IntakeError};
 
-/// The longest a download of an uploaded brief may take.
-const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(15);
-
 /// Whether the caller may change the library: Manage Server or Administrator, or a role or
 /// user listed in the config.
 pub async fn is_admin(ctx: Context<'_>) -> Result<bool, Error> {
@@ -56,22 +53,13 @@ pub async fn brief_add(
         };
         return say_ephemeral(ctx, &error.to_string()).await;
     }
-    let bytes = match tokio::time::timeout(DOWNLOAD_TIMEOUT, file.download()).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(error)) => {
+    let timeout = Duration::from_secs(ctx.data().config.discord.download_timeout_secs);
+    let bytes = match download(&file.url, max, timeout).await {
+        Ok(bytes) => bytes,
+        Err(why) => {
             return say_ephemeral(
                 ctx,
-                &format!("Could not download {origin}: {error}. Nothing was changed."),
-            )
-            .await;
-        }
-        Err(_) => {
-            return say_ephemeral(
-                ctx,
-                &format!(
-                    "Downloading {origin} took longer than {} s. Nothing was changed.",
-                    DOWNLOAD_TIMEOUT.as_secs()
-                ),
+                &format!("Could not download {origin}: {why}. Nothing was changed."),
             )
             .await;
         }
@@ -94,6 +82,38 @@ pub async fn brief_add(
         Err(error) => format!("Nothing was added:\n{error}"),
     };
     say_ephemeral(ctx, &text).await
+}
+
+/// Fetches an attachment as its URL gives it (Discord's CDN, not the API), with a timeout,
+/// a status check, and the size limit enforced while reading.
+async fn download(url: &str, max: usize, timeout: Duration) -> Result<Vec<u8>, String> {
+    let client = reqwest::Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let fetch = async {
+        let mut response = client
+            .get(url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|e| e.without_url().to_string())?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| e.without_url().to_string())?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > max {
+                return Err(format!("it is larger than {max} bytes"));
+            }
+        }
+        Ok(bytes)
+    };
+    tokio::time::timeout(timeout, fetch)
+        .await
+        .map_err(|_| format!("it took longer than {} s", timeout.as_secs()))?
 }
 
 /// Remove a brief; its file is kept in the trash (admins only)

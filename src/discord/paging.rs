@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use poise::futures_util::StreamExt;
 use poise::serenity_prelude as serenity;
 
 use super::embed::Embed;
@@ -52,21 +53,21 @@ pub async fn paginate(ctx: Context<'_>, pages: Vec<Page>) -> Result<(), Error> {
         return Ok(());
     }
     let prefix = ctx.id().to_string();
+    // Listen for presses before the buttons exist, so that no press is missed.
+    let filter_prefix = prefix.clone();
+    let mut presses = Box::pin(
+        serenity::collector::ComponentInteractionCollector::new(ctx)
+            .filter(move |press| press.data.custom_id.starts_with(&filter_prefix))
+            .stream(),
+    );
     let handle = ctx
         .send(first.reply().components(buttons(&prefix, 0, pages.len())))
         .await?;
     let timeout = Duration::from_secs(ctx.data().config.discord.page_timeout_secs);
     let asker = ctx.author().id;
     let mut current = 0;
-    loop {
-        let filter_prefix = prefix.clone();
-        let press = serenity::collector::ComponentInteractionCollector::new(ctx)
-            .filter(move |press| press.data.custom_id.starts_with(&filter_prefix))
-            .timeout(timeout)
-            .await;
-        let Some(press) = press else {
-            break;
-        };
+    // The buttons expire after `timeout` without a press.
+    while let Ok(Some(press)) = tokio::time::timeout(timeout, presses.next()).await {
         if press.user.id != asker {
             let refuse = serenity::CreateInteractionResponseMessage::new()
                 .content("Only the person who asked can turn these pages. Ask your own with /brief or /quotes.")

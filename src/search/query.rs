@@ -159,10 +159,17 @@ impl Highlighter {
             }
         }
         ranges.sort_by_key(|r| (r.start, r.end));
+        // Neighbouring matches separated by white space only are one mark: "election hacking"
+        // reads better bolded whole than word by word.
         let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
         for range in ranges {
             match merged.last_mut() {
-                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                Some(last)
+                    if range.start <= last.end
+                        || text[last.end..range.start].chars().all(char::is_whitespace) =>
+                {
+                    last.end = last.end.max(range.end);
+                }
                 _ => merged.push(range),
             }
         }

@@ -1,0 +1,903 @@
+//! The real bot (`briefbot run`, the real serenity client) against a local double of Discord
+//! (`tests/support/discord_double.rs`): registration, slash commands, autocomplete, paging,
+//! mentions, limits, mentions never pinging, admin uploads, and the token staying secret.
+
+#[path = "support/discord_double.rs"]
+mod discord_double;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use discord_double::{ADMIN_USER_ID, DiscordDouble, Recorded, TestUser};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "MTk4NjIyNDgzNDcxOTI1MjQ4.Gl3Yxk.secret-test-token-do-not-log";
+const WAIT: Duration = Duration::from_secs(10);
+/// Discord's window for answering an interaction.
+const WINDOW: Duration = Duration::from_secs(3);
+
+const CYBER: &str = r#"id = "cyber-unit"
+title = "Trump and Putin plan a cyber security unit"
+published = 2017-07-09
+source = "https://example.com/cyber"
+outlet = "Example News"
+tags = ["cyber security", "election hacking"]
+summary = "The two leaders agreed to form a unit against election hacking. Critics laughed."
+
+[[quotes]]
+speaker = "Marco Rubio"
+role = "US Senator"
+text = "Partnering with Putin on a cyber security unit is akin to partnering with Assad."
+
+[[quotes]]
+speaker = "Vladimir Putin"
+role = "Russian President"
+text = "There is no basis to think that Russia interfered in the election process."
+"#;
+
+fn numbered(i: usize) -> String {
+    format!(
+        "id = \"election-{i}\"\ntitle = \"Election hacking report {i}\"\npublished = 2019-01-{:02}\nsummary = \"Part {i} of a series on election hacking.\"\n",
+        i % 28 + 1
+    )
+}
+
+/// A running `briefbot run` with its own briefs folder; killed when dropped.
+struct Bot {
+    child: Child,
+    logs: Arc<Mutex<String>>,
+    dir: tempfile::TempDir,
+}
+
+impl Bot {
+    /// Starts the bot on `briefs` and waits until it is connected and has registered its
+    /// commands.
+    async fn start(double: &DiscordDouble, briefs: &[(&str, String)], discord_config: &str) -> Bot {
+        Self::start_with_log(double, briefs, discord_config, "briefbot=info").await
+    }
+
+    async fn start_with_log(
+        double: &DiscordDouble,
+        briefs: &[(&str, String)],
+        discord_config: &str,
+        log: &str,
+    ) -> Bot {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("briefs")).unwrap();
+        for (name, text) in briefs {
+            std::fs::write(dir.path().join("briefs").join(name), text).unwrap();
+        }
+        std::fs::write(
+            dir.path().join("config.toml"),
+            format!("[discord]\nshards = 1\n{discord_config}\n"),
+        )
+        .unwrap();
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+            .arg("run")
+            .current_dir(dir.path())
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", double.http_url())
+            .env("RUST_LOG", log)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let logs = Arc::new(Mutex::new(String::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let logs = Arc::clone(&logs);
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let mut logs = logs.lock().unwrap();
+                    logs.push_str(&line);
+                    logs.push('\n');
+                }
+            });
+        }
+        let bot = Bot { child, logs, dir };
+        assert!(
+            double.wait_ready(WAIT).await,
+            "the bot connected; logs:\n{}",
+            bot.logs()
+        );
+        let registered = double
+            .wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
+            .await;
+        assert!(
+            registered.is_some(),
+            "the bot registered its commands; logs:\n{}",
+            bot.logs()
+        );
+        bot
+    }
+
+    fn logs(&self) -> String {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Waits until the logs hold `needle`.
+    async fn wait_log(&self, needle: &str) -> String {
+        let started = Instant::now();
+        while started.elapsed() < WAIT {
+            let logs = self.logs();
+            if logs.contains(needle) {
+                return logs;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no {needle:?} in the logs:\n{}", self.logs());
+    }
+
+    fn briefs(&self) -> std::path::PathBuf {
+        self.dir.path().join("briefs")
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Dispatches an interaction and returns its callback, asserting it came within 3 s.
+async fn interact(double: &DiscordDouble, interaction: Value) -> Recorded {
+    let id = interaction["id"].as_str().unwrap().to_owned();
+    let sent = Instant::now();
+    double.dispatch("INTERACTION_CREATE", interaction).await;
+    let callback = double
+        .wait_for(
+            |r| r.is("POST", &format!("/api/v10/interactions/{id}/*/callback")),
+            WAIT,
+        )
+        .await
+        .expect("the interaction was answered");
+    assert!(sent.elapsed() < WINDOW, "answered in {:?}", sent.elapsed());
+    callback
+}
+
+fn command(double: &DiscordDouble, name: &str, options: Value, user: &TestUser) -> Value {
+    double.interaction_command(name, options, user)
+}
+
+fn assert_no_mentions(body: &Value) {
+    let mentions = &body["allowed_mentions"];
+    assert_eq!(mentions["parse"], json!([]), "allowed mentions: {body}");
+    assert!(mentions["users"].as_array().is_none_or(Vec::is_empty));
+    assert!(mentions["roles"].as_array().is_none_or(Vec::is_empty));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_are_registered_with_their_options_and_descriptions() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let commands = double.registered_commands(None);
+    let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
+    for name in [
+        "brief",
+        "quotes",
+        "briefs",
+        "help",
+        "brief-add",
+        "brief-remove",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let find = |name: &str| commands.iter().find(|c| c["name"] == name).unwrap().clone();
+    let brief = find("brief");
+    assert_eq!(
+        brief["description"],
+        "Find the best news briefs about a topic"
+    );
+    assert_eq!(brief["options"][0]["name"], "topic");
+    assert_eq!(brief["options"][0]["required"], true);
+    assert_eq!(brief["options"][0]["autocomplete"], true);
+    let quotes = find("quotes");
+    assert_eq!(quotes["options"][0]["name"], "speaker");
+    assert_eq!(quotes["options"][0]["autocomplete"], true);
+    assert_eq!(quotes["options"][1]["name"], "topic");
+    assert_ne!(quotes["options"][1]["required"], true);
+    let add = find("brief-add");
+    assert_eq!(add["default_member_permissions"], "32", "Manage Server");
+    assert_eq!(add["options"][0]["type"], 11, "an attachment");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn brief_answers_with_an_embed_in_time_and_mentions_nobody() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let callback = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "hacked elections"}]),
+            &member,
+        ),
+    )
+    .await;
+    let body = &callback.body;
+    assert_eq!(body["type"], 4, "a message");
+    let embed = &body["data"]["embeds"][0];
+    assert_eq!(embed["title"], "Trump and Putin plan a cyber security unit");
+    assert_eq!(embed["url"], "https://example.com/cyber");
+    assert!(
+        embed["description"]
+            .as_str()
+            .unwrap()
+            .contains("against **election hacking**."),
+        "{embed}"
+    );
+    assert_eq!(
+        embed["fields"][0]["name"], "— Vladimir Putin, Russian President",
+        "the quote about elections first"
+    );
+    assert!(
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Example News · 2017-07-09")
+    );
+    assert_no_mentions(&body["data"]);
+    let logs = bot.wait_log("command handled").await;
+    assert!(
+        logs.contains("latency_ms") && logs.contains("brief"),
+        "{logs}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_match_is_a_short_private_answer_with_the_suggestion() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let callback = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "zzyzx"}]),
+            &member,
+        ),
+    )
+    .await;
+    assert_eq!(callback.body["data"]["flags"], 64, "ephemeral");
+    assert!(
+        callback.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("zzyzx")
+    );
+    let callback = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "electoins"}]),
+            &member,
+        ),
+    )
+    .await;
+    let content = callback.body["data"]["content"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        content.contains("Showing results for “election”"),
+        "{}",
+        callback.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn autocomplete_offers_at_most_25_choices_of_at_most_100_characters() {
+    let double = DiscordDouble::start().await;
+    let mut briefs: Vec<(String, String)> = (0..40)
+        .map(|i| (format!("election-{i}.toml"), numbered(i)))
+        .collect();
+    briefs.push((
+        "long.toml".into(),
+        format!(
+            "title = \"Election {}\"\npublished = 2020-01-01\nsummary = \"S.\"\n",
+            "x".repeat(200)
+        ),
+    ));
+    let briefs: Vec<(&str, String)> = briefs
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.clone()))
+        .collect();
+    let _bot = Bot::start(&double, &briefs, "").await;
+    let member = double.member_user();
+    let callback = interact(
+        &double,
+        double.interaction_autocomplete("brief", "topic", "elec", &member),
+    )
+    .await;
+    assert_eq!(callback.body["type"], 8, "autocomplete result");
+    let choices = callback.body["data"]["choices"].as_array().unwrap();
+    assert_eq!(choices.len(), 25);
+    for choice in choices {
+        assert!(choice["name"].as_str().unwrap().chars().count() <= 100);
+        assert!(choice["value"].as_str().unwrap().chars().count() <= 100);
+    }
+    let callback = interact(
+        &double,
+        double.interaction_autocomplete("quotes", "speaker", "zzz", &member),
+    )
+    .await;
+    assert_eq!(callback.body["data"]["choices"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quotes_lists_a_speakers_quotes_and_autocompletes_speakers() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let callback = interact(
+        &double,
+        command(
+            &double,
+            "quotes",
+            json!([{"name": "speaker", "type": 3, "value": "President Putin"}]),
+            &member,
+        ),
+    )
+    .await;
+    let embed = &callback.body["data"]["embeds"][0];
+    assert_eq!(embed["title"], "Quotes by Vladimir Putin");
+    let value = embed["fields"][0]["value"].as_str().unwrap();
+    assert!(
+        value.contains("no basis to think")
+            && value.contains("— Vladimir Putin, Russian President"),
+        "{value}"
+    );
+    assert_no_mentions(&callback.body["data"]);
+    let callback = interact(
+        &double,
+        double.interaction_autocomplete("quotes", "speaker", "mar", &member),
+    )
+    .await;
+    assert_eq!(callback.body["data"]["choices"][0]["value"], "Marco Rubio");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn buttons_page_through_briefs_for_the_asker_only_and_expire() {
+    let double = DiscordDouble::start().await;
+    let briefs: Vec<(String, String)> = (0..3)
+        .map(|i| (format!("election-{i}.toml"), numbered(i)))
+        .collect();
+    let briefs: Vec<(&str, String)> = briefs
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.clone()))
+        .collect();
+    let _bot = Bot::start(&double, &briefs, "page_timeout_secs = 3").await;
+    let member = double.member_user();
+    let first = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "election hacking"}]),
+            &member,
+        ),
+    )
+    .await;
+    let token = first.path.rsplit('/').nth(1).unwrap().to_owned();
+    let buttons = &first.body["data"]["components"][0]["components"];
+    assert_eq!(buttons[0]["label"], "Previous");
+    assert_eq!(buttons[0]["disabled"], true);
+    let next_id = buttons[1]["custom_id"].as_str().unwrap().to_owned();
+    assert!(
+        first.body["data"]["embeds"][0]["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("brief 1 of 3")
+    );
+    let message = double
+        .wait_original_response(&token, WAIT)
+        .await
+        .expect("the answer exists");
+
+    // Someone else presses Next: told privately, the page does not move.
+    let other = double.admin_user();
+    let refused = interact(
+        &double,
+        double.interaction_component(&next_id, &message, &other),
+    )
+    .await;
+    assert_eq!(refused.body["type"], 4);
+    assert_eq!(refused.body["data"]["flags"], 64);
+    assert!(
+        refused.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Only the person who asked")
+    );
+
+    // The asker presses Next: the message is updated to page 2.
+    let turned = interact(
+        &double,
+        double.interaction_component(&next_id, &message, &member),
+    )
+    .await;
+    assert_eq!(turned.body["type"], 7, "update message");
+    assert!(
+        turned.body["data"]["embeds"][0]["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("brief 2 of 3")
+    );
+    assert_eq!(
+        turned.body["data"]["components"][0]["components"][0]["disabled"],
+        false
+    );
+    assert_no_mentions(&turned.body["data"]);
+
+    // Unused, the buttons expire and are removed.
+    let expired = double
+        .wait_for(
+            |r| r.method == "PATCH" && r.path.contains(&token) && r.body["components"] == json!([]),
+            WAIT,
+        )
+        .await;
+    assert!(expired.is_some(), "the buttons were removed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mention_is_answered_like_brief_in_a_reply() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let bot_user = double.bot_user();
+    let message = double.message_create(
+        &format!("{} what about election hacking?", bot_user.mention()),
+        &member,
+        &[&bot_user],
+    );
+    let message_id = message["id"].as_str().unwrap().to_owned();
+    double.dispatch("MESSAGE_CREATE", message).await;
+    let reply = double
+        .wait_for(
+            |r| {
+                r.is(
+                    "POST",
+                    &format!("/api/v10/channels/{}/messages", double.channel_id()),
+                )
+            },
+            WAIT,
+        )
+        .await
+        .expect("the bot replied");
+    assert_eq!(
+        reply.body["message_reference"]["message_id"],
+        message_id.as_str()
+    );
+    assert_eq!(
+        reply.body["embeds"][0]["title"],
+        "Trump and Putin plan a cyber security unit"
+    );
+    assert_no_mentions(&reply.body);
+    assert_eq!(reply.body["allowed_mentions"]["replied_user"], false);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oversized_brief_fits_discords_limits_and_everyone_is_never_pinged() {
+    let double = DiscordDouble::start().await;
+    let quote = format!("@everyone {}", "ü".repeat(990));
+    let huge = format!(
+        "title = \"@everyone {}\"\npublished = 2020-01-01\ntags = [\"{}\"]\nsummary = \"@here *bold* {}\"\n{}",
+        "T".repeat(240),
+        "t".repeat(190),
+        "é".repeat(3900),
+        (0..25).map(|i| format!("[[quotes]]\nspeaker = \"Speaker {i} @everyone\"\nrole = \"{}\"\ntext = \"{quote}\"\n", "r".repeat(190))).collect::<String>()
+    );
+    let _bot = Bot::start(&double, &[("huge.toml", huge)], "").await;
+    let member = double.member_user();
+    let callback = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "everyone"}]),
+            &member,
+        ),
+    )
+    .await;
+    let embed = &callback.body["data"]["embeds"][0];
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.encode_utf16().count());
+    assert!(len(&embed["title"]) <= 256);
+    assert!(len(&embed["description"]) <= 4096);
+    let fields = embed["fields"].as_array().unwrap();
+    assert!(fields.len() <= 25);
+    let mut total =
+        len(&embed["title"]) + len(&embed["description"]) + len(&embed["footer"]["text"]);
+    for field in fields {
+        assert!(len(&field["name"]) <= 256 && len(&field["value"]) <= 1024);
+        total += len(&field["name"]) + len(&field["value"]);
+    }
+    assert!(total <= 6000, "{total}");
+    assert!(
+        !embed["description"].as_str().unwrap().contains("@here"),
+        "defused"
+    );
+    assert_no_mentions(&callback.body["data"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn help_and_briefs_answer() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let help = interact(&double, command(&double, "help", Value::Null, &member)).await;
+    let fields = help.body["data"]["embeds"][0]["fields"].to_string();
+    assert!(
+        fields.contains("/brief") && fields.contains("/quotes"),
+        "{fields}"
+    );
+    let briefs = interact(&double, command(&double, "briefs", Value::Null, &member)).await;
+    let description = briefs.body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        description.contains("Trump and Putin plan a cyber security unit"),
+        "{description}"
+    );
+}
+
+/// A small file server standing in for Discord's CDN, which serves attachments.
+async fn cdn(files: Vec<(&'static str, Vec<u8>)>) -> String {
+    use axum::{Router, extract::Path as UrlPath, http::StatusCode};
+    let files = Arc::new(files);
+    let app = Router::new().route(
+        "/{name}",
+        axum::routing::get(move |UrlPath(name): UrlPath<String>| {
+            let files = Arc::clone(&files);
+            async move {
+                if name == "hang.toml" {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                }
+                match files.iter().find(|(n, _)| *n == name) {
+                    Some((_, bytes)) => (StatusCode::OK, bytes.clone()),
+                    None => (StatusCode::NOT_FOUND, Vec::new()),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}")
+}
+
+fn upload(
+    double: &DiscordDouble,
+    cdn: &str,
+    name: &str,
+    size: usize,
+    replace: bool,
+    user: &TestUser,
+) -> Value {
+    let attachment_id = discord_double::snowflake().to_string();
+    let mut options = vec![json!({"name": "file", "type": 11, "value": attachment_id})];
+    if replace {
+        options.push(json!({"name": "replace", "type": 5, "value": true}));
+    }
+    let mut interaction = double.interaction_command("brief-add", json!(options), user);
+    interaction["data"]["resolved"] = json!({"attachments": {attachment_id.clone(): {
+        "id": attachment_id, "filename": name, "size": size,
+        "url": format!("{cdn}/{name}"), "proxy_url": format!("{cdn}/{name}"),
+        "content_type": "application/toml"
+    }}});
+    interaction
+}
+
+/// The text of an admin command's deferred, private answer.
+async fn admin_answer(double: &DiscordDouble, interaction: Value) -> String {
+    let token = interaction["token"].as_str().unwrap().to_owned();
+    let deferred = interact(double, interaction).await;
+    if deferred.body["type"] == 4 {
+        return deferred.body["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+    }
+    assert_eq!(deferred.body["type"], 5, "deferred");
+    assert_eq!(deferred.body["data"]["flags"], 64, "privately");
+    let edit = double
+        .wait_for(
+            |r| {
+                matches!(r.method.as_str(), "PATCH" | "POST")
+                    && r.path.starts_with("/api/v10/webhooks/")
+                    && r.path.contains(&token)
+                    && r.body["content"].is_string()
+            },
+            Duration::from_secs(30),
+        )
+        .await
+        .expect("the deferred answer came");
+    assert_no_mentions(&edit.body);
+    edit.body["content"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_add_replace_and_remove_briefs_through_discord() {
+    let double = DiscordDouble::start().await;
+    let fog = "id = \"fog-horn\"\ntitle = \"Fog horn repaired\"\npublished = 2019-01-01\nsummary = \"The fog horn sounds again.\"\n";
+    let fog2 = fog.replace("repaired", "replaced");
+    let cdn = cdn(vec![
+        ("fog.toml", fog.as_bytes().to_vec()),
+        ("fog2.toml", fog2.as_bytes().to_vec()),
+        ("bad.toml", b"title = \"x\"\nsumary = 1\n".to_vec()),
+        ("binary.toml", b"\x89PNG\0\0\0".to_vec()),
+        (
+            "evil.toml",
+            fog.replace("fog-horn", "../../etc").into_bytes(),
+        ),
+    ])
+    .await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        "download_timeout_secs = 1",
+    )
+    .await;
+    let admin = double.admin_user();
+    let member = double.member_user();
+
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "fog.toml", fog.len(), false, &admin),
+    )
+    .await;
+    assert_eq!(text, "Added Fog horn repaired (fog-horn).");
+    assert_eq!(
+        std::fs::read_to_string(bot.briefs().join("fog-horn.toml")).unwrap(),
+        fog
+    );
+    let found = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "fog horn"}]),
+            &member,
+        ),
+    )
+    .await;
+    assert_eq!(
+        found.body["data"]["embeds"][0]["title"], "Fog horn repaired",
+        "served at once"
+    );
+
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "fog2.toml", fog2.len(), false, &admin),
+    )
+    .await;
+    assert!(
+        text.contains("already exists") && text.contains("replace:True"),
+        "{text}"
+    );
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "fog2.toml", fog2.len(), true, &admin),
+    )
+    .await;
+    assert_eq!(text, "Replaced Fog horn replaced (fog-horn).");
+
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "bad.toml", 20, false, &admin),
+    )
+    .await;
+    assert!(
+        text.contains("bad.toml:2:1: unknown key `sumary`"),
+        "{text}"
+    );
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "binary.toml", 7, false, &admin),
+    )
+    .await;
+    assert!(text.contains("binary"), "{text}");
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "evil.toml", fog.len(), false, &admin),
+    )
+    .await;
+    assert!(text.contains("id `../../etc` contains '.'"), "{text}");
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "huge.toml", 10_000_000, false, &admin),
+    )
+    .await;
+    assert!(text.contains("at most 262144 bytes"), "{text}");
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "missing.toml", 10, false, &admin),
+    )
+    .await;
+    assert!(
+        text.contains("Could not download missing.toml: HTTP status client error (404 Not Found)"),
+        "{text}"
+    );
+    let text = admin_answer(
+        &double,
+        upload(&double, &cdn, "hang.toml", 10, false, &admin),
+    )
+    .await;
+    assert!(text.contains("Could not download hang.toml"), "{text}");
+
+    // A member without Manage Server is refused, and nothing changes.
+    let refused = interact(
+        &double,
+        upload(&double, &cdn, "fog.toml", fog.len(), true, &member),
+    )
+    .await;
+    let content = refused.body["data"]["content"].as_str().unwrap_or_default();
+    assert!(content.contains("Only admins"), "{}", refused.body);
+
+    let remove = double.interaction_command(
+        "brief-remove",
+        json!([{"name": "id", "type": 3, "value": "fog-horn"}]),
+        &admin,
+    );
+    let text = admin_answer(&double, remove).await;
+    assert!(
+        text.starts_with("Removed Fog horn replaced (fog-horn)."),
+        "{text}"
+    );
+    assert!(!bot.briefs().join("fog-horn.toml").exists());
+    let trash = std::fs::read_dir(bot.briefs().join(".trash"))
+        .unwrap()
+        .count();
+    assert_eq!(trash, 2, "the replaced and the removed versions are kept");
+    let audit = std::fs::read_to_string(bot.briefs().join(".audit.log")).unwrap();
+    assert!(
+        audit.contains(&format!(
+            "add id=fog-horn sha256={} by=discord:{ADMIN_USER_ID}",
+            sha256_hex(fog.as_bytes())
+        )),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("replace id=fog-horn") && audit.contains("remove id=fog-horn"),
+        "{audit}"
+    );
+    assert_eq!(
+        std::fs::read_dir(bot.briefs())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp"))
+            .count(),
+        0
+    );
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    briefbot::intake::sha256(bytes)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_dropped_in_the_folder_is_served_and_a_broken_one_reported() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &format!("admin_channel_id = {}", double.channel_id()),
+    )
+    .await;
+    let member = double.member_user();
+    std::fs::write(bot.briefs().join("election-1.toml"), numbered(1)).unwrap();
+    let started = Instant::now();
+    loop {
+        let answer = interact(
+            &double,
+            command(
+                &double,
+                "brief",
+                json!([{"name": "topic", "type": 3, "value": "series"}]),
+                &member,
+            ),
+        )
+        .await;
+        if answer.body["data"]["embeds"][0]["title"] == "Election hacking report 1" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "served within 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    std::fs::write(bot.briefs().join("cyber-unit.toml"), "title = \"broken\"\n").unwrap();
+    let report = double
+        .wait_for(
+            |r| {
+                r.is(
+                    "POST",
+                    &format!("/api/v10/channels/{}/messages", double.channel_id()),
+                )
+            },
+            WAIT,
+        )
+        .await
+        .expect("the admin channel was told");
+    let content = report.body["content"].as_str().unwrap();
+    assert!(
+        content.contains("cyber-unit.toml:1:1: missing required key `published`"),
+        "{content}"
+    );
+    assert_no_mentions(&report.body);
+    let still = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "cyber unit"}]),
+            &member,
+        ),
+    )
+    .await;
+    assert_eq!(
+        still.body["data"]["embeds"][0]["title"], "Trump and Putin plan a cyber security unit",
+        "the last good version"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_never_appears_in_any_log() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start_with_log(&double, &[("cyber-unit.toml", CYBER.into())], "", "trace").await;
+    let member = double.member_user();
+    interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "cyber"}]),
+            &member,
+        ),
+    )
+    .await;
+    let identify = double.identified().await;
+    assert_eq!(
+        identify["token"],
+        format!("Bot {TOKEN}"),
+        "the token did reach Discord"
+    );
+    let logs = bot.logs();
+    assert!(logs.len() > 1000, "trace logging was on");
+    assert!(
+        !logs.contains("secret-test-token"),
+        "the token leaked into the logs"
+    );
+}
+
+#[test]
+fn run_without_a_token_says_so_in_one_line_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("DISCORD_TOKEN is not set"), "{stderr}");
+    assert!(
+        Path::new(dir.path()).read_dir().unwrap().next().is_none(),
+        "nothing written"
+    );
+}
