@@ -55,6 +55,11 @@ pub struct DiscordConfig {
     pub admin_channel_id: Option<u64>,
     /// The longest an upload's download may take.
     pub download_timeout_secs: u64,
+    /// Each user may run this many commands per `cooldown_secs` (0: no limit).
+    pub cooldown_commands: usize,
+    pub cooldown_secs: u64,
+    /// On shutdown, replies in flight get this long to finish.
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for DiscordConfig {
@@ -68,6 +73,9 @@ impl Default for DiscordConfig {
             admin_user_ids: Vec::new(),
             admin_channel_id: None,
             download_timeout_secs: 15,
+            cooldown_commands: 5,
+            cooldown_secs: 10,
+            shutdown_grace_secs: 10,
         }
     }
 }
@@ -124,6 +132,9 @@ struct RawDiscord {
     admin_user_ids: Option<Vec<u64>>,
     admin_channel_id: Option<u64>,
     download_timeout_secs: Option<toml::Spanned<u64>>,
+    cooldown_commands: Option<toml::Spanned<usize>>,
+    cooldown_secs: Option<toml::Spanned<u64>>,
+    shutdown_grace_secs: Option<toml::Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -256,26 +267,57 @@ impl Config {
                 }
                 config.discord.shard_range = Some((first, last));
             }
-            if let Some(timeout) = discord.download_timeout_secs {
-                let secs = *timeout.get_ref();
-                if !(1..=300).contains(&secs) {
-                    return Err(invalid(
-                        timeout.span().start,
-                        format!("download_timeout_secs is {secs}; expected 1 to 300"),
-                    ));
+            let seconds = |value: Option<toml::Spanned<u64>>,
+                           name: &str,
+                           range: std::ops::RangeInclusive<u64>,
+                           slot: &mut u64| {
+                if let Some(value) = value {
+                    let secs = *value.get_ref();
+                    if !range.contains(&secs) {
+                        return Err(invalid(
+                            value.span().start,
+                            format!(
+                                "{name} is {secs}; expected {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        ));
+                    }
+                    *slot = secs;
                 }
-                config.discord.download_timeout_secs = secs;
-            }
-            if let Some(timeout) = discord.page_timeout_secs {
-                let secs = *timeout.get_ref();
-                if !(1..=86_400).contains(&secs) {
-                    return Err(invalid(
-                        timeout.span().start,
-                        format!("page_timeout_secs is {secs}; expected 1 to 86400"),
-                    ));
-                }
-                config.discord.page_timeout_secs = secs;
-            }
+                Ok(())
+            };
+            let d = &mut config.discord;
+            seconds(
+                discord.download_timeout_secs,
+                "download_timeout_secs",
+                1..=300,
+                &mut d.download_timeout_secs,
+            )?;
+            seconds(
+                discord.page_timeout_secs,
+                "page_timeout_secs",
+                1..=86_400,
+                &mut d.page_timeout_secs,
+            )?;
+            seconds(
+                discord.cooldown_secs,
+                "cooldown_secs",
+                1..=3600,
+                &mut d.cooldown_secs,
+            )?;
+            seconds(
+                discord.shutdown_grace_secs,
+                "shutdown_grace_secs",
+                0..=300,
+                &mut d.shutdown_grace_secs,
+            )?;
+            bounded(
+                discord.cooldown_commands,
+                "cooldown_commands",
+                0..=1000,
+                &mut d.cooldown_commands,
+            )?;
         }
         Ok(config)
     }

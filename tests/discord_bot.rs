@@ -72,7 +72,14 @@ impl Bot {
         }
         std::fs::write(
             dir.path().join("config.toml"),
-            format!("[discord]\nshards = 1\n{discord_config}\n"),
+            format!(
+                "[discord]\nshards = 1\n{}{discord_config}\n",
+                if discord_config.contains("cooldown_commands") {
+                    ""
+                } else {
+                    "cooldown_commands = 0\n"
+                }
+            ),
         )
         .unwrap();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
@@ -880,6 +887,54 @@ async fn the_token_never_appears_in_any_log() {
     assert!(
         !logs.contains("secret-test-token"),
         "the token leaked into the logs"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_who_asks_too_fast_is_told_to_slow_down_and_others_are_not_affected() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        "cooldown_commands = 2\ncooldown_secs = 60",
+    )
+    .await;
+    let (member, admin) = (double.member_user(), double.admin_user());
+    let ask = |user: &TestUser| {
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "cyber"}]),
+            user,
+        )
+    };
+    for _ in 0..2 {
+        let answer = interact(&double, ask(&member)).await;
+        assert!(answer.body["data"]["embeds"][0]["title"].is_string());
+    }
+    let refused = interact(&double, ask(&member)).await;
+    assert_eq!(refused.body["data"]["flags"], 64, "privately");
+    assert!(
+        refused.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("slow down: try again in"),
+        "{}",
+        refused.body
+    );
+    let autocomplete = interact(
+        &double,
+        double.interaction_autocomplete("brief", "topic", "cy", &member),
+    )
+    .await;
+    assert_eq!(
+        autocomplete.body["type"], 8,
+        "autocomplete is not rate limited"
+    );
+    let other = interact(&double, ask(&admin)).await;
+    assert!(
+        other.body["data"]["embeds"][0]["title"].is_string(),
+        "another user is served"
     );
 }
 

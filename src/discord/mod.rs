@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod commands;
+pub mod cooldown;
 pub mod embed;
 pub mod paging;
 
@@ -32,6 +33,64 @@ pub struct Data {
     /// The served library, kept in step with the briefs folder.
     pub live: Arc<LiveLibrary>,
     pub config: Config,
+    pub cooldown: cooldown::Cooldown,
+    /// Replies being worked on, so that shutdown can let them finish.
+    pub in_flight: Arc<InFlight>,
+    /// Becomes true when the bot is shutting down: paging stops waiting for presses.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Counts replies in flight.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    count: std::sync::atomic::AtomicUsize,
+    idle: tokio::sync::Notify,
+}
+
+/// Held while a reply is in flight.
+#[derive(Debug)]
+pub struct InFlightGuard(Arc<InFlight>);
+
+impl InFlight {
+    /// Marks one reply in flight until the guard is dropped.
+    pub fn start(self: &Arc<Self>) -> InFlightGuard {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        InFlightGuard(Arc::clone(self))
+    }
+
+    /// Waits until no reply is in flight, or `limit` passes; returns how many were left.
+    pub async fn drain(&self, limit: std::time::Duration) -> usize {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let idle = self.idle.notified();
+            let count = self.count.load(std::sync::atomic::Ordering::SeqCst);
+            if count == 0 {
+                return 0;
+            }
+            if tokio::time::timeout_at(deadline, idle).await.is_err() {
+                return self.count.load(std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        if self
+            .0
+            .count
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
+            == 1
+        {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+/// What a command carries while it runs: when it started, and its place in flight.
+struct Invocation {
+    started: Instant,
+    _in_flight: InFlightGuard,
 }
 
 impl Data {
@@ -114,6 +173,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let shards = config.discord.shards;
     let shard_range = config.discord.shard_range;
     let served = Arc::clone(&live);
+    let in_flight = Arc::new(InFlight::default());
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let cooldown = cooldown::Cooldown::new(
+        config.discord.cooldown_commands,
+        std::time::Duration::from_secs(config.discord.cooldown_secs),
+    );
+    let grace = std::time::Duration::from_secs(config.discord.shutdown_grace_secs);
+    let data_in_flight = Arc::clone(&in_flight);
     let framework = poise::Framework::builder()
         .options(options())
         .initialize_owners(false)
@@ -137,6 +204,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 Ok(Data {
                     live: served,
                     config,
+                    cooldown,
+                    in_flight: data_in_flight,
+                    stopping,
                 })
             })
         })
@@ -174,7 +244,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let manager = client.shard_manager.clone();
     tokio::spawn(async move {
         shutdown_signal().await;
-        info!("shutting down");
+        info!("shutting down: no new commands; replies in flight may finish");
+        let _ = stop.send(true);
         manager.shutdown_all().await;
     });
 
@@ -185,7 +256,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             client.start_shard_range(first..last, total).await?;
         }
     }
-    info!("stopped");
+    let left = in_flight.drain(grace).await;
+    if left > 0 {
+        warn!(replies = left, "stopped with replies still in flight");
+    } else {
+        info!("stopped");
+    }
     Ok(())
 }
 
@@ -241,14 +317,19 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
             mention_as_prefix: false,
             ..Default::default()
         },
+        command_check: Some(|ctx| Box::pin(check_cooldown(ctx))),
         pre_command: |ctx| {
             Box::pin(async move {
-                ctx.set_invocation_data(Instant::now()).await;
+                let invocation = Invocation {
+                    started: Instant::now(),
+                    _in_flight: ctx.data().in_flight.start(),
+                };
+                ctx.set_invocation_data(invocation).await;
             })
         },
         post_command: |ctx| {
             Box::pin(async move {
-                let started = ctx.invocation_data::<Instant>().await.map(|t| *t);
+                let started = ctx.invocation_data::<Invocation>().await.map(|i| i.started);
                 let millis = started.map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
                 info!(
                     command = %ctx.command().qualified_name,
@@ -264,8 +345,31 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
     }
 }
 
+/// Refuses a command when its user has used up their share for now. Autocomplete is free.
+async fn check_cooldown(ctx: Context<'_>) -> Result<bool, Error> {
+    if let poise::Context::Application(app) = ctx
+        && app.interaction_type == poise::CommandInteractionType::Autocomplete
+    {
+        return Ok(true);
+    }
+    ctx.data()
+        .cooldown
+        .check(ctx.author().id.get(), Instant::now())?;
+    Ok(true)
+}
+
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
+        poise::FrameworkError::CommandCheckFailed {
+            ctx,
+            error: Some(error),
+            ..
+        } if error.is::<cooldown::SlowDown>() => {
+            info!(command = %ctx.command().qualified_name, user = %ctx.author().id, "cooldown");
+            let text =
+                format!("You are asking quickly: {error}. Everyone gets a fair share of the bot.");
+            let _ = say_ephemeral(ctx, &text).await;
+        }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
             let _ = say_ephemeral(ctx, "Only admins can do that: members with Manage Server, or the roles and users listed in the bot's config.").await;
         }
@@ -308,8 +412,18 @@ async fn on_event(
         return Ok(());
     }
     let started = Instant::now();
-    let question = strip_mentions(&new_message.content, bot);
     let data = framework.user_data;
+    let _in_flight = data.in_flight.start();
+    let question = strip_mentions(&new_message.content, bot);
+    // Mentions cannot be answered privately, so a spammer's extra mentions go unanswered.
+    if data
+        .cooldown
+        .check(new_message.author.id.get(), started)
+        .is_err()
+    {
+        info!(command = "mention", user = %new_message.author.id, "cooldown");
+        return Ok(());
+    }
     let library = data.library();
     let mut message = serenity::CreateMessage::new()
         .reference_message(new_message)

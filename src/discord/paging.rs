@@ -66,8 +66,16 @@ pub async fn paginate(ctx: Context<'_>, pages: Vec<Page>) -> Result<(), Error> {
     let timeout = Duration::from_secs(ctx.data().config.discord.page_timeout_secs);
     let asker = ctx.author().id;
     let mut current = 0;
-    // The buttons expire after `timeout` without a press.
-    while let Ok(Some(press)) = tokio::time::timeout(timeout, presses.next()).await {
+    let mut stopping = ctx.data().stopping.clone();
+    // The buttons expire after `timeout` without a press, or when the bot shuts down.
+    loop {
+        let press = tokio::select! {
+            press = tokio::time::timeout(timeout, presses.next()) => press,
+            _ = stopping.wait_for(|stop| *stop) => break,
+        };
+        let Ok(Some(press)) = press else {
+            break;
+        };
         if press.user.id != asker {
             let refuse = serenity::CreateInteractionResponseMessage::new()
                 .content("Only the person who asked can turn these pages. Ask your own with /brief or /quotes.")
