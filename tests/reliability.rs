@@ -183,7 +183,7 @@ async fn reconnected(double: &DiscordDouble, connections_before: usize) {
 #[tokio::test(flavor = "multi_thread")]
 async fn gateway_faults_are_survived() {
     let double = DiscordDouble::start().await;
-    let bot = Bot::start(&double, &[("cyber.toml", CYBER.into())], "").await;
+    let _bot = Bot::start(&double, &[("cyber.toml", CYBER.into())], "").await;
     answered_after(&double, "start").await;
 
     for code in [1006, 4000] {
