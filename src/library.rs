@@ -158,12 +158,8 @@ pub fn brief_files(dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
 pub fn parse_files(files: &[PathBuf], default_language: Language) -> (Vec<Brief>, Vec<BriefError>) {
     let parsed: Vec<Result<Brief, Vec<BriefError>>> = files
         .par_iter()
-        .map(|path| match std::fs::read(path) {
-            Ok(bytes) => brief::parse(path, &bytes, default_language),
-            Err(err) => Err(vec![BriefError::whole_file(
-                path,
-                format!("cannot read the file: {err}"),
-            )]),
+        .map(|path| {
+            read_bounded(path).and_then(|bytes| brief::parse(path, &bytes, default_language))
         })
         .collect();
     let mut briefs: Vec<Brief> = Vec::with_capacity(parsed.len());
@@ -182,6 +178,28 @@ pub fn parse_files(files: &[PathBuf], default_language: Language) -> (Vec<Brief>
         }
     }
     (briefs, errors)
+}
+
+/// No brief file is read past this size: a valid brief is at most a few tens of KiB (every
+/// field is bounded), so this only keeps a stray huge file from costing memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a brief file, refusing one larger than [`MAX_FILE_BYTES`] without reading it all.
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Vec<BriefError>> {
+    use std::io::Read;
+    let fail = |message: String| vec![BriefError::whole_file(path, message)];
+    let file =
+        std::fs::File::open(path).map_err(|err| fail(format!("cannot read the file: {err}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| fail(format!("cannot read the file: {err}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "the file is larger than {MAX_FILE_BYTES} bytes; a brief is a short text file"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// The error for a brief whose id another file already defines; names both files.
@@ -274,6 +292,21 @@ mod tests {
         assert_eq!(loaded.library.briefs().len(), 1);
         assert_eq!(loaded.errors.len(), 1);
         assert_eq!(loaded.files, 2);
+    }
+
+    #[test]
+    fn a_huge_file_is_refused_without_being_read() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", BRIEF);
+        let huge = std::fs::File::create(dir.path().join("huge.toml")).unwrap();
+        huge.set_len(MAX_FILE_BYTES + 10).unwrap();
+        let loaded = Library::load(dir.path(), Language::English).unwrap();
+        assert_eq!(loaded.library.briefs().len(), 1);
+        assert!(
+            loaded.errors[0].message.contains("larger than"),
+            "{:?}",
+            loaded.errors
+        );
     }
 
     #[test]

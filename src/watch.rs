@@ -188,13 +188,8 @@ impl LiveLibrary {
                 .par_iter()
                 .map(|path| {
                     let stamp = Stamp::of(path);
-                    let result = match std::fs::read(path) {
-                        Ok(bytes) => brief::parse(path, &bytes, self.language),
-                        Err(err) => Err(vec![BriefError::whole_file(
-                            path,
-                            format!("cannot read the file: {err}"),
-                        )]),
-                    };
+                    let result = library::read_bounded(path)
+                        .and_then(|bytes| brief::parse(path, &bytes, self.language));
                     (path.clone(), stamp, result)
                 })
                 .collect()
