@@ -70,6 +70,17 @@ struct Postings {
     positions: Vec<u32>,
 }
 
+/// A word of the vocabulary, with what the typo search tests first.
+#[derive(Debug, Clone)]
+pub struct VocabularyWord {
+    pub word: String,
+    /// How many briefs hold it.
+    pub frequency: u32,
+    /// Letters present (see `letter_mask`).
+    pub mask: u32,
+    pub has_digit: bool,
+}
+
 /// A built, immutable inverted index.
 #[derive(Debug)]
 pub struct Index {
@@ -85,7 +96,7 @@ pub struct Index {
     /// correction and compound splitting look words up in.
     words: HashMap<String, u32>,
     /// `words` again, grouped by length in characters, for the typo search.
-    words_by_length: Vec<Vec<(String, u32)>>,
+    words_by_length: Vec<Vec<VocabularyWord>>,
     analyzers: Vec<Analyzer>,
 }
 
@@ -150,7 +161,12 @@ impl Index {
             if index.words_by_length.len() <= length {
                 index.words_by_length.resize_with(length + 1, Vec::new);
             }
-            index.words_by_length[length].push((word.clone(), *count));
+            index.words_by_length[length].push(VocabularyWord {
+                mask: super::query::letter_mask(word),
+                has_digit: word.bytes().any(|b| b.is_ascii_digit()),
+                word: word.clone(),
+                frequency: *count,
+            });
         }
         index
     }
@@ -224,7 +240,7 @@ impl Index {
     }
 
     /// Folded words whose length in characters is `length`, with their brief counts.
-    pub fn words_of_length(&self, length: usize) -> &[(String, u32)] {
+    pub fn words_of_length(&self, length: usize) -> &[VocabularyWord] {
         self.words_by_length.get(length).map_or(&[], Vec::as_slice)
     }
 

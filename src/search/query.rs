@@ -594,23 +594,76 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
         5..=8 => 1,
         _ => 2,
     };
+    let mask = letter_mask(word);
+    let typed: Vec<char> = word.chars().collect();
     let mut best: Option<(usize, std::cmp::Reverse<u32>, &str)> = None;
     for candidate_length in length - allowed..=length + allowed {
-        for (candidate, frequency) in index.words_of_length(candidate_length) {
-            if candidate.chars().any(|c| c.is_ascii_digit()) {
+        for entry in index.words_of_length(candidate_length) {
+            // Each edit changes at most two letters' presence: a cheap test first.
+            if entry.has_digit || (entry.mask ^ mask).count_ones() as usize > 2 * allowed {
                 continue;
             }
-            let distance = strsim::osa_distance(word, candidate);
-            if distance == 0 || distance > allowed {
+            let limit = best.map_or(allowed, |b| b.0);
+            let Some(distance) = bounded_osa(&typed, &entry.word, limit) else {
+                continue;
+            };
+            if distance == 0 {
                 continue;
             }
-            let key = (distance, std::cmp::Reverse(*frequency), candidate.as_str());
+            let key = (
+                distance,
+                std::cmp::Reverse(entry.frequency),
+                entry.word.as_str(),
+            );
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
             }
         }
     }
     best.map(|(_, _, word)| word.to_owned())
+}
+
+/// A bit per letter a-z present in a word (digits and others share bit 26).
+pub(crate) fn letter_mask(word: &str) -> u32 {
+    word.bytes().fold(0, |mask, b| match b {
+        b'a'..=b'z' => mask | 1 << (b - b'a'),
+        _ => mask | 1 << 26,
+    })
+}
+
+/// Optimal string alignment distance (edits, with adjacent transpositions) between `a` and
+/// `b`, or `None` as soon as it must exceed `limit`.
+fn bounded_osa(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut two_back = vec![0usize; width];
+    let mut previous: Vec<usize> = (0..width).collect();
+    let mut current = vec![0usize; width];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = current[0];
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(two_back[j - 2] + 1);
+            }
+            current[j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut two_back, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let distance = previous[width - 1];
+    (distance <= limit).then_some(distance)
 }
 
 /// Splits a run-together word into two words the library holds ("cybersecurity" into "cyber"
@@ -909,6 +962,30 @@ mod tests {
             "two edits in a word of 9+ letters"
         );
         assert!(f.ids("vots").is_empty(), "no correction under 5 letters");
+    }
+
+    #[test]
+    fn bounded_distance_matches_the_reference() {
+        let words = [
+            "election",
+            "elections",
+            "electoin",
+            "tillerson",
+            "tilerson",
+            "abc",
+            "acb",
+            "",
+            "xyz",
+        ];
+        for a in words {
+            for b in words {
+                let reference = strsim::osa_distance(a, b);
+                let chars: Vec<char> = a.chars().collect();
+                assert_eq!(bounded_osa(&chars, b, 9), Some(reference), "{a} {b}");
+                let bounded = bounded_osa(&chars, b, 1);
+                assert_eq!(bounded, (reference <= 1).then_some(reference), "{a} {b}");
+            }
+        }
     }
 
     #[test]
