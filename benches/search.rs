@@ -52,6 +52,7 @@ fn main() {
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors.first());
         let library = loaded.library;
         let picks = Picks::new(&library);
+        picks.describe(size);
         bench_queries(&mut criterion, size, &library, &picks);
     }
     criterion.final_summary();
@@ -194,11 +195,11 @@ impl Picks {
         // Every indexed word (not a stop word, no digits), most briefs first.
         let mut words: Vec<(u32, &str)> = (3..=15)
             .flat_map(|length| index.words_of_length(length))
-            .filter(|(word, _)| {
-                word.chars().all(|c| c.is_ascii_lowercase())
-                    && !is_stop_word(Language::English, word)
+            .filter(|entry| {
+                entry.word.chars().all(|c| c.is_ascii_lowercase())
+                    && !is_stop_word(Language::English, &entry.word)
             })
-            .map(|(word, count)| (*count, word.as_str()))
+            .map(|entry| (entry.frequency, entry.word.as_str()))
             .collect();
         words.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         let take = |from: usize| -> Vec<String> {
@@ -291,6 +292,26 @@ impl Picks {
             surnames,
             speaker_typos,
             prefixes,
+        }
+    }
+}
+
+impl Picks {
+    /// Says on stderr which queries were picked, so that results can be read against them.
+    fn describe(&self, size: usize) {
+        eprintln!("{size} briefs, queries picked:");
+        for (kind, queries) in [
+            ("frequent", &self.frequent),
+            ("mid", &self.mid),
+            ("rare", &self.rare),
+            ("multi", &self.multi),
+            ("phrases", &self.phrases),
+            ("typos", &self.typos),
+            ("speakers", &self.speakers),
+            ("surnames", &self.surnames),
+            ("speaker typos", &self.speaker_typos),
+        ] {
+            eprintln!("  {kind}: {queries:?}");
         }
     }
 }

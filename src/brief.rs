@@ -480,10 +480,13 @@ fn validate(
     })
 }
 
-/// Text fields are stored without the surrounding white space of multi-line TOML strings.
+/// Text fields are stored without the surrounding white space of multi-line TOML strings,
+/// and without spare capacity (a library holds hundreds of thousands of them).
 fn clean(text: String) -> String {
     let trimmed = text.trim();
     if trimmed.len() == text.len() {
+        let mut text = text;
+        text.shrink_to_fit();
         text
     } else {
         trimmed.to_owned()

@@ -19,6 +19,7 @@
 use std::borrow::Cow;
 
 use rust_stemmers::Stemmer;
+use rustc_hash::FxHashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::language::Language;
@@ -47,6 +48,9 @@ pub struct Token {
 pub struct Analyzer {
     language: Language,
     stemmer: Stemmer,
+    /// Words already analysed (by their text as written), filled when an index is built:
+    /// analysis is then a lookup for every word the library holds.
+    known: FxHashMap<Box<str>, Option<AnalysedWord>>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -63,6 +67,34 @@ impl Analyzer {
         Analyzer {
             language,
             stemmer: Stemmer::create(language.algorithm()),
+            known: FxHashMap::default(),
+        }
+    }
+
+    /// This analyzer, remembering the analysis of these words.
+    pub(crate) fn with_known(mut self, known: FxHashMap<Box<str>, Option<AnalysedWord>>) -> Self {
+        self.known = known;
+        self
+    }
+
+    /// Calls `visit(word, start, position)` for every word of `text` as written (anything with
+    /// a letter or digit between word boundaries), with its byte offset and word position.
+    pub fn for_each_word<'t>(&self, text: &'t str, mut visit: impl FnMut(&'t str, usize, u32)) {
+        let mut position = 0u32;
+        for (start, word) in text.split_word_bound_indices() {
+            if !word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            visit(word, start, position);
+            position = position.saturating_add(1);
+        }
+    }
+
+    /// The analysis of a word as written, borrowed when the word is known.
+    pub fn analysed<'a>(&'a self, word: &str) -> Option<std::borrow::Cow<'a, AnalysedWord>> {
+        match self.known.get(word) {
+            Some(known) => known.as_ref().map(std::borrow::Cow::Borrowed),
+            None => self.analyse_word(word).map(std::borrow::Cow::Owned),
         }
     }
 
@@ -80,30 +112,27 @@ impl Analyzer {
 
     /// Calls `visit` with every word of `text`, stop words included (marked).
     pub fn for_each_token(&self, text: &str, mut visit: impl FnMut(Token)) {
-        let mut position = 0u32;
-        for (start, word) in text.split_word_bound_indices() {
-            if !word.chars().any(char::is_alphanumeric) {
-                continue;
+        self.for_each_word(text, |word, start, position| {
+            if let Some(analysed) = self.analysed(word) {
+                let analysed = analysed.into_owned();
+                visit(Token {
+                    term: analysed.term,
+                    word: analysed.word,
+                    start,
+                    end: start + word.len(),
+                    position,
+                    stop: analysed.stop,
+                });
             }
-            let this_position = position;
-            position = position.saturating_add(1);
-            let Some(analysed) = self.analyse_word(word) else {
-                continue;
-            };
-            visit(Token {
-                term: analysed.term,
-                word: analysed.word,
-                start,
-                end: start + word.len(),
-                position: this_position,
-                stop: analysed.stop,
-            });
-        }
+        });
     }
 
     /// The term a single word (as a user typed it) is indexed under, with its folded form;
     /// `None` for a word that folds to nothing or is too long to index.
     pub fn analyse_word(&self, word: &str) -> Option<AnalysedWord> {
+        if let Some(known) = self.known.get(word) {
+            return known.clone();
+        }
         let normal = normalize(word);
         let folded = fold(&normal);
         if folded.is_empty() || folded.len() > MAX_WORD_BYTES {
@@ -194,7 +223,9 @@ pub fn fold(word: &str) -> String {
 /// Whether a folded word is a stop word of `language`.
 pub fn is_stop_word(language: Language, folded: &str) -> bool {
     match language {
-        Language::English => ENGLISH_STOP_WORDS.binary_search(&folded).is_ok(),
+        Language::English => {
+            folded.len() <= 10 && ENGLISH_STOP_WORDS.binary_search(&folded).is_ok()
+        }
         _ => false,
     }
 }

@@ -7,7 +7,9 @@
 
 use std::collections::HashMap;
 
-use super::analyze::Analyzer;
+use rustc_hash::FxHashMap;
+
+use super::analyze::{AnalysedWord, Analyzer};
 use crate::brief::Brief;
 use crate::language::Language;
 
@@ -101,7 +103,8 @@ pub struct Index {
 }
 
 impl Index {
-    /// Indexes `briefs`; doc ids are their positions in the slice.
+    /// Indexes `briefs`; doc ids are their positions in the slice. Chunks of briefs are
+    /// analysed in parallel into partial indexes, which are then appended in order.
     pub fn build(briefs: &[Brief]) -> Self {
         let mut languages: Vec<Language> = briefs.iter().map(|b| b.language).collect();
         languages.sort();
@@ -110,6 +113,18 @@ impl Index {
             languages.push(Language::English);
         }
         let analyzers: Vec<Analyzer> = languages.iter().map(|&l| Analyzer::new(l)).collect();
+        // One chunk per thread: fewer chunks means less duplicated vocabulary to merge.
+        let chunk = briefs
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(256);
+        let partials: Vec<Partial> = {
+            use rayon::prelude::*;
+            briefs
+                .par_chunks(chunk)
+                .map(|docs| Partial::build(docs, &languages, &analyzers))
+                .collect()
+        };
 
         let mut index = Index {
             terms: HashMap::new(),
@@ -120,35 +135,23 @@ impl Index {
             average_length: 0.0,
             words: HashMap::new(),
             words_by_length: Vec::new(),
-            analyzers,
+            analyzers: Vec::new(),
         };
-        let mut doc_terms: HashMap<String, (f32, Vec<u32>)> = HashMap::new();
-        let mut doc_words: Vec<String> = Vec::new();
-        for (doc, brief) in briefs.iter().enumerate() {
-            let analyzer = index.analyzer(brief.language);
-            let mut base = 0u32;
-            let mut length = 0f32;
-            for (field, text) in fields(brief) {
-                let mut last = 0;
-                analyzer.for_each_token(text, |token| {
-                    last = token.position;
-                    if token.stop {
-                        return;
-                    }
-                    length += field.weight();
-                    let entry = doc_terms.entry(token.term).or_default();
-                    entry.0 += field.weight();
-                    entry.1.push(base + token.position);
-                    doc_words.push(token.word);
-                });
-                base = base.saturating_add(last).saturating_add(FIELD_GAP);
-            }
-            index.add_doc(doc as DocId, &mut doc_terms, length);
-            doc_words.sort_unstable();
-            doc_words.dedup();
-            for word in doc_words.drain(..) {
-                *index.words.entry(word).or_default() += 1;
-            }
+        let mut known: Vec<FxHashMap<Box<str>, Option<AnalysedWord>>> =
+            languages.iter().map(|_| FxHashMap::default()).collect();
+        for partial in partials {
+            index.append(partial, &mut known);
+        }
+        index.analyzers = analyzers
+            .into_iter()
+            .zip(known)
+            .map(|(analyzer, known)| analyzer.with_known(known))
+            .collect();
+        for postings in &mut index.postings {
+            postings.docs.shrink_to_fit();
+            postings.frequencies.shrink_to_fit();
+            postings.offsets.shrink_to_fit();
+            postings.positions.shrink_to_fit();
         }
         let total: f32 = index.doc_lengths.iter().sum();
         index.average_length = if briefs.is_empty() {
@@ -171,34 +174,52 @@ impl Index {
         index
     }
 
-    fn add_doc(
+    /// Appends a partial index, whose docs follow the ones already here.
+    fn append(
         &mut self,
-        doc: DocId,
-        doc_terms: &mut HashMap<String, (f32, Vec<u32>)>,
-        length: f32,
+        partial: Partial,
+        known: &mut [FxHashMap<Box<str>, Option<AnalysedWord>>],
     ) {
-        for (term, (frequency, mut positions)) in doc_terms.drain() {
-            let id = match self.terms.get(&term) {
+        let first_doc = self.doc_lengths.len() as DocId;
+        let ids: Vec<TermId> = partial
+            .term_texts
+            .iter()
+            .map(|term| match self.terms.get(term.as_ref()) {
                 Some(&id) => id,
                 None => {
                     let id = self.postings.len() as TermId;
-                    self.terms.insert(term.clone(), id);
-                    self.term_texts.push(term);
+                    self.terms.insert(term.to_string(), id);
+                    self.term_texts.push(term.to_string());
                     self.postings.push(Postings {
                         offsets: vec![0],
                         ..Postings::default()
                     });
                     id
                 }
-            };
-            let postings = &mut self.postings[id as usize];
-            positions.sort_unstable();
-            postings.docs.push(doc);
-            postings.frequencies.push(frequency);
-            postings.positions.extend_from_slice(&positions);
-            postings.offsets.push(postings.positions.len() as u32);
+            })
+            .collect();
+        for (local, postings) in partial.postings.into_iter().enumerate() {
+            let target = &mut self.postings[ids[local] as usize];
+            let base = target.positions.len() as u32;
+            target
+                .docs
+                .extend(postings.docs.iter().map(|d| d + first_doc));
+            target.frequencies.extend_from_slice(&postings.frequencies);
+            target
+                .offsets
+                .extend(postings.offsets[1..].iter().map(|o| o + base));
+            target.positions.extend_from_slice(&postings.positions);
         }
-        self.doc_lengths.push(length);
+        self.doc_lengths.extend_from_slice(&partial.doc_lengths);
+        // Stop words are analysed but never indexed: they have no count and stay out.
+        for (word, count) in partial.word_texts.into_iter().zip(partial.word_counts) {
+            if count > 0 {
+                *self.words.entry(word.into_string()).or_default() += count;
+            }
+        }
+        for (language, cache) in partial.known.into_iter().enumerate() {
+            known[language].extend(cache);
+        }
     }
 
     /// The analyzer for `language` (every language of the library has one).
@@ -297,6 +318,151 @@ impl Index {
         let length = self.doc_lengths[doc as usize];
         let norm = K1 * (1.0 - B + B * length / self.average_length);
         idf * frequency * (K1 + 1.0) / (frequency + norm)
+    }
+}
+
+/// The index of a chunk of briefs, with chunk-local term, word and doc ids.
+struct Partial {
+    term_texts: Vec<Box<str>>,
+    postings: Vec<Postings>,
+    doc_lengths: Vec<f32>,
+    word_texts: Vec<Box<str>>,
+    /// Briefs holding each word.
+    word_counts: Vec<u32>,
+    /// Per language: each word as written, analysed.
+    known: Vec<FxHashMap<Box<str>, Option<AnalysedWord>>>,
+}
+
+/// A word as written, analysed once per chunk: its term and folded word as local ids.
+#[derive(Clone, Copy)]
+struct Seen {
+    term: TermId,
+    word: u32,
+    stop: bool,
+}
+
+impl Partial {
+    fn build(briefs: &[Brief], languages: &[Language], analyzers: &[Analyzer]) -> Partial {
+        let mut terms: FxHashMap<Box<str>, TermId> = FxHashMap::default();
+        let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut partial = Partial {
+            term_texts: Vec::new(),
+            postings: Vec::new(),
+            doc_lengths: Vec::with_capacity(briefs.len()),
+            word_texts: Vec::new(),
+            word_counts: Vec::new(),
+            known: Vec::new(),
+        };
+        // Per language: every word as written, to its analysis (None: not indexable).
+        let mut seen: Vec<FxHashMap<Box<str>, Option<Seen>>> =
+            languages.iter().map(|_| FxHashMap::default()).collect();
+        // One doc's (term, position, weight), sorted into postings when the doc is done.
+        let mut occurrences: Vec<(TermId, u32, f32)> = Vec::new();
+        let mut doc_words: Vec<u32> = Vec::new();
+        for (doc, brief) in briefs.iter().enumerate() {
+            let language = languages
+                .iter()
+                .position(|&l| l == brief.language)
+                .unwrap_or(0);
+            let analyzer = &analyzers[language];
+            let seen = &mut seen[language];
+            let mut base = 0u32;
+            let mut length = 0f32;
+            for (field, text) in fields(brief) {
+                let mut last = 0;
+                analyzer.for_each_word(text, |raw, _, position| {
+                    last = position;
+                    let found = match seen.get(raw) {
+                        Some(found) => *found,
+                        None => {
+                            let found = analyzer.analyse_word(raw).map(|a| {
+                                if a.stop {
+                                    // Never indexed: no term, no vocabulary word.
+                                    return Seen {
+                                        term: TermId::MAX,
+                                        word: u32::MAX,
+                                        stop: true,
+                                    };
+                                }
+                                let next = partial.term_texts.len() as TermId;
+                                let term = *terms.entry(a.term.as_str().into()).or_insert(next);
+                                if term == next {
+                                    partial.term_texts.push(a.term.into_boxed_str());
+                                    partial.postings.push(Postings {
+                                        offsets: vec![0],
+                                        ..Postings::default()
+                                    });
+                                }
+                                let next = partial.word_texts.len() as u32;
+                                let word = *words.entry(a.word.as_str().into()).or_insert(next);
+                                if word == next {
+                                    partial.word_texts.push(a.word.into_boxed_str());
+                                    partial.word_counts.push(0);
+                                }
+                                Seen {
+                                    term,
+                                    word,
+                                    stop: a.stop,
+                                }
+                            });
+                            seen.insert(raw.into(), found);
+                            found
+                        }
+                    };
+                    if let Some(found) = found
+                        && !found.stop
+                    {
+                        length += field.weight();
+                        occurrences.push((found.term, base + position, field.weight()));
+                        doc_words.push(found.word);
+                    }
+                });
+                base = base.saturating_add(last).saturating_add(FIELD_GAP);
+            }
+            occurrences.sort_unstable_by_key(|&(term, position, _)| (term, position));
+            let mut i = 0;
+            while i < occurrences.len() {
+                let term = occurrences[i].0;
+                let postings = &mut partial.postings[term as usize];
+                let mut frequency = 0.0;
+                while i < occurrences.len() && occurrences[i].0 == term {
+                    postings.positions.push(occurrences[i].1);
+                    frequency += occurrences[i].2;
+                    i += 1;
+                }
+                postings.docs.push(doc as DocId);
+                postings.frequencies.push(frequency);
+                postings.offsets.push(postings.positions.len() as u32);
+            }
+            occurrences.clear();
+            partial.doc_lengths.push(length);
+            doc_words.sort_unstable();
+            doc_words.dedup();
+            for word in doc_words.drain(..) {
+                partial.word_counts[word as usize] += 1;
+            }
+        }
+        partial.known = seen
+            .into_iter()
+            .zip(analyzers)
+            .map(|(seen, analyzer)| {
+                seen.into_iter()
+                    .map(|(raw, found)| {
+                        let analysed = match found {
+                            Some(f) if f.stop => analyzer.analyse_word(&raw),
+                            Some(f) => Some(AnalysedWord {
+                                term: partial.term_texts[f.term as usize].to_string(),
+                                word: partial.word_texts[f.word as usize].to_string(),
+                                stop: false,
+                            }),
+                            None => None,
+                        };
+                        (raw, analysed)
+                    })
+                    .collect()
+            })
+            .collect();
+        partial
     }
 }
 
