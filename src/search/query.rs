@@ -697,39 +697,41 @@ fn split_compound(index: &Index, word: &str) -> Option<(String, String)> {
 
 /// Calls `visit(doc, score)` for every brief holding the phrase.
 fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnMut(DocId, f32)) {
-    let Some(((first_ids, first_offset), rest)) = parts.split_first() else {
-        return;
-    };
-    if parts.iter().any(|(ids, _)| ids.is_empty()) {
+    if parts.is_empty() || parts.iter().any(|(ids, _)| ids.is_empty()) {
         return;
     }
-    let mut candidates: Vec<DocId> = first_ids
-        .iter()
-        .flat_map(|&id| index.docs(id).iter().copied())
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    for doc in candidates {
-        let starts = first_ids.iter().flat_map(|&id| {
-            index
-                .positions(id, doc)
-                .iter()
-                .filter_map(|&p| p.checked_sub(*first_offset))
-        });
-        let mut found = false;
-        for start in starts {
-            if rest.iter().all(|(ids, offset)| {
-                ids.iter().any(|&id| {
-                    index
-                        .positions(id, doc)
-                        .binary_search(&(start + offset))
-                        .is_ok()
+    // Walk the rarest word's briefs; look the others up in each.
+    let df = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
+    let driver = (0..parts.len())
+        .min_by_key(|&i| df(&parts[i].0))
+        .unwrap_or(0);
+    let (driver_ids, driver_offset) = &parts[driver];
+    let candidates: std::borrow::Cow<'_, [DocId]> = if let [id] = driver_ids[..] {
+        std::borrow::Cow::Borrowed(index.docs(id))
+    } else {
+        let mut docs: Vec<DocId> = driver_ids
+            .iter()
+            .flat_map(|&id| index.docs(id).iter().copied())
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        std::borrow::Cow::Owned(docs)
+    };
+    for &doc in candidates.iter() {
+        let holds = |ids: &[TermId], position: u32| {
+            ids.iter()
+                .any(|&id| index.positions(id, doc).binary_search(&position).is_ok())
+        };
+        let found = driver_ids.iter().any(|&id| {
+            index.positions(id, doc).iter().any(|&p| {
+                p.checked_sub(*driver_offset).is_some_and(|start| {
+                    parts
+                        .iter()
+                        .enumerate()
+                        .all(|(i, (ids, offset))| i == driver || holds(ids, start + offset))
                 })
-            }) {
-                found = true;
-                break;
-            }
-        }
+            })
+        });
         if found {
             let score: f32 = parts
                 .iter()
@@ -744,6 +746,22 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
     }
 }
 
+/// Per-query accumulators, kept from one query to the next on each thread, so that a query
+/// allocates nothing in proportion to the size of the library.
+#[derive(Default)]
+struct Scratch {
+    /// Per brief: its row in `best`, or `u32::MAX` when untouched.
+    slot: Vec<u32>,
+    /// The briefs touched, in the order of their rows.
+    docs: Vec<DocId>,
+    /// Row per touched brief: the best score it earned for each query word.
+    best: Vec<f32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Scores every brief any matcher finds and keeps the best `limit`.
 fn rank(
     index: &Index,
@@ -752,46 +770,61 @@ fn rank(
     limit: usize,
 ) -> (Vec<Hit>, usize) {
     // For each query word, the best score each brief earns for it.
-    let mut best: Vec<HashMap<DocId, f32>> = vec![HashMap::new(); words.len()];
-    let mut credit = |cover: &[usize], doc: DocId, score: f32| {
-        let share = score / cover.len() as f32;
-        for &word in cover {
-            let slot = best[word].entry(doc).or_insert(0.0);
-            *slot = slot.max(share);
+    let width = words.len().max(1);
+    let mut hits: Vec<Hit> = SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch { slot, docs, best } = scratch;
+        if slot.len() < index.doc_count() {
+            slot.resize(index.doc_count(), u32::MAX);
         }
-    };
-    for matcher in matchers {
-        match matcher {
-            Matcher::Terms { ids, cover } => {
-                for &id in ids {
-                    index.score_term(id, |doc, score| credit(cover, doc, score));
+        let mut credit = |cover: &[usize], doc: DocId, score: f32| {
+            let share = score / cover.len() as f32;
+            let row = &mut slot[doc as usize];
+            if *row == u32::MAX {
+                *row = docs.len() as u32;
+                docs.push(doc);
+                best.resize(best.len() + width, 0.0);
+            }
+            let base = *row as usize * width;
+            for &word in cover {
+                let cell = &mut best[base + word];
+                *cell = cell.max(share);
+            }
+        };
+        for matcher in matchers {
+            match matcher {
+                Matcher::Terms { ids, cover } => {
+                    for &id in ids {
+                        index.score_term(id, |doc, score| credit(cover, doc, score));
+                    }
+                }
+                Matcher::Phrase {
+                    parts,
+                    cover,
+                    boost,
+                } => {
+                    match_phrase(index, parts, |doc, score| credit(cover, doc, score * boost));
                 }
             }
-            Matcher::Phrase {
-                parts,
-                cover,
-                boost,
-            } => {
-                match_phrase(index, parts, |doc, score| credit(cover, doc, score * boost));
-            }
         }
-    }
-    let mut totals: HashMap<DocId, (usize, f32)> = HashMap::new();
-    for per_word in &best {
-        for (&doc, &score) in per_word {
-            let total = totals.entry(doc).or_default();
-            total.0 += 1;
-            total.1 += score;
+        let hits = docs
+            .iter()
+            .zip(best.chunks(width))
+            .map(|(&doc, row)| {
+                let earned = row.iter().filter(|&&score| score > 0.0);
+                Hit {
+                    doc,
+                    covered: earned.clone().count(),
+                    score: earned.sum(),
+                }
+            })
+            .collect();
+        for &doc in docs.iter() {
+            slot[doc as usize] = u32::MAX;
         }
-    }
-    let mut hits: Vec<Hit> = totals
-        .into_iter()
-        .map(|(doc, (covered, score))| Hit {
-            doc,
-            score,
-            covered,
-        })
-        .collect();
+        docs.clear();
+        best.clear();
+        hits
+    });
     let total = hits.len();
     let order = |a: &Hit, b: &Hit| {
         b.covered
