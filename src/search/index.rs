@@ -181,6 +181,27 @@ impl Index {
         known: &mut [FxHashMap<Box<str>, Option<AnalysedWord>>],
     ) {
         let first_doc = self.doc_lengths.len() as DocId;
+        if self.postings.is_empty() {
+            // The first chunk's postings become the index's as they are: nothing to copy.
+            self.terms = partial
+                .term_texts
+                .iter()
+                .enumerate()
+                .map(|(id, term)| (term.to_string(), id as TermId))
+                .collect();
+            self.term_texts = partial.term_texts.iter().map(|t| t.to_string()).collect();
+            self.postings = partial.postings;
+            self.doc_lengths = partial.doc_lengths;
+            for (word, count) in partial.word_texts.into_iter().zip(partial.word_counts) {
+                if count > 0 {
+                    self.words.insert(word.into_string(), count);
+                }
+            }
+            for (language, cache) in partial.known.into_iter().enumerate() {
+                known[language].extend(cache);
+            }
+            return;
+        }
         let ids: Vec<TermId> = partial
             .term_texts
             .iter()
