@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -28,7 +29,8 @@ pub enum LibraryError {
 /// The briefs of a library and the index over them.
 #[derive(Debug)]
 pub struct Library {
-    briefs: Vec<Brief>,
+    /// Shared with the live library's per-file state: a reload copies no brief.
+    briefs: Vec<Arc<Brief>>,
     by_id: HashMap<BriefId, usize>,
     index: Index,
     speakers: Speakers,
@@ -47,6 +49,11 @@ pub struct Loaded {
 impl Library {
     /// Builds the index over `briefs`, which must have distinct ids.
     pub fn new(briefs: Vec<Brief>) -> Self {
+        Library::from_shared(briefs.into_iter().map(Arc::new).collect())
+    }
+
+    /// Builds the index over shared briefs, which must have distinct ids.
+    pub fn from_shared(briefs: Vec<Arc<Brief>>) -> Self {
         let index = Index::build(&briefs);
         let speakers = Speakers::build(&briefs, &index);
         let by_id = briefs
@@ -74,7 +81,7 @@ impl Library {
     }
 
     /// All briefs, in file order.
-    pub fn briefs(&self) -> &[Brief] {
+    pub fn briefs(&self) -> &[Arc<Brief>] {
         &self.briefs
     }
 
@@ -88,7 +95,7 @@ impl Library {
     /// The brief with this id.
     pub fn get(&self, id: &str) -> Option<&Brief> {
         let id = BriefId::parse(id).ok()?;
-        self.by_id.get(&id).map(|&i| &self.briefs[i])
+        self.by_id.get(&id).map(|&i| &*self.briefs[i])
     }
 
     /// The brief at a doc id of the index.

@@ -125,11 +125,12 @@ pub struct Speakers {
 
 impl Speakers {
     /// Collects the speakers of `briefs`, whose doc ids in `index` are their positions.
-    pub fn build(briefs: &[Brief], index: &Index) -> Self {
+    pub fn build<B: std::borrow::Borrow<Brief>>(briefs: &[B], index: &Index) -> Self {
         let mut speakers = Speakers::default();
         // Per speaker, how often each spelling occurs, to pick the usual one.
         let mut spellings: Vec<HashMap<&str, usize>> = Vec::new();
         for (doc, brief) in briefs.iter().enumerate() {
+            let brief = brief.borrow();
             for (i, quote) in brief.quotes.iter().enumerate() {
                 let words = plain_words(&quote.speaker);
                 let key = words.concat();
@@ -174,7 +175,7 @@ impl Speakers {
                 .sort_by(|a, b| index.tie_break(a.doc, b.doc).then(a.quote.cmp(&b.quote)));
         }
         for brief in briefs {
-            for (name, aliases) in &brief.aliases {
+            for (name, aliases) in &brief.borrow().aliases {
                 let Some(&at) = speakers.by_key.get(&plain_words(name).concat()) else {
                     continue;
                 };

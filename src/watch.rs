@@ -57,7 +57,7 @@ type Parsed = (PathBuf, Option<Stamp>, Result<Brief, Vec<BriefError>>);
 struct FileState {
     stamp: Option<Stamp>,
     /// The last version that validated, still served while the file is broken.
-    good: Option<Brief>,
+    good: Option<Arc<Brief>>,
 }
 
 /// The outcome of a reload.
@@ -202,7 +202,7 @@ impl LiveLibrary {
             });
             state.stamp = stamp;
             match result {
-                Ok(brief) => state.good = Some(brief),
+                Ok(brief) => state.good = Some(Arc::new(brief)),
                 Err(problems) => {
                     if state.good.is_some() {
                         warn!(
@@ -235,12 +235,12 @@ impl LiveLibrary {
                 }
                 None => {
                     seen.insert(&brief.id, path);
-                    briefs.push(brief.clone());
+                    briefs.push(Arc::clone(brief));
                 }
             }
         }
         report.briefs = briefs.len();
-        self.current.store(Arc::new(Library::new(briefs)));
+        self.current.store(Arc::new(Library::from_shared(briefs)));
         report.elapsed = started.elapsed();
         Ok(report)
     }

@@ -5,6 +5,7 @@
 //! weighted the same way. Positions are kept for phrases; fields are laid out one after another
 //! in one position space, with a gap wider than any phrase so that no phrase spans two fields.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -105,8 +106,8 @@ pub struct Index {
 impl Index {
     /// Indexes `briefs`; doc ids are their positions in the slice. Chunks of briefs are
     /// analysed in parallel into partial indexes, which are then appended in order.
-    pub fn build(briefs: &[Brief]) -> Self {
-        let mut languages: Vec<Language> = briefs.iter().map(|b| b.language).collect();
+    pub fn build<B: Borrow<Brief> + Sync>(briefs: &[B]) -> Self {
+        let mut languages: Vec<Language> = briefs.iter().map(|b| b.borrow().language).collect();
         languages.sort();
         languages.dedup();
         if languages.is_empty() {
@@ -363,7 +364,11 @@ struct Seen {
 }
 
 impl Partial {
-    fn build(briefs: &[Brief], languages: &[Language], analyzers: &[Analyzer]) -> Partial {
+    fn build<B: Borrow<Brief>>(
+        briefs: &[B],
+        languages: &[Language],
+        analyzers: &[Analyzer],
+    ) -> Partial {
         let mut terms: FxHashMap<Box<str>, TermId> = FxHashMap::default();
         let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut partial = Partial {
@@ -381,6 +386,7 @@ impl Partial {
         let mut occurrences: Vec<(TermId, u32, f32)> = Vec::new();
         let mut doc_words: Vec<u32> = Vec::new();
         for (doc, brief) in briefs.iter().enumerate() {
+            let brief = brief.borrow();
             let language = languages
                 .iter()
                 .position(|&l| l == brief.language)
@@ -488,14 +494,14 @@ impl Partial {
 }
 
 /// Each brief's place when all are sorted newest first, then by id.
-fn recency_ranks(briefs: &[Brief]) -> Vec<u32> {
+fn recency_ranks<B: Borrow<Brief>>(briefs: &[B]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..briefs.len()).collect();
     order.sort_by(|&a, &b| {
-        briefs[b]
-            .published
+        let (a, b) = (briefs[a].borrow(), briefs[b].borrow());
+        b.published
             .instant
-            .cmp(&briefs[a].published.instant)
-            .then_with(|| briefs[a].id.cmp(&briefs[b].id))
+            .cmp(&a.published.instant)
+            .then_with(|| a.id.cmp(&b.id))
     });
     let mut ranks = vec![0; briefs.len()];
     for (rank, doc) in order.into_iter().enumerate() {
