@@ -346,27 +346,26 @@ pub fn topic_suggestions(library: &Library, partial: &str, limit: usize) -> Vec<
         }
         return out;
     }
-    let candidates = || {
-        library.briefs().iter().flat_map(|b| {
-            b.tags
-                .iter()
-                .map(String::as_str)
-                .chain(std::iter::once(b.title.as_str()))
-        })
-    };
+    let topics = library.topics();
     let joined = typed.join(" ");
-    for candidate in candidates() {
-        if plain_words(candidate).join(" ").starts_with(&joined) {
-            push(candidate, &mut out);
+    for topic in topics {
+        if out.len() == limit {
+            return out;
+        }
+        if topic.folded.starts_with(&joined) {
+            push(&topic.text, &mut out);
         }
     }
     if let Some((last, rest)) = typed.split_last() {
-        for candidate in candidates() {
-            let words = plain_words(candidate);
-            if words.iter().any(|w| w.starts_with(last.as_str()))
-                && rest.iter().all(|r| words.contains(r))
+        for topic in topics {
+            if out.len() == limit {
+                return out;
+            }
+            let mut words = topic.folded.split(' ');
+            if words.any(|w| w.starts_with(last.as_str()))
+                && rest.iter().all(|r| topic.folded.split(' ').any(|w| w == r))
             {
-                push(candidate, &mut out);
+                push(&topic.text, &mut out);
             }
         }
     }
@@ -659,6 +658,49 @@ mod tests {
         );
         assert!(cropped.text.chars().count() <= 122);
         assert_eq!(cropped.marked_words(), ["hacking"]);
+    }
+
+    #[test]
+    fn topics_are_suggested_by_prefix_then_by_word_then_by_search() {
+        let brief = |id: &str, date: &str, title: &str, tags: &str| {
+            let text = format!(
+                "title = {title:?}\npublished = {date}\ntags = [{tags}]\nsummary = \"Hacking.\"\n"
+            );
+            crate::brief::parse(
+                std::path::Path::new(&format!("{id}.toml")),
+                text.as_bytes(),
+                crate::language::Language::English,
+            )
+            .unwrap()
+        };
+        let library = Library::new(vec![
+            brief("a", "2020-01-01", "Storm over the elections", "\"weather\""),
+            brief(
+                "b",
+                "2021-01-01",
+                "Election hacking report",
+                "\"Elections\", \"cyber\"",
+            ),
+        ]);
+        assert_eq!(
+            topic_suggestions(&library, "Elec", 10),
+            [
+                "Elections",
+                "Election hacking report",
+                "Storm over the elections"
+            ]
+        );
+        assert_eq!(topic_suggestions(&library, "elec", 1), ["Elections"]);
+        assert_eq!(
+            topic_suggestions(&library, "", 10),
+            ["Election hacking report", "Storm over the elections"],
+            "newest titles"
+        );
+        assert_eq!(
+            topic_suggestions(&library, "hacked", 10),
+            ["Election hacking report", "Storm over the elections"],
+            "then what the search finds"
+        );
     }
 
     #[test]

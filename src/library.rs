@@ -31,9 +31,22 @@ pub enum LibraryError {
 pub struct Library {
     /// Shared with the live library's per-file state: a reload copies no brief.
     briefs: Vec<Arc<Brief>>,
+    /// Doc ids, newest brief first.
+    newest: Vec<u32>,
+    /// Titles and tags as autocompletion offers them, made at the first keystroke.
+    topics: std::sync::OnceLock<Vec<Topic>>,
     by_id: HashMap<BriefId, usize>,
     index: Index,
     speakers: Speakers,
+}
+
+/// A title or tag offered by autocompletion.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// As written in the brief.
+    pub text: String,
+    /// Its words folded and joined by single spaces.
+    pub folded: String,
 }
 
 /// A library with the problems met while loading it.
@@ -61,7 +74,11 @@ impl Library {
             .enumerate()
             .map(|(i, b)| (b.id.clone(), i))
             .collect();
+        let mut newest: Vec<u32> = (0..briefs.len() as u32).collect();
+        newest.sort_by(|&a, &b| index.tie_break(a, b));
         Library {
+            newest,
+            topics: std::sync::OnceLock::new(),
             briefs,
             by_id,
             index,
@@ -87,9 +104,27 @@ impl Library {
 
     /// All briefs, newest first (then by id).
     pub fn newest_first(&self) -> Vec<&Brief> {
-        let mut order: Vec<u32> = (0..self.briefs.len() as u32).collect();
-        order.sort_by(|&a, &b| self.index.tie_break(a, b));
-        order.into_iter().map(|doc| self.brief(doc)).collect()
+        self.newest.iter().map(|&doc| self.brief(doc)).collect()
+    }
+
+    /// Every distinct title and tag, tags first within a brief, with its folded words.
+    pub fn topics(&self) -> &[Topic] {
+        self.topics.get_or_init(|| {
+            let mut seen = std::collections::HashSet::new();
+            let mut topics = Vec::new();
+            for brief in &self.briefs {
+                for text in brief.tags.iter().chain(std::iter::once(&brief.title)) {
+                    let folded = crate::search::analyze::plain_words(text).join(" ");
+                    if seen.insert(folded.clone()) {
+                        topics.push(Topic {
+                            text: text.clone(),
+                            folded,
+                        });
+                    }
+                }
+            }
+            topics
+        })
     }
 
     /// The brief with this id.
