@@ -14,7 +14,9 @@
 # Environment: SIZES ("10000 100000"), ROUNDS (3, for sizes under 100000), ROUNDS_100K (1: a
 # briefbot batch run at 100k takes minutes), SEED (42), QUERIES (10000), CORPUS
 # (target/bench-corpus), OUT (target/bench-results/<UTC time>), SKIP_BUILD (set: use the
-# binaries already built).
+# binaries already built), QUIET_IDLE (90) and QUIET_WAIT (600): the machine is shared, so
+# before each run the script waits (up to QUIET_WAIT seconds) until the CPUs were at least
+# QUIET_IDLE% idle over a second; the idle share seen is recorded with each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,8 @@ TARGET=${CARGO_TARGET_DIR:-target}
 CORPUS=${CORPUS:-$TARGET/bench-corpus}
 OUT=${OUT:-$TARGET/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 BIN=$TARGET/release
+QUIET_IDLE=${QUIET_IDLE:-90}
+QUIET_WAIT=${QUIET_WAIT:-600}
 
 if [[ ! -x /usr/bin/time ]]; then
     echo "compare.sh: /usr/bin/time is missing (apt-get install time)" >&2
@@ -43,7 +47,7 @@ fi
 mkdir -p "$OUT" "$CORPUS"
 : > "$CORPUS/empty.txt"
 RESULTS=$OUT/runs.tsv
-printf 'size\tround\tengine\tkind\twall_s\trss_kb\tp50_us\tp99_us\tload_parse_ms\tindex_ms\n' > "$RESULTS"
+printf 'size\tround\tengine\tkind\twall_s\trss_kb\tp50_us\tp99_us\tload_parse_ms\tindex_ms\tidle_before\n' > "$RESULTS"
 {
     echo "date: $(date -u +%FT%TZ)"
     echo "commit: $(git rev-parse HEAD 2>/dev/null || cat BASELINE_COMMIT 2>/dev/null || echo unknown)"
@@ -54,6 +58,29 @@ printf 'size\tround\tengine\tkind\twall_s\trss_kb\tp50_us\tp99_us\tload_parse_ms
     echo "sizes: $SIZES; rounds: $ROUNDS (100k: $ROUNDS_100K); seed: $SEED; queries: $QUERIES"
 } > "$OUT/machine.txt"
 
+# Percentage of CPU time spent idle over the next second (all CPUs), from /proc/stat.
+idle_percent() {
+    local total1 idle1 total2 idle2
+    read -r total1 idle1 < <(awk '/^cpu / {t = 0; for (k = 2; k <= NF; k++) t += $k; print t, $5 + $6}' /proc/stat)
+    sleep 1
+    read -r total2 idle2 < <(awk '/^cpu / {t = 0; for (k = 2; k <= NF; k++) t += $k; print t, $5 + $6}' /proc/stat)
+    echo $((100 * (idle2 - idle1) / (total2 - total1 + 1)))
+}
+
+# Waits until the machine is quiet (others' builds share it); sets IDLE to the last reading.
+wait_quiet() {
+    local waited=0
+    while IDLE=$(idle_percent); ((IDLE < QUIET_IDLE)); do
+        if ((waited >= QUIET_WAIT)); then
+            echo "  (still only $IDLE% idle after ${waited}s: measuring anyway)" >&2
+            return
+        fi
+        ((waited == 0)) && echo "  (machine busy, $IDLE% idle: waiting)" >&2
+        sleep 4
+        waited=$((waited + 5))
+    done
+}
+
 # One timed run: measure SIZE ROUND ENGINE KIND STDOUT_FILE COMMAND...
 # Wall time from bash's clock around the process; peak RSS from /usr/bin/time. The JSON
 # summary that tantivy-peer and briefbot-timer print as their last stderr line fills the rest.
@@ -61,6 +88,7 @@ measure() {
     local size=$1 round=$2 engine=$3 kind=$4 stdout=$5
     shift 5
     local start end status=0
+    wait_quiet
     start=$EPOCHREALTIME
     /usr/bin/time -f '%M' -o "$OUT/rss.tmp" "$@" > "$stdout" 2> "$OUT/stderr.tmp" || status=$?
     end=$EPOCHREALTIME
@@ -71,19 +99,19 @@ measure() {
     fi
     local summary
     summary=$(grep '^{' "$OUT/stderr.tmp" | tail -1 || true)
-    python3 - "$size" "$round" "$engine" "$kind" "$start" "$end" "$(tail -1 "$OUT/rss.tmp")" "$summary" >> "$RESULTS" <<'EOF'
+    python3 - "$size" "$round" "$engine" "$kind" "$start" "$end" "$(tail -1 "$OUT/rss.tmp")" "$summary" "$IDLE" >> "$RESULTS" <<'EOF'
 import json, sys
-size, round_, engine, kind, start, end, rss, summary = sys.argv[1:]
+size, round_, engine, kind, start, end, rss, summary, idle = sys.argv[1:]
 s = json.loads(summary) if summary else {}
 def get(key):
     value = s.get(key)
     return "" if value is None else str(value)
 wall = float(end) - float(start)
 print("\t".join([size, round_, engine, kind, f"{wall:.3f}", rss,
-                 get("p50_us"), get("p99_us"), get("load_parse_ms"), get("index_ms")]))
+                 get("p50_us"), get("p99_us"), get("load_parse_ms"), get("index_ms"), idle]))
 EOF
-    printf '  %-8s %-6s %8.2fs  %8s KB %s\n' "$engine" "$kind" \
-        "$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')" "$(tail -1 "$OUT/rss.tmp")" \
+    printf '  %-8s %-6s %8.2fs  %8s KB  idle %3s%% %s\n' "$engine" "$kind" \
+        "$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')" "$(tail -1 "$OUT/rss.tmp")" "$IDLE" \
         "$(tail -1 "$RESULTS" | cut -f7,8 | awk -F'\t' '$2 != "" {print "p50 " $1 " us, p99 " $2 " us"}')"
 }
 

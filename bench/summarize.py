@@ -137,6 +137,14 @@ def main():
         print(f"| in-process list + read + parse | {size} | {fmt(lp_bb)} | {fmt(lp_tv)} |")
         print(f"| in-process index build | {size} | {fmt(ix_bb)} | {fmt(ix_tv)} |")
 
+    busy = [r for r in rows if r.get("idle_before") and int(r["idle_before"]) < 90]
+    if busy:
+        print(
+            f"\n{len(busy)} of {len(rows)} runs started while the CPUs were under 90% idle "
+            "(another process was busy): "
+            + ", ".join(f"{r['size']}/{r['round']}/{r['engine']}/{r['kind']} ({r['idle_before']}%)" for r in busy)
+        )
+
     print("\nAnswers (first round; informational):\n")
     for size in sizes:
         a = agreement(out, size)

@@ -20,20 +20,24 @@ use briefbot::config::Config;
 use briefbot::library::{self, Library};
 
 /// Usage: briefbot-timer [--config FILE] --briefs DIR --batch FILE [--limit N]
+/// [--latencies FILE]
 struct Args {
     config: Option<PathBuf>,
+    /// Where to write each query's latency (microseconds, tab, query), slowest first.
+    latencies: Option<PathBuf>,
     briefs: PathBuf,
     batch: PathBuf,
     limit: Option<usize>,
 }
 
-const USAGE: &str = "usage: briefbot-timer [--config FILE] --briefs DIR --batch FILE [--limit N]";
+const USAGE: &str = "usage: briefbot-timer [--config FILE] --briefs DIR --batch FILE [--limit N] [--latencies FILE]";
 
 fn parse_args() -> Result<Args, String> {
     let mut config = None;
     let mut briefs = None;
     let mut batch = None;
     let mut limit = None;
+    let mut latencies = None;
     let mut args = std::env::args_os().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -44,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
             Some("--config") => config = Some(PathBuf::from(value()?)),
             Some("--briefs") => briefs = Some(PathBuf::from(value()?)),
             Some("--batch") => batch = Some(PathBuf::from(value()?)),
+            Some("--latencies") => latencies = Some(PathBuf::from(value()?)),
             Some("--limit") => {
                 let text = value()?;
                 limit = Some(
@@ -57,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
     }
     Ok(Args {
         config,
+        latencies,
         briefs: briefs.ok_or(USAGE)?,
         batch: batch.ok_or(USAGE)?,
         limit,
@@ -107,6 +113,7 @@ fn run(args: &Args) -> Result<(), String> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut latencies: Vec<Duration> = Vec::new();
+    let mut asked_queries: Vec<String> = Vec::new();
     let queries_started = Instant::now();
     for line in input.lines() {
         let line = line.map_err(|e| format!("{}: {e}", args.batch.display()))?;
@@ -115,9 +122,22 @@ fn run(args: &Args) -> Result<(), String> {
         serde_json::to_writer(&mut out, &answer::to_json(&answer)).map_err(|e| e.to_string())?;
         writeln!(out).map_err(|e| e.to_string())?;
         latencies.push(asked.elapsed());
+        if args.latencies.is_some() {
+            asked_queries.push(line);
+        }
     }
     out.flush().map_err(|e| e.to_string())?;
     let query_time = queries_started.elapsed();
+    if let Some(path) = &args.latencies {
+        let mut slowest: Vec<(Duration, &String)> =
+            latencies.iter().copied().zip(&asked_queries).collect();
+        slowest.sort_by_key(|entry| std::cmp::Reverse(entry.0));
+        let text: String = slowest
+            .iter()
+            .map(|(took, query)| format!("{}\t{query}\n", took.as_micros()))
+            .collect();
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
 
     latencies.sort_unstable();
     let micros = |d: Duration| (d.as_secs_f64() * 1e6).round();
