@@ -107,14 +107,11 @@ fn write_brief(
             "{}",
             wrap(&format!("“{}”", highlight(&quote.text, bold)), "   ")
         )?;
-        let mut by = format!("— {}", highlight(&quote.speaker, bold));
-        if let Some(role) = &quote.role {
-            by.push_str(", ");
-            by.push_str(role);
-        }
-        if let Some(context) = &quote.context {
-            by.push_str(&format!(" ({context})"));
-        }
+        let by = attribution(
+            &highlight(&quote.speaker, bold),
+            quote.role.as_deref(),
+            quote.context.as_deref(),
+        );
         writeln!(out, "{}", wrap(&by, "     "))?;
     }
     Ok(())
@@ -160,14 +157,11 @@ pub fn write_quotes(
             "{}",
             wrap(&format!("“{}”", highlight(&quote.text, bold)), "  ")
         )?;
-        let mut by = format!("— {}", quote.speaker);
-        if let Some(role) = &quote.role {
-            by.push_str(", ");
-            by.push_str(role);
-        }
-        if let Some(context) = &quote.context {
-            by.push_str(&format!(" ({context})"));
-        }
+        let by = attribution(
+            &quote.speaker,
+            quote.role.as_deref(),
+            quote.context.as_deref(),
+        );
         writeln!(out, "{}", wrap(&by, "    "))?;
         let from = format!("in \"{}\" ({})", quote.brief_title, quote.published);
         writeln!(out, "{}", wrap(&from, "    "))?;
@@ -185,6 +179,19 @@ pub fn write_quotes(
         )?;
     }
     Ok(())
+}
+
+/// "— Speaker, role (context)".
+fn attribution(speaker: &str, role: Option<&str>, context: Option<&str>) -> String {
+    let mut by = format!("— {speaker}");
+    if let Some(role) = role {
+        by.push_str(", ");
+        by.push_str(role);
+    }
+    if let Some(context) = context {
+        by.push_str(&format!(" ({context})"));
+    }
+    by
 }
 
 /// Briefs, one line each: date, id, title.

@@ -571,48 +571,23 @@ async fn admins_add_replace_and_remove_briefs_through_discord() {
     .await;
     assert_eq!(text, "Replaced Fog horn replaced (fog-horn).");
 
-    let text = admin_answer(
-        &double,
-        upload(&double, &cdn, "bad.toml", 20, false, &admin),
-    )
-    .await;
-    assert!(
-        text.contains("bad.toml:2:1: unknown key `sumary`"),
-        "{text}"
-    );
-    let text = admin_answer(
-        &double,
-        upload(&double, &cdn, "binary.toml", 7, false, &admin),
-    )
-    .await;
-    assert!(text.contains("binary"), "{text}");
-    let text = admin_answer(
-        &double,
-        upload(&double, &cdn, "evil.toml", fog.len(), false, &admin),
-    )
-    .await;
-    assert!(text.contains("id `../../etc` contains '.'"), "{text}");
-    let text = admin_answer(
-        &double,
-        upload(&double, &cdn, "huge.toml", 10_000_000, false, &admin),
-    )
-    .await;
-    assert!(text.contains("at most 262144 bytes"), "{text}");
-    let text = admin_answer(
-        &double,
-        upload(&double, &cdn, "missing.toml", 10, false, &admin),
-    )
-    .await;
-    assert!(
-        text.contains("Could not download missing.toml: HTTP status client error (404 Not Found)"),
-        "{text}"
-    );
-    let text = admin_answer(
-        &double,
-        upload(&double, &cdn, "hang.toml", 10, false, &admin),
-    )
-    .await;
-    assert!(text.contains("Could not download hang.toml"), "{text}");
+    // Each upload that must be refused, with what the admin is told.
+    let refusals = [
+        ("bad.toml", 20, "bad.toml:2:1: unknown key `sumary`"),
+        ("binary.toml", 7, "binary"),
+        ("evil.toml", fog.len(), "id `../../etc` contains '.'"),
+        ("huge.toml", 10_000_000, "at most 262144 bytes"),
+        (
+            "missing.toml",
+            10,
+            "Could not download missing.toml: HTTP status client error (404 Not Found)",
+        ),
+        ("hang.toml", 10, "Could not download hang.toml"),
+    ];
+    for (name, size, expected) in refusals {
+        let text = admin_answer(&double, upload(&double, &cdn, name, size, false, &admin)).await;
+        assert!(text.contains(expected), "{name}: {text}");
+    }
 
     // A member without Manage Server is refused, and nothing changes.
     let refused = interact(

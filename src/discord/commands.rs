@@ -72,16 +72,11 @@ pub async fn quotes(
         }
         return super::say_ephemeral(ctx, &text).await;
     }
-    let chunks: Vec<_> = answer.quotes.chunks(embed::QUOTES_PER_PAGE).collect();
-    let count = chunks.len();
-    let pages = chunks
-        .iter()
-        .enumerate()
-        .map(|(i, chunk)| Page {
-            content: None,
-            embed: embed::quotes(&answer, chunk, i + 1, count),
-        })
-        .collect();
+    let pages = pages_of(
+        &answer.quotes,
+        embed::QUOTES_PER_PAGE,
+        |chunk, page, pages| embed::quotes(&answer, chunk, page, pages),
+    );
     paginate(ctx, pages).await
 }
 
@@ -93,17 +88,28 @@ pub async fn briefs(ctx: Context<'_>) -> Result<(), Error> {
     if newest.is_empty() {
         return super::say_ephemeral(ctx, "The library has no briefs yet.").await;
     }
-    let chunks: Vec<_> = newest.chunks(embed::BRIEFS_PER_PAGE).collect();
+    let pages = pages_of(&newest, embed::BRIEFS_PER_PAGE, |chunk, page, pages| {
+        embed::brief_list(chunk, page, pages, newest.len())
+    });
+    paginate(ctx, pages).await
+}
+
+/// Pages of `per_page` items each, made by `embed(items, page, pages)` (1-based).
+fn pages_of<T>(
+    items: &[T],
+    per_page: usize,
+    embed: impl Fn(&[T], usize, usize) -> embed::Embed,
+) -> Vec<Page> {
+    let chunks: Vec<&[T]> = items.chunks(per_page).collect();
     let count = chunks.len();
-    let pages = chunks
-        .iter()
+    chunks
+        .into_iter()
         .enumerate()
         .map(|(i, chunk)| Page {
             content: None,
-            embed: embed::brief_list(chunk, i + 1, count, newest.len()),
+            embed: embed(chunk, i + 1, count),
         })
-        .collect();
-    paginate(ctx, pages).await
+        .collect()
 }
 
 /// What briefbot can do, with examples
