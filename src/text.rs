@@ -101,18 +101,12 @@ fn write_brief(
     writeln!(out)?;
     writeln!(out, "{}", wrap(&highlight(&result.excerpt, bold), "   "))?;
     for quote in &result.quotes {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{}",
-            wrap(&format!("“{}”", highlight(&quote.text, bold)), "   ")
-        )?;
         let by = attribution(
             &highlight(&quote.speaker, bold),
             quote.role.as_deref(),
             quote.context.as_deref(),
         );
-        writeln!(out, "{}", wrap(&by, "     "))?;
+        write_quote(&highlight(&quote.text, bold), &by, "   ", out)?;
     }
     Ok(())
 }
@@ -151,18 +145,12 @@ pub fn write_quotes(
         writeln!(out, "{heading}: {count}{about}, newest first")?;
     }
     for quote in &answer.quotes {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{}",
-            wrap(&format!("“{}”", highlight(&quote.text, bold)), "  ")
-        )?;
         let by = attribution(
             &quote.speaker,
             quote.role.as_deref(),
             quote.context.as_deref(),
         );
-        writeln!(out, "{}", wrap(&by, "    "))?;
+        write_quote(&highlight(&quote.text, bold), &by, "  ", out)?;
         let from = format!("in \"{}\" ({})", quote.brief_title, quote.published);
         writeln!(out, "{}", wrap(&from, "    "))?;
         if let Some(source) = &quote.source {
@@ -179,6 +167,14 @@ pub fn write_quotes(
         )?;
     }
     Ok(())
+}
+
+/// A blank line, the quote in quotation marks at `indent`, and its attribution below it,
+/// two columns further in.
+fn write_quote(text: &str, by: &str, indent: &str, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{}", wrap(&format!("“{text}”"), indent))?;
+    writeln!(out, "{}", wrap(by, &format!("{indent}  ")))
 }
 
 /// "— Speaker, role (context)".

@@ -120,7 +120,7 @@ impl LiveLibrary {
         language: Language,
         max_bytes: usize,
     ) -> Result<(Self, Vec<BriefError>), LibraryError> {
-        library::brief_files(dir)?;
+        // A missing folder is reported by the first reload; cleaning it is then a no-op.
         let cleaned = intake::clean_leftovers(dir);
         if cleaned > 0 {
             info!(
