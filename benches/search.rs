@@ -195,11 +195,12 @@ impl Picks {
         // Every indexed word (not a stop word, no digits), most briefs first.
         let mut words: Vec<(u32, &str)> = (3..=15)
             .flat_map(|length| index.words_of_length(length))
-            .filter(|entry| {
-                entry.word.chars().all(|c| c.is_ascii_lowercase())
-                    && !is_stop_word(Language::English, &entry.word)
+            .map(|entry| (index.word_count(entry.id), index.word_text(entry.id)))
+            .filter(|&(count, word)| {
+                count > 0
+                    && word.chars().all(|c| c.is_ascii_lowercase())
+                    && !is_stop_word(Language::English, word)
             })
-            .map(|entry| (entry.frequency, entry.word.as_str()))
             .collect();
         words.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         let take = |from: usize| -> Vec<String> {
@@ -229,10 +230,9 @@ impl Picks {
             .map(|(_, w)| swap_two_letters(w))
             .collect();
 
-        let briefs = library.briefs();
-        let step = (briefs.len() / PICKS).max(1);
-        let phrases = briefs
-            .iter()
+        let step = (library.len() / PICKS).max(1);
+        let phrases = library
+            .briefs()
             .step_by(step)
             .filter_map(|brief| {
                 let title: Vec<String> = brief

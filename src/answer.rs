@@ -346,9 +346,8 @@ pub fn topic_suggestions(library: &Library, partial: &str, limit: usize) -> Vec<
         }
         return out;
     }
-    let topics = library.topics();
     let joined = typed.join(" ");
-    for topic in topics {
+    for topic in library.topics() {
         if out.len() == limit {
             return out;
         }
@@ -357,7 +356,7 @@ pub fn topic_suggestions(library: &Library, partial: &str, limit: usize) -> Vec<
         }
     }
     if let Some((last, rest)) = typed.split_last() {
-        for topic in topics {
+        for topic in library.topics() {
             if out.len() == limit {
                 return out;
             }
@@ -517,7 +516,7 @@ pub fn quotes(
             }
         }
         Some(topic) => {
-            let outcome = search(library.index(), topic, library.briefs().len());
+            let outcome = search(library.index(), topic, library.len());
             suggestion = outcome.suggestion.clone();
             let brief_scores: std::collections::HashMap<u32, f32> =
                 outcome.hits.iter().map(|h| (h.doc, h.score)).collect();

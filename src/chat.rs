@@ -89,7 +89,7 @@ pub fn run(
         writeln!(
             out,
             "briefbot chat: {} briefs loaded. Type /help for commands.",
-            library.briefs().len()
+            library.len()
         )?;
     }
     let style = text::Style { bold, more: "" };

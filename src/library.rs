@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -27,17 +27,48 @@ pub enum LibraryError {
 }
 
 /// The briefs of a library and the index over them.
+///
+/// Each brief has a *doc id* (its slot), which it keeps while it is served: a library made by
+/// [`Library::edit`] shares with the one it came from everything the edit left alone.
 #[derive(Debug)]
 pub struct Library {
-    /// Shared with the live library's per-file state: a reload copies no brief.
-    briefs: Vec<Arc<Brief>>,
+    /// Per doc id; `None` where a brief was removed. Shared with the live library's per-file
+    /// state: an edit copies no brief.
+    briefs: Vec<Option<Arc<Brief>>>,
+    live: usize,
     /// Doc ids, newest brief first.
     newest: Vec<u32>,
-    /// Titles and tags as autocompletion offers them, made at the first keystroke.
-    topics: std::sync::OnceLock<Vec<Topic>>,
-    by_id: HashMap<BriefId, usize>,
+    ids: IdMap,
+    /// Titles and tags as autocompletion offers them, per doc, made at the first keystroke.
+    topics: OnceLock<Vec<Arc<[Topic]>>>,
     index: Index,
     speakers: Speakers,
+}
+
+/// Brief ids to doc ids: the map of the library first built, and what edits changed since.
+#[derive(Debug, Clone, Default)]
+struct IdMap {
+    built: Arc<HashMap<BriefId, u32>>,
+    /// `None`: removed.
+    changed: HashMap<BriefId, Option<u32>>,
+}
+
+impl IdMap {
+    fn get(&self, id: &BriefId) -> Option<u32> {
+        match self.changed.get(id) {
+            Some(doc) => *doc,
+            None => self.built.get(id).copied(),
+        }
+    }
+}
+
+/// A change to make to a library.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    /// Serve this brief, in place of the one with its id if any.
+    Put(Arc<Brief>),
+    /// Stop serving the brief with this id.
+    Remove(BriefId),
 }
 
 /// A title or tag offered by autocompletion.
@@ -69,18 +100,123 @@ impl Library {
     pub fn from_shared(briefs: Vec<Arc<Brief>>) -> Self {
         let index = Index::build(&briefs);
         let speakers = Speakers::build(&briefs, &index);
-        let by_id = briefs
+        let ids = briefs
             .iter()
             .enumerate()
-            .map(|(i, b)| (b.id.clone(), i))
+            .map(|(i, b)| (b.id.clone(), i as u32))
             .collect();
         let mut newest: Vec<u32> = (0..briefs.len() as u32).collect();
         newest.sort_by(|&a, &b| index.tie_break(a, b));
         Library {
             newest,
-            topics: std::sync::OnceLock::new(),
+            topics: OnceLock::new(),
+            live: briefs.len(),
+            briefs: briefs.into_iter().map(Some).collect(),
+            ids: IdMap {
+                built: Arc::new(ids),
+                changed: HashMap::new(),
+            },
+            index,
+            speakers,
+        }
+    }
+
+    /// This library with `edits` made in order. It shares the index, the speakers and the
+    /// briefs with this one wherever the edits leave them alone, so the work is in proportion
+    /// to what changed, not to the size of the library (unless most of it changed, or a
+    /// language came or went: then it is built anew).
+    pub fn edit(&self, edits: &[Edit]) -> Library {
+        let mut briefs = self.briefs.clone();
+        let mut ids = self.ids.clone();
+        // Per doc touched: the brief before the edits.
+        let mut before: std::collections::BTreeMap<u32, Option<Arc<Brief>>> = Default::default();
+        for edit in edits {
+            let (id, brief) = match edit {
+                Edit::Put(brief) => (&brief.id, Some(Arc::clone(brief))),
+                Edit::Remove(id) => (id, None),
+            };
+            let doc = match ids.get(id) {
+                Some(doc) => doc,
+                None if brief.is_none() => continue,
+                None => {
+                    briefs.push(None);
+                    (briefs.len() - 1) as u32
+                }
+            };
+            let slot = &mut briefs[doc as usize];
+            before.entry(doc).or_insert_with(|| slot.clone());
+            ids.changed
+                .insert(id.clone(), brief.is_some().then_some(doc));
+            *slot = brief;
+        }
+        let live = briefs.iter().flatten().count();
+        let holes = briefs.len() - live;
+        if before.len() > live / 4 + 64 || holes > live / 4 + 64 {
+            return Library::from_shared(briefs.into_iter().flatten().collect());
+        }
+        let brief_at = |doc: u32| -> &Brief {
+            briefs[doc as usize]
+                .as_deref()
+                .expect("only live doc ids are asked for")
+        };
+        let newer = |a: u32, b: u32| {
+            let (a, b) = (brief_at(a), brief_at(b));
+            b.published
+                .instant
+                .cmp(&a.published.instant)
+                .then_with(|| a.id.cmp(&b.id))
+        };
+        let mut newest = self.newest.clone();
+        newest.retain(|doc| !before.contains_key(doc));
+        for (&doc, _) in before
+            .iter()
+            .filter(|(doc, _)| briefs[**doc as usize].is_some())
+        {
+            let at = newest.partition_point(|&other| newer(other, doc).is_lt());
+            newest.insert(at, doc);
+        }
+        let mut recency = vec![u32::MAX; briefs.len()];
+        for (rank, &doc) in newest.iter().enumerate() {
+            recency[doc as usize] = rank as u32;
+        }
+        let changes: Vec<crate::search::index::Change<'_>> = before
+            .iter()
+            .map(|(&doc, old)| crate::search::index::Change {
+                doc,
+                old: old.as_deref(),
+                new: briefs[doc as usize].as_deref(),
+            })
+            .collect();
+        let Some(index) = self.index.update(&changes, recency) else {
+            return Library::from_shared(briefs.into_iter().flatten().collect());
+        };
+        let changed: Vec<(u32, Option<&Brief>, Option<&Brief>)> =
+            changes.iter().map(|c| (c.doc, c.old, c.new)).collect();
+        let speakers = self.speakers.update(
+            &changed,
+            &brief_at,
+            briefs.iter().flatten().map(|b| &**b),
+            &index,
+        );
+        let topics = OnceLock::new();
+        if let Some(old) = self.topics.get() {
+            let mut new = old.clone();
+            new.resize_with(briefs.len(), || Arc::from(Vec::new()));
+            for &doc in before.keys() {
+                new[doc as usize] = briefs[doc as usize]
+                    .as_deref()
+                    .map_or_else(|| Arc::from(Vec::new()), topics_of);
+            }
+            let _ = topics.set(new);
+        }
+        drop(changes);
+        drop(changed);
+        Library {
             briefs,
-            by_id,
+            live,
+            newest,
+            ids,
+            topics,
             index,
             speakers,
         }
@@ -97,9 +233,19 @@ impl Library {
         })
     }
 
-    /// All briefs, in file order.
-    pub fn briefs(&self) -> &[Arc<Brief>] {
-        &self.briefs
+    /// All briefs, in doc order (the order of their files, for a library just loaded).
+    pub fn briefs(&self) -> impl Iterator<Item = &Arc<Brief>> {
+        self.briefs.iter().flatten()
+    }
+
+    /// How many briefs are served.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether no brief is served.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
     }
 
     /// All briefs, newest first (then by id).
@@ -107,35 +253,35 @@ impl Library {
         self.newest.iter().map(|&doc| self.brief(doc)).collect()
     }
 
-    /// Every distinct title and tag, tags first within a brief, with its folded words.
-    pub fn topics(&self) -> &[Topic] {
-        self.topics.get_or_init(|| {
-            let mut seen = std::collections::HashSet::new();
-            let mut topics = Vec::new();
-            for brief in &self.briefs {
-                for text in brief.tags.iter().chain(std::iter::once(&brief.title)) {
-                    let folded = crate::search::analyze::plain_words(text).join(" ");
-                    if seen.insert(folded.clone()) {
-                        topics.push(Topic {
-                            text: text.clone(),
-                            folded,
-                        });
-                    }
-                }
-            }
-            topics
-        })
+    /// Every title and tag, tags first within a brief, with its folded words; briefs in doc
+    /// order. The same topic may come from several briefs.
+    pub fn topics(&self) -> impl Iterator<Item = &Topic> {
+        self.topics
+            .get_or_init(|| {
+                use rayon::prelude::*;
+                self.briefs
+                    .par_iter()
+                    .map(|b| {
+                        b.as_deref()
+                            .map_or_else(|| Arc::from(Vec::new()), topics_of)
+                    })
+                    .collect()
+            })
+            .iter()
+            .flat_map(|topics| topics.iter())
     }
 
     /// The brief with this id.
     pub fn get(&self, id: &str) -> Option<&Brief> {
         let id = BriefId::parse(id).ok()?;
-        self.by_id.get(&id).map(|&i| &*self.briefs[i])
+        self.ids.get(&id).map(|doc| self.brief(doc))
     }
 
     /// The brief at a doc id of the index.
     pub fn brief(&self, doc: u32) -> &Brief {
-        &self.briefs[doc as usize]
+        self.briefs[doc as usize]
+            .as_deref()
+            .expect("doc ids given out by the index and speakers are live")
     }
 
     /// Everyone quoted in the library.
@@ -147,6 +293,19 @@ impl Library {
     pub fn index(&self) -> &Index {
         &self.index
     }
+}
+
+/// A brief's tags, then its title, as autocompletion offers them.
+fn topics_of(brief: &Brief) -> Arc<[Topic]> {
+    brief
+        .tags
+        .iter()
+        .chain(std::iter::once(&brief.title))
+        .map(|text| Topic {
+            text: text.clone(),
+            folded: crate::search::analyze::plain_words(text).join(" "),
+        })
+        .collect()
 }
 
 /// The brief files under `dir`, sorted by path: every `*.toml`, skipping files and folders
@@ -298,12 +457,7 @@ mod tests {
         write(dir.path(), "readme.md", "# hi");
         let loaded = Library::load(dir.path(), Language::English).unwrap();
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-        let ids: Vec<_> = loaded
-            .library
-            .briefs()
-            .iter()
-            .map(|b| b.id.as_str())
-            .collect();
+        let ids: Vec<_> = loaded.library.briefs().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
     }
 
@@ -317,8 +471,8 @@ mod tests {
             &format!("title = \"B\"\n  id = \"a\"\n{}", &BRIEF[12..]),
         );
         let loaded = Library::load(dir.path(), Language::English).unwrap();
-        assert_eq!(loaded.library.briefs().len(), 1);
-        assert_eq!(loaded.library.briefs()[0].title, "A");
+        assert_eq!(loaded.library.len(), 1);
+        assert_eq!(loaded.library.briefs().next().unwrap().title, "A");
         let error = &loaded.errors[0];
         assert_eq!((error.location.line, error.location.column), (2, 3));
         assert!(error.location.path.ends_with("b.toml"));
@@ -331,7 +485,7 @@ mod tests {
         write(dir.path(), "a.toml", BRIEF);
         write(dir.path(), "b.toml", "title = ");
         let loaded = Library::load(dir.path(), Language::English).unwrap();
-        assert_eq!(loaded.library.briefs().len(), 1);
+        assert_eq!(loaded.library.len(), 1);
         assert_eq!(loaded.errors.len(), 1);
         assert_eq!(loaded.files, 2);
     }
@@ -343,7 +497,7 @@ mod tests {
         let huge = std::fs::File::create(dir.path().join("huge.toml")).unwrap();
         huge.set_len(MAX_FILE_BYTES + 10).unwrap();
         let loaded = Library::load(dir.path(), Language::English).unwrap();
-        assert_eq!(loaded.library.briefs().len(), 1);
+        assert_eq!(loaded.library.len(), 1);
         assert!(
             loaded.errors[0].message.contains("larger than"),
             "{:?}",

@@ -104,6 +104,33 @@ pub struct Speaker {
     words: Vec<String>,
 }
 
+impl Speaker {
+    /// Orders the quotes newest first, and makes the name and roles agree with them: the name
+    /// as most often written (the oldest spelling on a tie), every role oldest first.
+    fn settle<'a>(&mut self, brief: &dyn Fn(u32) -> &'a Brief, index: &Index) {
+        self.quotes
+            .sort_by(|a, b| index.tie_break(a.doc, b.doc).then(a.quote.cmp(&b.quote)));
+        let mut spellings: Vec<(&str, usize)> = Vec::new();
+        self.roles.clear();
+        for at in self.quotes.iter().rev() {
+            let quote = &brief(at.doc).quotes[at.quote];
+            match spellings.iter_mut().find(|(s, _)| *s == quote.speaker) {
+                Some((_, count)) => *count += 1,
+                None => spellings.push((&quote.speaker, 1)),
+            }
+            if let Some(role) = &quote.role
+                && !self.roles.contains(role)
+            {
+                self.roles.push(role.clone());
+            }
+        }
+        let most = spellings.iter().map(|(_, c)| *c).max().unwrap_or(0);
+        if let Some((name, _)) = spellings.iter().find(|(_, c)| *c == most) {
+            self.name = (*name).to_owned();
+        }
+    }
+}
+
 /// How a typed name was resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -116,83 +143,130 @@ pub enum Resolution {
 }
 
 /// All speakers of a library.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Speakers {
     speakers: Vec<Speaker>,
     by_key: HashMap<String, usize>,
     by_alias: HashMap<String, usize>,
 }
 
+/// A speaker's key: the words of their name, folded and run together.
+fn key_of(name: &str) -> (String, Vec<String>) {
+    let words = plain_words(name);
+    (words.concat(), words)
+}
+
 impl Speakers {
     /// Collects the speakers of `briefs`, whose doc ids in `index` are their positions.
     pub fn build<B: std::borrow::Borrow<Brief>>(briefs: &[B], index: &Index) -> Self {
         let mut speakers = Speakers::default();
-        // Per speaker, how often each spelling occurs, to pick the usual one.
-        let mut spellings: Vec<HashMap<&str, usize>> = Vec::new();
+        let mut touched = Vec::new();
         for (doc, brief) in briefs.iter().enumerate() {
-            let brief = brief.borrow();
-            for (i, quote) in brief.quotes.iter().enumerate() {
-                let words = plain_words(&quote.speaker);
-                let key = words.concat();
-                if key.is_empty() {
-                    continue;
+            speakers.add_quotes(doc as u32, brief.borrow(), &mut touched);
+        }
+        let brief = |doc: u32| briefs[doc as usize].borrow();
+        for speaker in &mut speakers.speakers {
+            speaker.settle(&brief, index);
+        }
+        speakers.link_aliases(briefs.iter().map(|b| b.borrow()));
+        speakers
+    }
+
+    /// These speakers after the briefs at some docs changed: `changed` gives each such doc
+    /// with its brief before and after (`None`: absent); `brief` gives every brief after,
+    /// `with_aliases` those that declare aliases. Speakers left with no quote are dropped.
+    pub fn update<'a>(
+        &self,
+        changed: &[(u32, Option<&Brief>, Option<&Brief>)],
+        brief: &dyn Fn(u32) -> &'a Brief,
+        with_aliases: impl Iterator<Item = &'a Brief>,
+        index: &Index,
+    ) -> Self {
+        let mut speakers = self.clone();
+        let mut touched: Vec<usize> = Vec::new();
+        for &(doc, old, _) in changed {
+            let Some(old) = old else { continue };
+            for quote in &old.quotes {
+                if let Some(&at) = speakers.by_key.get(&key_of(&quote.speaker).0) {
+                    speakers.speakers[at].quotes.retain(|q| q.doc != doc);
+                    touched.push(at);
                 }
-                let next = speakers.speakers.len();
-                let at = *speakers.by_key.entry(key).or_insert(next);
-                if at == next {
-                    speakers.speakers.push(Speaker {
-                        name: quote.speaker.clone(),
-                        roles: Vec::new(),
-                        quotes: Vec::new(),
-                        aliases: Vec::new(),
-                        words,
-                    });
-                    spellings.push(HashMap::new());
-                }
-                let speaker = &mut speakers.speakers[at];
-                speaker.quotes.push(QuoteRef {
-                    doc: doc as u32,
-                    quote: i,
-                });
-                if let Some(role) = &quote.role
-                    && !speaker.roles.contains(role)
-                {
-                    speaker.roles.push(role.clone());
-                }
-                *spellings[at].entry(quote.speaker.as_str()).or_default() += 1;
             }
         }
-        for (speaker, counts) in speakers.speakers.iter_mut().zip(&spellings) {
-            let first = speaker.name.clone();
-            if let Some((name, _)) = counts
+        for &(doc, _, new) in changed {
+            if let Some(new) = new {
+                speakers.add_quotes(doc, new, &mut touched);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for at in touched {
+            speakers.speakers[at].settle(brief, index);
+        }
+        if speakers.speakers.iter().any(|s| s.quotes.is_empty()) {
+            speakers.speakers.retain(|s| !s.quotes.is_empty());
+            speakers.by_key = speakers
+                .speakers
                 .iter()
-                .max_by_key(|(name, count)| (**count, **name == first))
-            {
-                speaker.name = (*name).to_owned();
-            }
-            speaker
-                .quotes
-                .sort_by(|a, b| index.tie_break(a.doc, b.doc).then(a.quote.cmp(&b.quote)));
+                .enumerate()
+                .map(|(at, s)| (s.words.concat(), at))
+                .collect();
         }
-        for brief in briefs {
-            for (name, aliases) in &brief.borrow().aliases {
-                let Some(&at) = speakers.by_key.get(&plain_words(name).concat()) else {
+        speakers.link_aliases(with_aliases);
+        speakers
+    }
+
+    /// Files the quotes of the brief at `doc` under their speakers, unsorted; records which
+    /// speakers got quotes.
+    fn add_quotes(&mut self, doc: u32, brief: &Brief, touched: &mut Vec<usize>) {
+        for (i, quote) in brief.quotes.iter().enumerate() {
+            let (key, words) = key_of(&quote.speaker);
+            if key.is_empty() {
+                continue;
+            }
+            let next = self.speakers.len();
+            let at = *self.by_key.entry(key).or_insert(next);
+            if at == next {
+                self.speakers.push(Speaker {
+                    name: quote.speaker.clone(),
+                    roles: Vec::new(),
+                    quotes: Vec::new(),
+                    aliases: Vec::new(),
+                    words,
+                });
+            }
+            self.speakers[at].quotes.push(QuoteRef { doc, quote: i });
+            touched.push(at);
+        }
+    }
+
+    /// Aliases, from the briefs that declare them: when two briefs give one alias to different
+    /// people, the brief first by id wins.
+    fn link_aliases<'a>(&mut self, briefs: impl Iterator<Item = &'a Brief>) {
+        let mut declaring: Vec<&Brief> = briefs.filter(|b| !b.aliases.is_empty()).collect();
+        declaring.sort_by(|a, b| a.id.cmp(&b.id));
+        self.by_alias.clear();
+        for speaker in &mut self.speakers {
+            speaker.aliases.clear();
+        }
+        for brief in declaring {
+            for (name, aliases) in &brief.aliases {
+                let Some(&at) = self.by_key.get(&key_of(name).0) else {
                     continue;
                 };
                 for alias in aliases {
-                    let key = plain_words(alias).concat();
+                    let key = key_of(alias).0;
                     if key.is_empty() {
                         continue;
                     }
-                    speakers.by_alias.entry(key).or_insert(at);
-                    let speaker = &mut speakers.speakers[at];
+                    self.by_alias.entry(key).or_insert(at);
+                    let speaker = &mut self.speakers[at];
                     if !speaker.aliases.contains(alias) {
                         speaker.aliases.push(alias.clone());
                     }
                 }
             }
         }
-        speakers
     }
 
     /// Every speaker.
@@ -272,7 +346,10 @@ impl Speakers {
             })
             .filter(|(score, _)| *score >= 0.75)
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.speakers[a.1].name.cmp(&self.speakers[b.1].name))
+        });
         scored.into_iter().take(5).map(|(_, at)| at).collect()
     }
 

@@ -21,10 +21,12 @@ use tracing::{info, warn};
 use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::intake::{self, Action, Actor, IntakeError};
 use crate::language::Language;
-use crate::library::{self, Library, LibraryError};
+use crate::library::{self, Edit, Library, LibraryError};
 
-/// How long the watcher lets a burst of file events settle before reloading.
-const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How long the watcher lets a burst of file events settle before reloading. Short, because a
+/// reload costs little: a file caught half-written fails to parse, keeps its last good version
+/// served, and is read again at its next event.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// What identifies a version of a file without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +51,12 @@ impl Stamp {
     }
 }
 
-/// A file read again: its path, its stamp when read, and what it holds.
-type Parsed = (PathBuf, Option<Stamp>, Result<Brief, Vec<BriefError>>);
+/// A file read again: its path, its stamp when read, and what it holds (`None`: it is gone).
+type Parsed = (
+    PathBuf,
+    Option<Stamp>,
+    Option<Result<Brief, Vec<BriefError>>>,
+);
 
 /// One brief file as last read.
 #[derive(Debug)]
@@ -97,6 +103,9 @@ pub struct Removed {
 /// The served library and the folder it comes from.
 pub struct LiveLibrary {
     dir: PathBuf,
+    /// `dir` made absolute, and with symbolic links resolved (when it exists).
+    absolute_dir: PathBuf,
+    canonical_dir: PathBuf,
     language: Language,
     max_bytes: usize,
     current: ArcSwap<Library>,
@@ -128,8 +137,11 @@ impl LiveLibrary {
                 "removed temporary files left by an interrupted write"
             );
         }
+        let absolute_dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
         let live = LiveLibrary {
             dir: dir.to_owned(),
+            canonical_dir: dir.canonicalize().unwrap_or_else(|_| absolute_dir.clone()),
+            absolute_dir,
             language,
             max_bytes,
             current: ArcSwap::from_pointee(Library::new(Vec::new())),
@@ -149,6 +161,15 @@ impl LiveLibrary {
         &self.dir
     }
 
+    /// `path` as the folder listing spells it (under `dir` as configured), whether it is
+    /// given that way, absolute, or with symbolic links resolved (as watchers report paths).
+    fn local(&self, path: &Path) -> Option<PathBuf> {
+        [&self.dir, &self.absolute_dir, &self.canonical_dir]
+            .into_iter()
+            .find_map(|dir| path.strip_prefix(dir).ok())
+            .map(|relative| self.dir.join(relative))
+    }
+
     fn lock(&self) -> MutexGuard<'_, BTreeMap<PathBuf, FileState>> {
         // A panic while holding the lock leaves the map as it was before that reload began,
         // which is still a consistent state to continue from.
@@ -157,7 +178,9 @@ impl LiveLibrary {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Re-reads what changed in the folder and swaps in a new snapshot if anything did.
+    /// Re-reads what changed in the folder and swaps in a new snapshot if anything did. This
+    /// lists the whole folder and looks at every file's stamp; when the changed files are
+    /// known, [`LiveLibrary::reload_paths`] is the cheaper way.
     pub fn reload(&self) -> Result<ReloadReport, LibraryError> {
         let mut files = self.lock();
         self.reload_locked(&mut files)
@@ -169,80 +192,179 @@ impl LiveLibrary {
     ) -> Result<ReloadReport, LibraryError> {
         let started = Instant::now();
         let paths = library::brief_files(&self.dir)?;
+        let present: std::collections::HashSet<&PathBuf> = paths.iter().collect();
+        let mut candidates: Vec<PathBuf> = files
+            .keys()
+            .filter(|path| !present.contains(path))
+            .cloned()
+            .collect();
+        candidates.extend(paths.iter().cloned());
+        let mut report = self.apply_locked(files, candidates);
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Re-reads these paths (files that were created, changed or removed, as the folder
+    /// watcher reports them) and swaps in a new snapshot if any brief changed. Paths that are
+    /// not brief files are skipped. The work is in proportion to the paths given, not to the
+    /// size of the library.
+    pub fn reload_paths(&self, paths: &[PathBuf]) -> ReloadReport {
+        let started = Instant::now();
+        let mut files = self.lock();
+        let candidates = paths
+            .iter()
+            .filter_map(|path| self.local(path))
+            .filter(|path| is_brief_path(&self.dir, path))
+            .collect();
+        let mut report = self.apply_locked(&mut files, candidates);
+        report.elapsed = started.elapsed();
+        report
+    }
+
+    /// Brings the served library in step with `candidates` (paths that may have changed).
+    fn apply_locked(
+        &self,
+        files: &mut BTreeMap<PathBuf, FileState>,
+        mut candidates: Vec<PathBuf>,
+    ) -> ReloadReport {
         let mut report = ReloadReport::default();
-        let mut changed_paths = Vec::new();
-        for path in &paths {
-            let stamp = Stamp::of(path);
-            if files
-                .get(path)
-                .is_some_and(|state| state.stamp == stamp && stamp.is_some())
-            {
-                continue;
+        candidates.sort();
+        candidates.dedup();
+        let mut changed: Vec<(PathBuf, Option<Stamp>)> = Vec::new();
+        for path in candidates {
+            let stamp = Stamp::of(&path);
+            let known = files.get(&path);
+            let same = known.is_some_and(|state| state.stamp == stamp && stamp.is_some());
+            if !same && (stamp.is_some() || known.is_some()) {
+                changed.push((path, stamp));
             }
-            changed_paths.push(path.clone());
+        }
+        let snapshot = self.current.load_full();
+        if changed.is_empty() {
+            report.briefs = snapshot.len();
+            return report;
         }
         // Parse the changed files in parallel; most reloads touch one.
         let parsed: Vec<Parsed> = {
             use rayon::prelude::*;
-            changed_paths
-                .par_iter()
-                .map(|path| {
-                    let stamp = Stamp::of(path);
-                    let result = library::read_bounded(path)
-                        .and_then(|bytes| brief::parse(path, &bytes, self.language));
-                    (path.clone(), stamp, result)
+            changed
+                .into_par_iter()
+                .map(|(path, stamp)| {
+                    let result = stamp.map(|_| {
+                        library::read_bounded(&path)
+                            .and_then(|bytes| brief::parse(&path, &bytes, self.language))
+                    });
+                    (path, stamp, result)
                 })
                 .collect()
         };
+        // What each touched id is served by after these files, in path order: the first
+        // file (by path) holding an id wins it; a later one is reported as a duplicate.
+        let mut pending: std::collections::HashMap<BriefId, Option<Arc<Brief>>> =
+            std::collections::HashMap::new();
+        let served = |pending: &std::collections::HashMap<BriefId, Option<Arc<Brief>>>,
+                      id: &BriefId|
+         -> Option<PathBuf> {
+            match pending.get(id) {
+                Some(brief) => brief.as_ref().map(|b| b.path.clone()),
+                None => snapshot.get(id.as_str()).map(|b| b.path.clone()),
+            }
+        };
         for (path, stamp, result) in parsed {
             report.changed += 1;
-            let state = files.entry(path).or_insert(FileState {
-                stamp: None,
-                good: None,
-            });
-            state.stamp = stamp;
-            match result {
-                Ok(brief) => state.good = Some(Arc::new(brief)),
-                Err(problems) => {
-                    if state.good.is_some() {
+            let before = files.get(&path).and_then(|state| state.good.clone());
+            let after = match result {
+                None => {
+                    files.remove(&path);
+                    None
+                }
+                Some(Ok(brief)) => {
+                    let brief = Arc::new(brief);
+                    files.insert(
+                        path.clone(),
+                        FileState {
+                            stamp,
+                            good: Some(Arc::clone(&brief)),
+                        },
+                    );
+                    Some(brief)
+                }
+                Some(Err(problems)) => {
+                    if before.is_some() {
                         warn!(
                             "{} is broken; its last good version stays served",
-                            problems[0].location.path.display()
+                            path.display()
                         );
                     }
                     report.errors.extend(problems);
+                    let state = files.entry(path.clone()).or_insert(FileState {
+                        stamp: None,
+                        good: None,
+                    });
+                    state.stamp = stamp;
+                    continue;
                 }
+            };
+            // The id this file held, if it served it and now holds another or is gone: the
+            // next file holding that id (by path) takes over, if any.
+            if let Some(old) = &before
+                && after.as_ref().is_none_or(|new| new.id != old.id)
+                && served(&pending, &old.id).as_ref() == Some(&path)
+            {
+                let heir = files
+                    .values()
+                    .filter_map(|state| state.good.as_ref())
+                    .find(|b| b.id == old.id)
+                    .cloned();
+                pending.insert(old.id.clone(), heir);
             }
-        }
-        let before = files.len();
-        let present: std::collections::HashSet<&PathBuf> = paths.iter().collect();
-        files.retain(|path, _| present.contains(path));
-        report.changed += before - files.len();
-        if report.changed == 0 && !files.is_empty() {
-            report.briefs = self.current.load().briefs().len();
-            return Ok(report);
-        }
-        // First file (by path) wins an id; a later duplicate is reported if it just changed.
-        let mut seen: std::collections::HashMap<&BriefId, &Path> = std::collections::HashMap::new();
-        let mut briefs = Vec::with_capacity(files.len());
-        for (path, state) in files.iter() {
-            let Some(brief) = &state.good else { continue };
-            match seen.get(&brief.id) {
-                Some(first) => {
-                    if changed_paths.contains(path) {
-                        report.errors.push(library::duplicate_id(brief, first));
+            let Some(new) = after else { continue };
+            match served(&pending, &new.id) {
+                Some(holder) if holder < path => {
+                    report.errors.push(library::duplicate_id(&new, &holder));
+                }
+                Some(holder) => {
+                    // A file earlier by path takes the id over: the one serving it now is
+                    // the duplicate.
+                    if holder != path
+                        && let Some(loser) = files.get(&holder).and_then(|s| s.good.as_ref())
+                    {
+                        report.errors.push(library::duplicate_id(loser, &path));
                     }
+                    pending.insert(new.id.clone(), Some(new));
                 }
                 None => {
-                    seen.insert(&brief.id, path);
-                    briefs.push(Arc::clone(brief));
+                    pending.insert(new.id.clone(), Some(new));
                 }
             }
         }
-        report.briefs = briefs.len();
-        self.current.store(Arc::new(Library::from_shared(briefs)));
-        report.elapsed = started.elapsed();
-        Ok(report)
+        let mut edits: Vec<(Option<PathBuf>, Edit)> = pending
+            .into_iter()
+            .filter_map(|(id, brief)| match brief {
+                Some(brief) => {
+                    let unchanged = snapshot
+                        .get(id.as_str())
+                        .is_some_and(|b| std::ptr::eq(b, &*brief));
+                    (!unchanged).then(|| (Some(brief.path.clone()), Edit::Put(brief)))
+                }
+                None => snapshot
+                    .get(id.as_str())
+                    .is_some()
+                    .then_some((None, Edit::Remove(id))),
+            })
+            .collect();
+        // Removals first, then new briefs in path order: a library loaded at once and one
+        // loaded file by file give their briefs the same order.
+        edits.sort_by(|a, b| a.0.cmp(&b.0));
+        let edits: Vec<Edit> = edits.into_iter().map(|(_, edit)| edit).collect();
+        let library = if edits.is_empty() {
+            snapshot
+        } else {
+            Arc::new(snapshot.edit(&edits))
+        };
+        report.briefs = library.len();
+        self.current.store(library);
+        report
     }
 
     /// Validates and installs a brief (`origin` names it in messages, never as a path), then
@@ -256,9 +378,16 @@ impl LiveLibrary {
     ) -> Result<Added, IntakeError> {
         let brief = intake::check(origin, bytes, self.max_bytes, self.language)?;
         let mut files = self.lock();
-        // Catch up with the folder first, so the checks below see what is there now.
-        self.reload_locked(&mut files)?;
         let target = intake::target(&self.dir, &brief.id);
+        // Catch up with the files involved first, so the checks below see what is there now.
+        let mut involved = vec![target.clone()];
+        involved.extend(
+            self.current
+                .load()
+                .get(brief.id.as_str())
+                .map(|b| b.path.clone()),
+        );
+        self.apply_locked(&mut files, involved);
         if let Some(other) = files
             .get(&target)
             .and_then(|s| s.good.as_ref())
@@ -299,7 +428,9 @@ impl LiveLibrary {
             Action::Add
         };
         let audit = intake::audit(&self.dir, action, &brief.id, bytes, actor);
-        let report = self.reload_locked(&mut files)?;
+        let mut involved = vec![target.clone()];
+        involved.extend(existing.clone());
+        let report = self.apply_locked(&mut files, involved);
         for error in &report.errors {
             warn!("{error}");
         }
@@ -315,7 +446,10 @@ impl LiveLibrary {
     /// Moves a brief's file to the trash and stops serving it.
     pub fn remove(&self, id: &str, actor: &Actor) -> Result<Removed, IntakeError> {
         let mut files = self.lock();
-        self.reload_locked(&mut files)?;
+        if let Some(brief) = self.current.load().get(id) {
+            // Catch up with its file first: it may have changed since.
+            self.apply_locked(&mut files, vec![brief.path.clone()]);
+        }
         let snapshot = self.current.load_full();
         let brief = snapshot
             .get(id)
@@ -323,7 +457,7 @@ impl LiveLibrary {
         let bytes = std::fs::read(&brief.path).unwrap_or_default();
         let trashed = intake::move_to_trash(&self.dir, &brief.path, &brief.id)?;
         let audit = intake::audit(&self.dir, Action::Remove, &brief.id, &bytes, actor);
-        self.reload_locked(&mut files)?;
+        self.apply_locked(&mut files, vec![brief.path.clone()]);
         Ok(Removed {
             id: brief.id.clone(),
             title: brief.title.clone(),
@@ -347,7 +481,22 @@ impl LiveLibrary {
                     if events.iter().all(|e| e.paths.iter().all(|p| ignored(p))) {
                         return;
                     }
-                    match live.reload() {
+                    // Changed files are re-read by name; anything else (a folder moved or
+                    // removed, events lost) makes the whole folder be looked at again.
+                    let paths: Vec<PathBuf> = events
+                        .iter()
+                        .flat_map(|e| e.paths.iter().cloned())
+                        .collect();
+                    let rescan = events.iter().any(|e| e.need_rescan())
+                        || paths
+                            .iter()
+                            .any(|p| live.local(p).is_none_or(|p| needs_rescan(&live.dir, &p)));
+                    let result = if rescan {
+                        live.reload()
+                    } else {
+                        Ok(live.reload_paths(&paths))
+                    };
+                    match result {
                         Ok(report) => {
                             if report.changed > 0 {
                                 info!(
@@ -379,6 +528,27 @@ impl LiveLibrary {
     }
 }
 
+/// Whether `path` is where a brief file of `dir` can be: a `*.toml` under it, with no part
+/// of its path below `dir` starting with `_` or `.` (as [`library::brief_files`] lists them).
+fn is_brief_path(dir: &Path, path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+        && path.strip_prefix(dir).is_ok_and(|relative| {
+            relative.components().all(|c| {
+                let name = c.as_os_str().to_string_lossy();
+                !name.starts_with('_') && !name.starts_with('.')
+            })
+        })
+}
+
+/// Whether an event on `path` may have changed brief files other than `path` itself: a
+/// folder below `dir`, or something that is gone and was not a brief file (perhaps a folder).
+fn needs_rescan(dir: &Path, path: &Path) -> bool {
+    if ignored(path) || path == dir || path.extension().is_some_and(|e| e == "toml") {
+        return false;
+    }
+    path.is_dir() || !path.exists()
+}
+
 /// Paths whose changes never matter: hidden or underscore names (temporary files, the trash,
 /// the audit log, notes).
 fn ignored(path: &Path) -> bool {
@@ -407,11 +577,7 @@ mod tests {
     }
 
     fn titles(live: &LiveLibrary) -> Vec<String> {
-        live.snapshot()
-            .briefs()
-            .iter()
-            .map(|b| b.title.clone())
-            .collect()
+        live.snapshot().briefs().map(|b| b.title.clone()).collect()
     }
 
     fn open(dir: &Path) -> LiveLibrary {

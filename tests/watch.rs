@@ -140,7 +140,7 @@ fn queries_never_fail_while_a_hundred_reloads_happen() {
                     let library = live.snapshot();
                     let answer = ask(&library, "harbour report", OPTIONS);
                     // Every snapshot is whole: 50 or 51 briefs, all of which match.
-                    let count = library.briefs().len();
+                    let count = library.len();
                     if answer.results.len() != 3
                         || answer.total != count
                         || !(50..=51).contains(&count)
@@ -200,7 +200,7 @@ fn two_adds_of_the_same_id_at_once_one_wins_the_other_is_told() {
     );
     let refused = results.iter().find_map(|r| r.as_ref().err()).unwrap();
     assert!(refused.to_string().contains("already exists"), "{refused}");
-    assert_eq!(live.snapshot().briefs().len(), 1);
+    assert_eq!(live.snapshot().len(), 1);
 }
 
 #[test]

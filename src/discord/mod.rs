@@ -144,7 +144,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         warn!("{error} (this brief is left out)");
     }
     info!(
-        briefs = live.snapshot().briefs().len(),
+        briefs = live.snapshot().len(),
         dir = %config.briefs_dir.display(),
         "library loaded"
     );

@@ -6,7 +6,7 @@
 //! in one position space, with a gap wider than any phrase so that no phrase spans two fields.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -59,11 +59,13 @@ pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
 
 /// Index of a term in the vocabulary.
 pub type TermId = u32;
-/// Index of a brief in the library.
+/// Index of a brief in the library: its slot, kept while the brief is served.
 pub type DocId = u32;
+/// Index of a folded word in the vocabulary.
+pub type WordId = u32;
 
 /// The briefs holding one term, in ascending doc order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Postings {
     docs: Vec<DocId>,
     /// Weighted term frequency, per doc.
@@ -73,34 +75,161 @@ struct Postings {
     positions: Vec<u32>,
 }
 
+impl Postings {
+    fn new() -> Self {
+        Postings {
+            offsets: vec![0],
+            ..Postings::default()
+        }
+    }
+
+    /// Adds a doc that is not here yet, in its place.
+    fn insert(&mut self, doc: DocId, frequency: f32, positions: &[u32]) {
+        let Err(slot) = self.docs.binary_search(&doc) else {
+            return;
+        };
+        let at = self.offsets[slot] as usize;
+        self.docs.insert(slot, doc);
+        self.frequencies.insert(slot, frequency);
+        self.positions.splice(at..at, positions.iter().copied());
+        let added = positions.len() as u32;
+        self.offsets.insert(slot + 1, at as u32 + added);
+        for offset in &mut self.offsets[slot + 2..] {
+            *offset += added;
+        }
+    }
+
+    /// Takes a doc out (nothing happens if it is not here).
+    fn remove(&mut self, doc: DocId) {
+        let Ok(slot) = self.docs.binary_search(&doc) else {
+            return;
+        };
+        let (start, end) = (self.offsets[slot], self.offsets[slot + 1]);
+        self.docs.remove(slot);
+        self.frequencies.remove(slot);
+        self.positions.drain(start as usize..end as usize);
+        self.offsets.remove(slot + 1);
+        for offset in &mut self.offsets[slot + 1..] {
+            *offset -= end - start;
+        }
+    }
+}
+
+/// Texts to ids, append-only. What a built index holds is shared by every index updated from
+/// it; an update copies only the texts added since.
+#[derive(Debug, Clone, Default)]
+struct Dictionary {
+    base: Arc<Table>,
+    added: Table,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Table {
+    ids: FxHashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl Table {
+    fn intern(&mut self, text: &str, id: u32) -> u32 {
+        match self.ids.get(text) {
+            Some(&id) => id,
+            None => {
+                self.ids.insert(text.into(), id);
+                self.texts.push(text.into());
+                id
+            }
+        }
+    }
+}
+
+impl Dictionary {
+    fn get(&self, text: &str) -> Option<u32> {
+        self.base
+            .ids
+            .get(text)
+            .or_else(|| self.added.ids.get(text))
+            .copied()
+    }
+
+    fn text(&self, id: u32) -> &str {
+        let base = self.base.texts.len();
+        match (id as usize).checked_sub(base) {
+            None => &self.base.texts[id as usize],
+            Some(added) => &self.added.texts[added],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.base.texts.len() + self.added.texts.len()
+    }
+
+    /// The id of `text`, added if new.
+    fn intern(&mut self, text: &str) -> u32 {
+        match self.get(text) {
+            Some(id) => id,
+            None => {
+                let id = self.len() as u32;
+                self.added.intern(text, id)
+            }
+        }
+    }
+}
+
 /// A word of the vocabulary, with what the typo search tests first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct VocabularyWord {
-    pub word: String,
-    /// How many briefs hold it.
-    pub frequency: u32,
+    pub id: WordId,
     /// Letters present (see `letter_mask`).
     pub mask: u32,
     pub has_digit: bool,
 }
 
-/// A built, immutable inverted index.
+impl VocabularyWord {
+    fn new(id: WordId, word: &str) -> Self {
+        VocabularyWord {
+            id,
+            mask: super::query::letter_mask(word),
+            has_digit: word.bytes().any(|b| b.is_ascii_digit()),
+        }
+    }
+}
+
+/// A change to the briefs of an index: the brief at `doc` before and after (`None`: absent).
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub doc: DocId,
+    pub old: Option<&'a Brief>,
+    pub new: Option<&'a Brief>,
+}
+
+/// An immutable inverted index. [`Index::update`] makes a new one from it that shares all it
+/// did not change.
 #[derive(Debug)]
 pub struct Index {
-    terms: HashMap<String, TermId>,
-    /// The text of each term, by id.
-    term_texts: Vec<String>,
+    terms: Dictionary,
+    /// Per term; an update copies only the lists of the terms its briefs hold.
+    postings: Vec<Arc<Postings>>,
     /// Each brief's rank when sorted newest first, then by id: breaks score ties.
     recency: Vec<u32>,
-    postings: Vec<Postings>,
+    /// Per doc; 0 for a doc that holds no brief.
     doc_lengths: Vec<f32>,
+    /// Briefs indexed, and the sum of their lengths (exact: lengths are sums of halves).
+    live: usize,
+    total_length: f64,
     average_length: f32,
-    /// Folded (unstemmed) words with the number of briefs that hold them: what typo
-    /// correction and compound splitting look words up in.
-    words: HashMap<String, u32>,
-    /// `words` again, grouped by length in characters, for the typo search.
-    words_by_length: Vec<Vec<VocabularyWord>>,
-    analyzers: Vec<Analyzer>,
+    /// Folded (unstemmed) words, with the number of briefs that hold each: what typo
+    /// correction and compound splitting look words up in. A word no brief holds any more
+    /// keeps its id with a count of 0.
+    words: Dictionary,
+    word_counts: Vec<u32>,
+    /// The words again, grouped by length in characters, for the typo search: those of the
+    /// built index, then those added by updates.
+    words_by_length: Arc<Vec<Vec<VocabularyWord>>>,
+    added_by_length: Vec<Vec<VocabularyWord>>,
+    /// One analyzer per language present, and how many briefs are in each.
+    analyzers: Arc<[Analyzer]>,
+    languages: Vec<Language>,
+    language_counts: Vec<usize>,
 }
 
 impl Index {
@@ -127,121 +256,221 @@ impl Index {
                 .collect()
         };
 
-        let mut index = Index {
-            terms: HashMap::new(),
-            term_texts: Vec::new(),
-            recency: recency_ranks(briefs),
-            postings: Vec::new(),
-            doc_lengths: Vec::with_capacity(briefs.len()),
-            average_length: 0.0,
-            words: HashMap::new(),
-            words_by_length: Vec::new(),
-            analyzers: Vec::new(),
-        };
+        let mut terms = Table::default();
+        let mut postings: Vec<Postings> = Vec::new();
+        let mut words = Table::default();
+        let mut word_counts: Vec<u32> = Vec::new();
+        let mut doc_lengths: Vec<f32> = Vec::with_capacity(briefs.len());
         let mut known: Vec<FxHashMap<Box<str>, Option<AnalysedWord>>> =
             languages.iter().map(|_| FxHashMap::default()).collect();
         for partial in partials {
-            index.append(partial, &mut known);
-        }
-        index.analyzers = analyzers
-            .into_iter()
-            .zip(known)
-            .map(|(analyzer, known)| analyzer.with_known(known))
-            .collect();
-        for postings in &mut index.postings {
-            postings.docs.shrink_to_fit();
-            postings.frequencies.shrink_to_fit();
-            postings.offsets.shrink_to_fit();
-            postings.positions.shrink_to_fit();
-        }
-        let total: f32 = index.doc_lengths.iter().sum();
-        index.average_length = if briefs.is_empty() {
-            1.0
-        } else {
-            (total / briefs.len() as f32).max(1.0)
-        };
-        for (word, count) in &index.words {
-            let length = word.chars().count();
-            if index.words_by_length.len() <= length {
-                index.words_by_length.resize_with(length + 1, Vec::new);
-            }
-            index.words_by_length[length].push(VocabularyWord {
-                mask: super::query::letter_mask(word),
-                has_digit: word.bytes().any(|b| b.is_ascii_digit()),
-                word: word.clone(),
-                frequency: *count,
-            });
-        }
-        index
-    }
-
-    /// Appends a partial index, whose docs follow the ones already here.
-    fn append(
-        &mut self,
-        partial: Partial,
-        known: &mut [FxHashMap<Box<str>, Option<AnalysedWord>>],
-    ) {
-        let first_doc = self.doc_lengths.len() as DocId;
-        if self.postings.is_empty() {
-            // The first chunk's postings become the index's as they are: nothing to copy.
-            self.terms = partial
+            let first_doc = doc_lengths.len() as DocId;
+            let ids: Vec<TermId> = partial
                 .term_texts
                 .iter()
-                .enumerate()
-                .map(|(id, term)| (term.to_string(), id as TermId))
+                .map(|term| {
+                    let id = terms.intern(term, postings.len() as TermId);
+                    if id as usize == postings.len() {
+                        postings.push(Postings::new());
+                    }
+                    id
+                })
                 .collect();
-            self.term_texts = partial.term_texts.iter().map(|t| t.to_string()).collect();
-            self.postings = partial.postings;
-            self.doc_lengths = partial.doc_lengths;
-            for (word, count) in partial.word_texts.into_iter().zip(partial.word_counts) {
+            if first_doc == 0 {
+                // The first chunk's postings become the index's as they are: nothing to copy.
+                postings = partial.postings;
+            } else {
+                for (local, part) in partial.postings.into_iter().enumerate() {
+                    let target = &mut postings[ids[local] as usize];
+                    let base = target.positions.len() as u32;
+                    target.docs.extend(part.docs.iter().map(|d| d + first_doc));
+                    target.frequencies.extend_from_slice(&part.frequencies);
+                    target
+                        .offsets
+                        .extend(part.offsets[1..].iter().map(|o| o + base));
+                    target.positions.extend_from_slice(&part.positions);
+                }
+            }
+            doc_lengths.extend_from_slice(&partial.doc_lengths);
+            // Stop words are analysed but never indexed: they have no count and stay out.
+            for (word, count) in partial.word_texts.iter().zip(partial.word_counts) {
                 if count > 0 {
-                    self.words.insert(word.into_string(), count);
+                    let id = words.intern(word, word_counts.len() as WordId);
+                    if id as usize == word_counts.len() {
+                        word_counts.push(0);
+                    }
+                    word_counts[id as usize] += count;
                 }
             }
             for (language, cache) in partial.known.into_iter().enumerate() {
                 known[language].extend(cache);
             }
-            return;
         }
-        let ids: Vec<TermId> = partial
-            .term_texts
-            .iter()
-            .map(|term| match self.terms.get(term.as_ref()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.postings.len() as TermId;
-                    self.terms.insert(term.to_string(), id);
-                    self.term_texts.push(term.to_string());
-                    self.postings.push(Postings {
-                        offsets: vec![0],
-                        ..Postings::default()
-                    });
-                    id
-                }
+        let analyzers: Arc<[Analyzer]> = analyzers
+            .into_iter()
+            .zip(known)
+            .map(|(analyzer, known)| analyzer.with_known(known))
+            .collect();
+        let mut words_by_length: Vec<Vec<VocabularyWord>> = Vec::new();
+        for (id, word) in words.texts.iter().enumerate() {
+            let length = word.chars().count();
+            if words_by_length.len() <= length {
+                words_by_length.resize_with(length + 1, Vec::new);
+            }
+            words_by_length[length].push(VocabularyWord::new(id as WordId, word));
+        }
+        let postings = postings
+            .into_iter()
+            .map(|mut p| {
+                p.docs.shrink_to_fit();
+                p.frequencies.shrink_to_fit();
+                p.offsets.shrink_to_fit();
+                p.positions.shrink_to_fit();
+                Arc::new(p)
             })
             .collect();
-        for (local, postings) in partial.postings.into_iter().enumerate() {
-            let target = &mut self.postings[ids[local] as usize];
-            let base = target.positions.len() as u32;
-            target
-                .docs
-                .extend(postings.docs.iter().map(|d| d + first_doc));
-            target.frequencies.extend_from_slice(&postings.frequencies);
-            target
-                .offsets
-                .extend(postings.offsets[1..].iter().map(|o| o + base));
-            target.positions.extend_from_slice(&postings.positions);
+        let mut language_counts = vec![0; languages.len()];
+        let mut total_length = 0f64;
+        for (brief, length) in briefs.iter().zip(&doc_lengths) {
+            let language = brief.borrow().language;
+            language_counts[languages.iter().position(|&l| l == language).unwrap_or(0)] += 1;
+            total_length += f64::from(*length);
         }
-        self.doc_lengths.extend_from_slice(&partial.doc_lengths);
-        // Stop words are analysed but never indexed: they have no count and stay out.
-        for (word, count) in partial.word_texts.into_iter().zip(partial.word_counts) {
-            if count > 0 {
-                *self.words.entry(word.into_string()).or_default() += count;
+        let live = briefs.len();
+        let mut index = Index {
+            terms: Dictionary {
+                base: Arc::new(terms),
+                added: Table::default(),
+            },
+            postings,
+            recency: recency_ranks(briefs),
+            doc_lengths,
+            live,
+            total_length,
+            average_length: 1.0,
+            words: Dictionary {
+                base: Arc::new(words),
+                added: Table::default(),
+            },
+            word_counts,
+            words_by_length: Arc::new(words_by_length),
+            added_by_length: Vec::new(),
+            analyzers,
+            languages,
+            language_counts,
+        };
+        index.average_length = index.average();
+        index
+    }
+
+    fn average(&self) -> f32 {
+        if self.live == 0 {
+            1.0
+        } else {
+            ((self.total_length / self.live as f64) as f32).max(1.0)
+        }
+    }
+
+    /// This index with `changes` made, sharing everything they leave alone; `recency` gives
+    /// every doc's rank, newest first, afterwards. `None` when a change brings or takes away
+    /// the library's last brief in some language: queries are analysed in each language, so
+    /// that needs a new build.
+    pub fn update(&self, changes: &[Change<'_>], recency: Vec<u32>) -> Option<Index> {
+        let mut language_counts = self.language_counts.clone();
+        for change in changes {
+            for (brief, delta) in [(change.old, -1isize), (change.new, 1)] {
+                if let Some(brief) = brief {
+                    let at = self.languages.iter().position(|&l| l == brief.language)?;
+                    language_counts[at] = language_counts[at].checked_add_signed(delta)?;
+                }
             }
         }
-        for (language, cache) in partial.known.into_iter().enumerate() {
-            known[language].extend(cache);
+        if language_counts.contains(&0) {
+            return None;
         }
+        let mut index = Index {
+            terms: self.terms.clone(),
+            postings: self.postings.clone(),
+            recency,
+            doc_lengths: self.doc_lengths.clone(),
+            live: self.live,
+            total_length: self.total_length,
+            average_length: self.average_length,
+            words: self.words.clone(),
+            word_counts: self.word_counts.clone(),
+            words_by_length: Arc::clone(&self.words_by_length),
+            added_by_length: self.added_by_length.clone(),
+            analyzers: Arc::clone(&self.analyzers),
+            languages: self.languages.clone(),
+            language_counts,
+        };
+        for change in changes {
+            if let Some(old) = change.old {
+                index.remove(change.doc, old);
+            }
+            if let Some(new) = change.new {
+                index.insert(change.doc, new);
+            }
+        }
+        index.average_length = index.average();
+        Some(index)
+    }
+
+    /// Takes a brief out of the index (it must be the one indexed at `doc`).
+    fn remove(&mut self, doc: DocId, brief: &Brief) {
+        let partial = Partial::build(&[brief], &self.languages, &self.analyzers);
+        for term in &partial.term_texts {
+            if let Some(id) = self.terms.get(term) {
+                Arc::make_mut(&mut self.postings[id as usize]).remove(doc);
+            }
+        }
+        for (word, count) in partial.word_texts.iter().zip(&partial.word_counts) {
+            if let Some(id) = self.words.get(word) {
+                let held = &mut self.word_counts[id as usize];
+                *held = held.saturating_sub(*count);
+            }
+        }
+        self.live -= 1;
+        self.total_length -= f64::from(partial.doc_lengths[0]);
+        self.doc_lengths[doc as usize] = 0.0;
+    }
+
+    /// Adds a brief at `doc`, which holds none now.
+    fn insert(&mut self, doc: DocId, brief: &Brief) {
+        let partial = Partial::build(&[brief], &self.languages, &self.analyzers);
+        for (term, part) in partial.term_texts.iter().zip(&partial.postings) {
+            let id = self.terms.intern(term);
+            if id as usize == self.postings.len() {
+                self.postings.push(Arc::new(Postings::new()));
+            }
+            let positions = &part.positions[part.offsets[0] as usize..part.offsets[1] as usize];
+            Arc::make_mut(&mut self.postings[id as usize]).insert(
+                doc,
+                part.frequencies[0],
+                positions,
+            );
+        }
+        for (word, &count) in partial.word_texts.iter().zip(&partial.word_counts) {
+            if count == 0 {
+                continue;
+            }
+            let id = self.words.intern(word);
+            if id as usize == self.word_counts.len() {
+                self.word_counts.push(0);
+                let length = word.chars().count();
+                if self.added_by_length.len() <= length {
+                    self.added_by_length.resize_with(length + 1, Vec::new);
+                }
+                self.added_by_length[length].push(VocabularyWord::new(id, word));
+            }
+            self.word_counts[id as usize] += count;
+        }
+        if self.doc_lengths.len() <= doc as usize {
+            self.doc_lengths.resize(doc as usize + 1, 0.0);
+        }
+        self.live += 1;
+        self.total_length += f64::from(partial.doc_lengths[0]);
+        self.doc_lengths[doc as usize] = partial.doc_lengths[0];
     }
 
     /// The analyzer for `language` (every language of the library has one).
@@ -259,17 +488,24 @@ impl Index {
 
     /// Number of indexed briefs.
     pub fn doc_count(&self) -> usize {
+        self.live
+    }
+
+    /// One more than the highest doc id: the size of a table indexed by doc.
+    pub fn doc_slots(&self) -> usize {
         self.doc_lengths.len()
     }
 
     /// The id of a term, if any brief holds it.
     pub fn term_id(&self, term: &str) -> Option<TermId> {
-        self.terms.get(term).copied()
+        self.terms
+            .get(term)
+            .filter(|&id| !self.postings[id as usize].docs.is_empty())
     }
 
     /// The text of a term.
     pub fn term_text(&self, term: TermId) -> &str {
-        &self.term_texts[term as usize]
+        self.terms.text(term)
     }
 
     /// Orders two briefs of equal score: newest first, then by id.
@@ -279,12 +515,33 @@ impl Index {
 
     /// The number of briefs holding a folded word (0 when none).
     pub fn word_frequency(&self, word: &str) -> u32 {
-        self.words.get(word).copied().unwrap_or(0)
+        self.words
+            .get(word)
+            .map_or(0, |id| self.word_counts[id as usize])
     }
 
-    /// Folded words whose length in characters is `length`, with their brief counts.
-    pub fn words_of_length(&self, length: usize) -> &[VocabularyWord] {
-        self.words_by_length.get(length).map_or(&[], Vec::as_slice)
+    /// Folded words whose length in characters is `length` (some perhaps held by no brief any
+    /// more: see [`Index::word_count`]).
+    pub fn words_of_length(&self, length: usize) -> impl Iterator<Item = &VocabularyWord> {
+        let built = self
+            .words_by_length
+            .get(length)
+            .map_or(&[][..], Vec::as_slice);
+        let added = self
+            .added_by_length
+            .get(length)
+            .map_or(&[][..], Vec::as_slice);
+        built.iter().chain(added)
+    }
+
+    /// The text of a vocabulary word.
+    pub fn word_text(&self, word: WordId) -> &str {
+        self.words.text(word)
+    }
+
+    /// The number of briefs holding a vocabulary word.
+    pub fn word_count(&self, word: WordId) -> u32 {
+        self.word_counts[word as usize]
     }
 
     /// The briefs holding a term, ascending.

@@ -604,17 +604,15 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
                 continue;
             }
             let limit = best.map_or(allowed, |b| b.0);
-            let Some(distance) = bounded_osa(&typed, &entry.word, limit) else {
+            let candidate = index.word_text(entry.id);
+            let Some(distance) = bounded_osa(&typed, candidate, limit) else {
                 continue;
             };
-            if distance == 0 {
+            let frequency = index.word_count(entry.id);
+            if distance == 0 || frequency == 0 {
                 continue;
             }
-            let key = (
-                distance,
-                std::cmp::Reverse(entry.frequency),
-                entry.word.as_str(),
-            );
+            let key = (distance, std::cmp::Reverse(frequency), candidate);
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
             }
@@ -773,8 +771,8 @@ fn rank(
     let width = words.len().max(1);
     let mut hits: Vec<Hit> = SCRATCH.with_borrow_mut(|scratch| {
         let Scratch { slot, docs, best } = scratch;
-        if slot.len() < index.doc_count() {
-            slot.resize(index.doc_count(), u32::MAX);
+        if slot.len() < index.doc_slots() {
+            slot.resize(index.doc_slots(), u32::MAX);
         }
         let mut credit = |cover: &[usize], doc: DocId, score: f32| {
             let share = score / cover.len() as f32;
