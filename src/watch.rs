@@ -610,6 +610,61 @@ mod tests {
         assert_eq!(titles(&live), ["Storm"]);
     }
 
+    /// Served briefs as (id, file name, title), sorted.
+    fn served(library: &Library) -> Vec<(String, String, String)> {
+        let mut served: Vec<_> = library
+            .briefs()
+            .map(|b| {
+                let name = b.path.file_name().unwrap().to_string_lossy().into_owned();
+                (b.id.to_string(), name, b.title.clone())
+            })
+            .collect();
+        served.sort();
+        served
+    }
+
+    #[test]
+    fn reloading_by_path_serves_what_loading_the_folder_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("b.toml"), brief("x", "From b")).unwrap();
+        let live = open(dir.path());
+        let fresh = || {
+            served(
+                &Library::load(dir.path(), Language::English)
+                    .unwrap()
+                    .library,
+            )
+        };
+        let mut reload = |names: &[&str]| {
+            let paths: Vec<PathBuf> = names.iter().map(|n| path(n)).collect();
+            let report = live.reload_paths(&paths);
+            assert_eq!(served(&live.snapshot()), fresh(), "after {names:?}");
+            report
+        };
+        // A file earlier by path takes the id over; the later one is the duplicate.
+        std::fs::write(path("a.toml"), brief("x", "From a")).unwrap();
+        let report = reload(&["a.toml"]);
+        assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+        assert!(report.errors[0].location.path.ends_with("b.toml"));
+        // The id's file is removed: the next file holding it serves it.
+        std::fs::remove_file(path("a.toml")).unwrap();
+        reload(&["a.toml"]);
+        assert_eq!(live.snapshot().get("x").unwrap().title, "From b");
+        // A file changes its id: the old id goes, the new one comes.
+        std::fs::write(path("b.toml"), brief("y", "Now y")).unwrap();
+        reload(&["b.toml"]);
+        assert!(live.snapshot().get("x").is_none());
+        // Paths that are not brief files are skipped; a later duplicate is reported.
+        std::fs::write(path("_draft.toml"), brief("z", "Draft")).unwrap();
+        std::fs::write(path("c.toml"), brief("y", "Also y")).unwrap();
+        let report = reload(&["_draft.toml", "c.toml", "notes.md"]);
+        assert_eq!(report.changed, 1);
+        assert!(report.errors[0].message.contains("duplicate id `y`"));
+        // Nothing changed: nothing is read.
+        assert_eq!(reload(&["b.toml", "c.toml"]).changed, 0);
+    }
+
     #[test]
     fn add_replace_and_remove_go_through_one_path() {
         let dir = tempfile::tempdir().unwrap();
