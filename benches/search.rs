@@ -195,7 +195,7 @@ impl Picks {
         // Every indexed word (not a stop word, no digits), most briefs first.
         let mut words: Vec<(u32, &str)> = (3..=15)
             .flat_map(|length| index.words_of_length(length))
-            .map(|entry| (index.word_count(entry.id), index.word_text(entry.id)))
+            .map(|(id, _, _)| (index.word_count(id), index.word_text(id)))
             .filter(|&(count, word)| {
                 count > 0
                     && word.chars().all(|c| c.is_ascii_lowercase())

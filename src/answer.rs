@@ -116,9 +116,10 @@ fn brief_answer(
     options: AskOptions,
 ) -> BriefAnswer {
     let brief = library.brief(doc);
-    let analyzer = library.index().analyzer(brief.language);
     let mark = |text: &str| {
-        let (marks, words) = outcome.highlighter.find(analyzer, text);
+        let (marks, words) = outcome
+            .highlighter
+            .find(library.index(), brief.language, text);
         (
             Marked {
                 text: text.to_owned(),
@@ -523,9 +524,11 @@ pub fn quotes(
             let mut ranked = Vec::new();
             for (order, (group, quote)) in quoted.into_iter().enumerate() {
                 let brief = library.brief(quote.doc);
-                let analyzer = library.index().analyzer(brief.language);
                 let text = &brief.quotes[quote.quote].text;
-                let (marks, words) = outcome.highlighter.find(analyzer, text);
+                let (marks, words) =
+                    outcome
+                        .highlighter
+                        .find(library.index(), brief.language, text);
                 let brief_score = brief_scores.get(&quote.doc).copied();
                 if words == 0 && brief_score.is_none() {
                     continue;

@@ -636,7 +636,7 @@ mod tests {
                     .library,
             )
         };
-        let mut reload = |names: &[&str]| {
+        let reload = |names: &[&str]| {
             let paths: Vec<PathBuf> = names.iter().map(|n| path(n)).collect();
             let report = live.reload_paths(&paths);
             assert_eq!(served(&live.snapshot()), fresh(), "after {names:?}");

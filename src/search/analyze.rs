@@ -19,7 +19,6 @@
 use std::borrow::Cow;
 
 use rust_stemmers::Stemmer;
-use rustc_hash::FxHashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::language::Language;
@@ -48,9 +47,6 @@ pub struct Token {
 pub struct Analyzer {
     language: Language,
     stemmer: Stemmer,
-    /// Words already analysed (by their text as written), filled when an index is built:
-    /// analysis is then a lookup for every word the library holds.
-    known: FxHashMap<Box<str>, Option<AnalysedWord>>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -67,14 +63,7 @@ impl Analyzer {
         Analyzer {
             language,
             stemmer: Stemmer::create(language.algorithm()),
-            known: FxHashMap::default(),
         }
-    }
-
-    /// This analyzer, remembering the analysis of these words.
-    pub(crate) fn with_known(mut self, known: FxHashMap<Box<str>, Option<AnalysedWord>>) -> Self {
-        self.known = known;
-        self
     }
 
     /// Calls `visit(word, start, position)` for every word of `text` as written (anything with
@@ -84,14 +73,6 @@ impl Analyzer {
             ascii_words(text, visit);
         } else {
             unicode_words(text, visit);
-        }
-    }
-
-    /// The analysis of a word as written, borrowed when the word is known.
-    pub fn analysed<'a>(&'a self, word: &str) -> Option<std::borrow::Cow<'a, AnalysedWord>> {
-        match self.known.get(word) {
-            Some(known) => known.as_ref().map(std::borrow::Cow::Borrowed),
-            None => self.analyse_word(word).map(std::borrow::Cow::Owned),
         }
     }
 
@@ -110,8 +91,7 @@ impl Analyzer {
     /// Calls `visit` with every word of `text`, stop words included (marked).
     pub fn for_each_token(&self, text: &str, mut visit: impl FnMut(Token)) {
         self.for_each_word(text, |word, start, position| {
-            if let Some(analysed) = self.analysed(word) {
-                let analysed = analysed.into_owned();
+            if let Some(analysed) = self.analyse_word(word) {
                 visit(Token {
                     term: analysed.term,
                     word: analysed.word,
@@ -127,9 +107,6 @@ impl Analyzer {
     /// The term a single word (as a user typed it) is indexed under, with its folded form;
     /// `None` for a word that folds to nothing or is too long to index.
     pub fn analyse_word(&self, word: &str) -> Option<AnalysedWord> {
-        if let Some(known) = self.known.get(word) {
-            return known.clone();
-        }
         let normal = normalize(word);
         let folded = fold(&normal);
         if folded.is_empty() || folded.len() > MAX_WORD_BYTES {
@@ -226,6 +203,35 @@ pub fn plain_words(text: &str) -> Vec<String> {
         .map(|word| fold(&normalize(word)))
         .filter(|word| !word.is_empty())
         .collect()
+}
+
+/// A word as written, normalised and folded (what [`AnalysedWord::word`] holds) into `buffer`,
+/// without allocating for ASCII words; `None` when it folds to nothing or is too long to index.
+pub fn fold_word<'b>(word: &str, buffer: &'b mut String) -> Option<&'b str> {
+    buffer.clear();
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        // The possessive "'s" goes, unless it is all there is.
+        let kept = match bytes.len().checked_sub(2) {
+            Some(cut)
+                if cut > 0 && bytes[cut] == b'\'' && bytes[cut + 1].eq_ignore_ascii_case(&b's') =>
+            {
+                &bytes[..cut]
+            }
+            _ => bytes,
+        };
+        for (i, &b) in kept.iter().enumerate() {
+            let between_digits = i > 0
+                && kept[i - 1].is_ascii_digit()
+                && kept.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if b.is_ascii_alphanumeric() || ((b == b'.' || b == b',') && between_digits) {
+                buffer.push(b.to_ascii_lowercase() as char);
+            }
+        }
+    } else {
+        buffer.push_str(&fold(&normalize(word)));
+    }
+    (!buffer.is_empty() && buffer.len() <= MAX_WORD_BYTES).then_some(buffer.as_str())
 }
 
 /// Lower-cases a word and drops possessives, apostrophes and dots between letters.
@@ -455,6 +461,15 @@ mod tests {
 
     fn assert_same_terms(a: &str, b: &str) {
         assert_eq!(terms(a), terms(b), "{a:?} and {b:?} should analyse alike");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_word_folds_as_the_pipeline_does(word in "\\PC{0,12}|[a-zA-Z0-9'.,_]{0,12}") {
+            let mut buffer = String::new();
+            let expected = Analyzer::new(Language::English).analyse_word(&word).map(|a| a.word);
+            proptest::prop_assert_eq!(fold_word(&word, &mut buffer).map(str::to_owned), expected);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::analyze::{AnalysedWord, Analyzer};
+use super::analyze::{Analyzer, fold_word, is_stop_word};
 use crate::brief::Brief;
 use crate::language::Language;
 
@@ -175,23 +175,43 @@ impl Dictionary {
     }
 }
 
-/// A word of the vocabulary, with what the typo search tests first.
-#[derive(Debug, Clone, Copy)]
-pub struct VocabularyWord {
-    pub id: WordId,
-    /// Letters present (see `letter_mask`).
-    pub mask: u32,
-    pub has_digit: bool,
+/// The vocabulary's words of one length, laid out for the typo search to scan: each word's
+/// letter set (see `letter_mask`) to test first, then its letters, all in one run of memory.
+/// Words with digits are left out: typos are never corrected to them.
+#[derive(Debug, Clone, Default)]
+pub struct LengthBucket {
+    masks: Vec<u32>,
+    ids: Vec<WordId>,
+    letters: Vec<u8>,
 }
 
-impl VocabularyWord {
-    fn new(id: WordId, word: &str) -> Self {
-        VocabularyWord {
-            id,
-            mask: super::query::letter_mask(word),
-            has_digit: word.bytes().any(|b| b.is_ascii_digit()),
+impl LengthBucket {
+    fn push(&mut self, id: WordId, word: &str) {
+        if !word.bytes().any(|b| b.is_ascii_digit()) {
+            self.masks.push(super::query::letter_mask(word));
+            self.ids.push(id);
+            self.letters.extend_from_slice(word.as_bytes());
         }
     }
+
+    /// Each word as (its id, its letter set, its letters).
+    pub fn iter(&self) -> impl Iterator<Item = (WordId, u32, &[u8])> {
+        let length = self.letters.len() / self.ids.len().max(1);
+        self.ids
+            .iter()
+            .zip(&self.masks)
+            .zip(self.letters.chunks_exact(length.max(1)))
+            .map(|((&id, &mask), letters)| (id, mask, letters))
+    }
+}
+
+/// Files `word` in its bucket by length (folded words are ASCII: bytes are letters).
+fn file_by_length(buckets: &mut Vec<LengthBucket>, id: WordId, word: &str) {
+    let length = word.len();
+    if buckets.len() <= length {
+        buckets.resize_with(length + 1, LengthBucket::default);
+    }
+    buckets[length].push(id, word);
 }
 
 /// A change to the briefs of an index: the brief at `doc` before and after (`None`: absent).
@@ -224,8 +244,11 @@ pub struct Index {
     word_counts: Vec<u32>,
     /// The words again, grouped by length in characters, for the typo search: those of the
     /// built index, then those added by updates.
-    words_by_length: Arc<Vec<Vec<VocabularyWord>>>,
-    added_by_length: Vec<Vec<VocabularyWord>>,
+    words_by_length: Arc<Vec<LengthBucket>>,
+    added_by_length: Vec<LengthBucket>,
+    /// Per language (as `languages`) that folds before stemming, each word's term: a word of a
+    /// brief's text finds its term without being stemmed again.
+    stems: Vec<Vec<TermId>>,
     /// One analyzer per language present, and how many briefs are in each.
     analyzers: Arc<[Analyzer]>,
     languages: Vec<Language>,
@@ -261,8 +284,7 @@ impl Index {
         let mut words = Table::default();
         let mut word_counts: Vec<u32> = Vec::new();
         let mut doc_lengths: Vec<f32> = Vec::with_capacity(briefs.len());
-        let mut known: Vec<FxHashMap<Box<str>, Option<AnalysedWord>>> =
-            languages.iter().map(|_| FxHashMap::default()).collect();
+        let mut stems: Vec<Vec<TermId>> = languages.iter().map(|_| Vec::new()).collect();
         for partial in partials {
             let first_doc = doc_lengths.len() as DocId;
             let ids: Vec<TermId> = partial
@@ -292,32 +314,37 @@ impl Index {
                 }
             }
             doc_lengths.extend_from_slice(&partial.doc_lengths);
-            // Stop words are analysed but never indexed: they have no count and stay out.
-            for (word, count) in partial.word_texts.iter().zip(partial.word_counts) {
-                if count > 0 {
+            // Stop words are analysed but never indexed: they are not in the vocabulary.
+            let word_ids: Vec<WordId> = partial
+                .word_texts
+                .iter()
+                .zip(&partial.word_counts)
+                .map(|(word, &count)| {
                     let id = words.intern(word, word_counts.len() as WordId);
                     if id as usize == word_counts.len() {
                         word_counts.push(0);
                     }
                     word_counts[id as usize] += count;
+                    id
+                })
+                .collect();
+            for (language, local) in partial.stems.iter().enumerate() {
+                let stems = &mut stems[language];
+                stems.resize(word_counts.len(), TermId::MAX);
+                for (word, &term) in local.iter().enumerate() {
+                    if term != TermId::MAX {
+                        stems[word_ids[word] as usize] = ids[term as usize];
+                    }
                 }
             }
-            for (language, cache) in partial.known.into_iter().enumerate() {
-                known[language].extend(cache);
-            }
         }
-        let analyzers: Arc<[Analyzer]> = analyzers
-            .into_iter()
-            .zip(known)
-            .map(|(analyzer, known)| analyzer.with_known(known))
-            .collect();
-        let mut words_by_length: Vec<Vec<VocabularyWord>> = Vec::new();
+        for stems in &mut stems {
+            stems.resize(word_counts.len(), TermId::MAX);
+        }
+        let analyzers: Arc<[Analyzer]> = analyzers.into_iter().collect();
+        let mut words_by_length: Vec<LengthBucket> = Vec::new();
         for (id, word) in words.texts.iter().enumerate() {
-            let length = word.chars().count();
-            if words_by_length.len() <= length {
-                words_by_length.resize_with(length + 1, Vec::new);
-            }
-            words_by_length[length].push(VocabularyWord::new(id as WordId, word));
+            file_by_length(&mut words_by_length, id as WordId, word);
         }
         let postings = postings
             .into_iter()
@@ -355,6 +382,7 @@ impl Index {
             word_counts,
             words_by_length: Arc::new(words_by_length),
             added_by_length: Vec::new(),
+            stems,
             analyzers,
             languages,
             language_counts,
@@ -400,6 +428,7 @@ impl Index {
             word_counts: self.word_counts.clone(),
             words_by_length: Arc::clone(&self.words_by_length),
             added_by_length: self.added_by_length.clone(),
+            stems: self.stems.clone(),
             analyzers: Arc::clone(&self.analyzers),
             languages: self.languages.clone(),
             language_counts,
@@ -450,20 +479,30 @@ impl Index {
                 positions,
             );
         }
-        for (word, &count) in partial.word_texts.iter().zip(&partial.word_counts) {
-            if count == 0 {
-                continue;
-            }
+        let mut term_ids = Vec::with_capacity(partial.term_texts.len());
+        for term in &partial.term_texts {
+            term_ids.push(self.terms.get(term).unwrap_or(TermId::MAX));
+        }
+        for (local, (word, &count)) in partial
+            .word_texts
+            .iter()
+            .zip(&partial.word_counts)
+            .enumerate()
+        {
             let id = self.words.intern(word);
             if id as usize == self.word_counts.len() {
                 self.word_counts.push(0);
-                let length = word.chars().count();
-                if self.added_by_length.len() <= length {
-                    self.added_by_length.resize_with(length + 1, Vec::new);
-                }
-                self.added_by_length[length].push(VocabularyWord::new(id, word));
+                file_by_length(&mut self.added_by_length, id, word);
             }
             self.word_counts[id as usize] += count;
+            for (stems, local_stems) in self.stems.iter_mut().zip(&partial.stems) {
+                stems.resize(self.word_counts.len(), TermId::MAX);
+                if let Some(&term) = local_stems.get(local)
+                    && term != TermId::MAX
+                {
+                    stems[id as usize] = term_ids[term as usize];
+                }
+            }
         }
         if self.doc_lengths.len() <= doc as usize {
             self.doc_lengths.resize(doc as usize + 1, 0.0);
@@ -479,6 +518,33 @@ impl Index {
             .iter()
             .find(|a| a.language() == language)
             .unwrap_or(&self.analyzers[0])
+    }
+
+    /// The term of a word of a brief's text written in `language`, if the vocabulary has it
+    /// (perhaps with no brief holding it any more); `None` also for stop words and what is not
+    /// a word. For a word the library holds, this is a lookup: no stemming. `buffer` is
+    /// scratch space.
+    pub fn text_term(&self, language: Language, raw: &str, buffer: &mut String) -> Option<TermId> {
+        let at = self
+            .languages
+            .iter()
+            .position(|&l| l == language)
+            .unwrap_or(0);
+        let folded = fold_word(raw, buffer)?;
+        if is_stop_word(self.languages[at], folded) {
+            return None;
+        }
+        if let Some(word) = self.words.get(folded)
+            && let Some(&term) = self.stems[at].get(word as usize)
+            && term != TermId::MAX
+        {
+            return Some(term);
+        }
+        let analysed = self.analyzers[at].analyse_word(raw)?;
+        if analysed.stop {
+            return None;
+        }
+        self.terms.get(&analysed.term)
     }
 
     /// One analyzer per language present in the library: a query is analysed in each.
@@ -522,16 +588,17 @@ impl Index {
 
     /// Folded words whose length in characters is `length` (some perhaps held by no brief any
     /// more: see [`Index::word_count`]).
-    pub fn words_of_length(&self, length: usize) -> impl Iterator<Item = &VocabularyWord> {
+    pub fn words_of_length(&self, length: usize) -> impl Iterator<Item = (WordId, u32, &[u8])> {
+        let empty = &[][..];
         let built = self
             .words_by_length
             .get(length)
-            .map_or(&[][..], Vec::as_slice);
+            .map_or(empty, std::slice::from_ref);
         let added = self
             .added_by_length
             .get(length)
-            .map_or(&[][..], Vec::as_slice);
-        built.iter().chain(added)
+            .map_or(empty, std::slice::from_ref);
+        built.iter().chain(added).flat_map(LengthBucket::iter)
     }
 
     /// The text of a vocabulary word.
@@ -608,8 +675,9 @@ struct Partial {
     word_texts: Vec<Box<str>>,
     /// Briefs holding each word.
     word_counts: Vec<u32>,
-    /// Per language: each word as written, analysed.
-    known: Vec<FxHashMap<Box<str>, Option<AnalysedWord>>>,
+    /// Per language of the library that folds before stemming: each word's term
+    /// (`TermId::MAX` where none is known), for [`Index::text_term`].
+    stems: Vec<Vec<TermId>>,
 }
 
 /// A word as written, analysed once per chunk: its term and folded word as local ids.
@@ -634,7 +702,7 @@ impl Partial {
             doc_lengths: Vec::with_capacity(briefs.len()),
             word_texts: Vec::new(),
             word_counts: Vec::new(),
-            known: Vec::new(),
+            stems: languages.iter().map(|_| Vec::new()).collect(),
         };
         // Per language: every word as written, to its analysis (None: not indexable).
         let mut seen: Vec<FxHashMap<Box<str>, Option<Seen>>> =
@@ -683,6 +751,13 @@ impl Partial {
                                     partial.word_texts.push(a.word.into_boxed_str());
                                     partial.word_counts.push(0);
                                 }
+                                if analyzer.language().is_latin_script() {
+                                    let stems = &mut partial.stems[language];
+                                    if stems.len() <= word as usize {
+                                        stems.resize(word as usize + 1, TermId::MAX);
+                                    }
+                                    stems[word as usize] = term;
+                                }
                                 Seen {
                                     term,
                                     word,
@@ -726,26 +801,6 @@ impl Partial {
                 partial.word_counts[word as usize] += 1;
             }
         }
-        partial.known = seen
-            .into_iter()
-            .zip(analyzers)
-            .map(|(seen, analyzer)| {
-                seen.into_iter()
-                    .map(|(raw, found)| {
-                        let analysed = match found {
-                            Some(f) if f.stop => analyzer.analyse_word(&raw),
-                            Some(f) => Some(AnalysedWord {
-                                term: partial.term_texts[f.term as usize].to_string(),
-                                word: partial.word_texts[f.word as usize].to_string(),
-                                stop: false,
-                            }),
-                            None => None,
-                        };
-                        (raw, analysed)
-                    })
-                    .collect()
-            })
-            .collect();
         partial
     }
 }

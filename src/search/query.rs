@@ -11,8 +11,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::analyze::{AnalysedWord, Analyzer, Token, is_stop_word};
+use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
 use super::index::{DocId, Index, MAX_PHRASE_WORDS, TermId};
+use crate::language::Language;
 
 /// Queries longer than this are cut (at a character boundary) before analysis.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -130,30 +131,54 @@ pub struct Outcome {
 /// Finds, in a text, the words and phrases a query matched.
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {
-    /// Term -> the query words it stands for.
-    terms: HashMap<String, Vec<usize>>,
+    /// Term -> the query words it stands for (a query has few: a list is the fastest map).
+    terms: Vec<(TermId, Vec<usize>)>,
     /// Phrases: for each part, its terms and its position; with the words it covers.
-    phrases: Vec<(Parts<String>, Vec<usize>)>,
+    phrases: Vec<(Parts<TermId>, Vec<usize>)>,
+}
+
+/// A word of a text being highlighted that the library holds.
+struct Mark {
+    term: TermId,
+    start: usize,
+    end: usize,
+    position: u32,
 }
 
 impl Highlighter {
-    /// Byte ranges of `text` to highlight, merged and ascending, and which query words they
-    /// stand for (a bit per word).
-    pub fn find(&self, analyzer: &Analyzer, text: &str) -> (Vec<Range<usize>>, u32) {
+    /// Byte ranges of `text` (a text of a brief of `index`, in `language`) to highlight, merged
+    /// and ascending, and which query words they stand for (a bit per word).
+    pub fn find(&self, index: &Index, language: Language, text: &str) -> (Vec<Range<usize>>, u32) {
         if self.terms.is_empty() && self.phrases.is_empty() {
             return (Vec::new(), 0);
         }
-        let tokens = analyzer.tokens(text);
         let mut ranges = Vec::new();
         let mut words = 0u32;
-        for token in tokens.iter().filter(|t| !t.stop) {
-            if let Some(covered) = self.terms.get(&token.term) {
-                ranges.push(token.start..token.end);
-                words |= mask(covered);
-            }
-        }
+        // Only phrases need the words kept.
+        let mut marks: Vec<Mark> = Vec::new();
+        let mut buffer = String::new();
+        index
+            .analyzer(language)
+            .for_each_word(text, |raw, start, position| {
+                let Some(term) = index.text_term(language, raw, &mut buffer) else {
+                    return;
+                };
+                let end = start + raw.len();
+                if let Some((_, covered)) = self.terms.iter().find(|(t, _)| *t == term) {
+                    ranges.push(start..end);
+                    words |= mask(covered);
+                }
+                if !self.phrases.is_empty() {
+                    marks.push(Mark {
+                        term,
+                        start,
+                        end,
+                        position,
+                    });
+                }
+            });
         for (parts, covered) in &self.phrases {
-            for span in phrase_spans(&tokens, parts) {
+            for span in phrase_spans(&marks, parts) {
                 ranges.push(span);
                 words |= mask(covered);
             }
@@ -181,28 +206,28 @@ fn mask(words: &[usize]) -> u32 {
     words.iter().fold(0, |m, &w| m | (1 << w.min(31)))
 }
 
-/// Byte spans of `tokens` where the phrase occurs.
-fn phrase_spans(tokens: &[Token], parts: &[(Vec<String>, u32)]) -> Vec<Range<usize>> {
+/// Byte spans of `marks` (the words of a text the library holds) where the phrase occurs.
+fn phrase_spans(marks: &[Mark], parts: &[(Vec<TermId>, u32)]) -> Vec<Range<usize>> {
     let Some(((first_terms, first_offset), rest)) = parts.split_first() else {
         return Vec::new();
     };
     let mut spans = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        if token.stop || !first_terms.contains(&token.term) {
+    for (i, mark) in marks.iter().enumerate() {
+        if !first_terms.contains(&mark.term) {
             continue;
         }
-        let start = token.position - first_offset.min(&token.position);
-        let mut end = token.end;
+        let start = mark.position - first_offset.min(&mark.position);
+        let mut end = mark.end;
         let all = rest.iter().all(|(terms, offset)| {
-            tokens[i..]
+            marks[i..]
                 .iter()
-                .find(|t| t.position == start + offset)
-                .filter(|t| terms.contains(&t.term))
-                .map(|t| end = end.max(t.end))
+                .find(|m| m.position == start + offset)
+                .filter(|m| terms.contains(&m.term))
+                .map(|m| end = end.max(m.end))
                 .is_some()
         });
         if all {
-            spans.push(token.start..end);
+            spans.push(mark.start..end);
         }
     }
     spans
@@ -225,7 +250,7 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
     let (hits, total) = rank(index, &plan.words, &matchers, limit);
     let suggestion = (!plan.corrections.is_empty()).then(|| plan.suggestion(query));
     let missing_phrases = plan.missing_phrases(index, &matchers);
-    let highlighter = plan.highlighter(&matchers, index);
+    let highlighter = plan.highlighter(&matchers);
     Outcome {
         hits,
         total,
@@ -548,12 +573,15 @@ impl Plan {
         missing
     }
 
-    fn highlighter(&self, matchers: &[Matcher], index: &Index) -> Highlighter {
+    fn highlighter(&self, matchers: &[Matcher]) -> Highlighter {
         let mut highlighter = Highlighter::default();
         for (i, word) in self.words.iter().enumerate() {
             if word.phrase.is_none() {
-                for term in &word.terms {
-                    highlighter.terms.entry(term.clone()).or_default().push(i);
+                for &term in &word.ids {
+                    match highlighter.terms.iter_mut().find(|(t, _)| *t == term) {
+                        Some((_, covered)) => covered.push(i),
+                        None => highlighter.terms.push((term, vec![i])),
+                    }
                 }
             }
         }
@@ -568,17 +596,7 @@ impl Plan {
                 if *boost == PROXIMITY_BOOST {
                     continue;
                 }
-                let parts = parts
-                    .iter()
-                    .map(|(ids, offset)| {
-                        let names = ids
-                            .iter()
-                            .map(|&id| index.term_text(id).to_owned())
-                            .collect();
-                        (names, *offset)
-                    })
-                    .collect();
-                highlighter.phrases.push((parts, cover.clone()));
+                highlighter.phrases.push((parts.clone(), cover.clone()));
             }
         }
         highlighter
@@ -596,19 +614,26 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
     };
     let mask = letter_mask(word);
     let typed: Vec<char> = word.chars().collect();
-    let mut best: Option<(usize, std::cmp::Reverse<u32>, &str)> = None;
+    let mut candidate_chars: Vec<char> = Vec::new();
+    let mut best: Option<(usize, std::cmp::Reverse<u32>, &[u8])> = None;
     for candidate_length in length - allowed..=length + allowed {
-        for entry in index.words_of_length(candidate_length) {
+        for (id, candidate_mask, candidate) in index.words_of_length(candidate_length) {
             // Each edit changes at most two letters' presence: a cheap test first.
-            if entry.has_digit || (entry.mask ^ mask).count_ones() as usize > 2 * allowed {
+            if (candidate_mask ^ mask).count_ones() as usize > 2 * allowed {
                 continue;
             }
             let limit = best.map_or(allowed, |b| b.0);
-            let candidate = index.word_text(entry.id);
-            let Some(distance) = bounded_osa(&typed, candidate, limit) else {
+            let distance = if word.is_ascii() {
+                osa_within(word.as_bytes(), candidate, limit)
+            } else {
+                candidate_chars.clear();
+                candidate_chars.extend(candidate.iter().map(|&b| char::from(b)));
+                osa_within(&typed, &candidate_chars, limit)
+            };
+            let Some(distance) = distance else {
                 continue;
             };
-            let frequency = index.word_count(entry.id);
+            let frequency = index.word_count(id);
             if distance == 0 || frequency == 0 {
                 continue;
             }
@@ -618,7 +643,7 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
             }
         }
     }
-    best.map(|(_, _, word)| word.to_owned())
+    best.map(|(_, _, word)| String::from_utf8_lossy(word).into_owned())
 }
 
 /// A bit per letter a-z present in a word (digits and others share bit 26).
@@ -631,15 +656,43 @@ pub(crate) fn letter_mask(word: &str) -> u32 {
 
 /// Optimal string alignment distance (edits, with adjacent transpositions) between `a` and
 /// `b`, or `None` as soon as it must exceed `limit`.
+#[cfg(test)]
 fn bounded_osa(a: &[char], b: &str, limit: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
+    osa_within(a, &b, limit)
+}
+
+/// The longest word compared without allocating (vocabulary words are at most 64 bytes).
+const STACK_WORD: usize = 66;
+
+/// [`bounded_osa`] on any letters: bytes for ASCII words (what the vocabulary holds), without
+/// allocating for words of up to 65 letters.
+fn osa_within<T: PartialEq + Copy>(a: &[T], b: &[T], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
     let width = b.len() + 1;
-    let mut two_back = vec![0usize; width];
-    let mut previous: Vec<usize> = (0..width).collect();
-    let mut current = vec![0usize; width];
+    if width > STACK_WORD {
+        let mut rows = vec![0usize; 3 * width];
+        return osa_rows(a, b, limit, &mut rows);
+    }
+    let mut rows = [0usize; 3 * STACK_WORD];
+    osa_rows(a, b, limit, &mut rows[..3 * width])
+}
+
+/// The OSA dynamic programme over three rows (two back, previous, current) laid end to end.
+fn osa_rows<T: PartialEq + Copy>(
+    a: &[T],
+    b: &[T],
+    limit: usize,
+    rows: &mut [usize],
+) -> Option<usize> {
+    let width = b.len() + 1;
+    let (mut two_back, rest) = rows.split_at_mut(width);
+    let (mut previous, mut current) = rest.split_at_mut(width);
+    for (j, cell) in previous.iter_mut().enumerate() {
+        *cell = j;
+    }
     for i in 1..=a.len() {
         current[0] = i;
         let mut row_min = current[0];
@@ -1076,10 +1129,9 @@ mod tests {
             "Cyber security unit",
             "Elections were hacked.",
         )]);
-        let analyzer = f.index.analyzer(Language::English);
         let text = "A cyber-security unit against hackers in elections.";
         let outcome = search(&f.index, "\"cyber security\" electoins", 10);
-        let (marks, words) = outcome.highlighter.find(analyzer, text);
+        let (marks, words) = outcome.highlighter.find(&f.index, Language::English, text);
         let marked: Vec<&str> = marks.iter().map(|m| &text[m.clone()]).collect();
         assert_eq!(marked, ["cyber-security", "elections"]);
         assert_eq!(words, 0b111);
