@@ -116,10 +116,14 @@ fn brief_answer(
     options: AskOptions,
 ) -> BriefAnswer {
     let brief = library.brief(doc);
-    let mark = |text: &str| {
-        let (marks, words) = outcome
-            .highlighter
-            .find(library.index(), brief.language, text);
+    // Marks per searched field, in `fields` order: title, tags, summary, then each quote's
+    // speaker and text.
+    let mut found = outcome
+        .highlighter
+        .find_in_brief(library.index(), doc, brief)
+        .into_iter();
+    let mut mark = |text: &str| {
+        let (marks, words) = found.next().unwrap_or_default();
         (
             Marked {
                 text: text.to_owned(),
@@ -129,28 +133,33 @@ fn brief_answer(
         )
     };
     let (title, _) = mark(&brief.title);
+    for tag in &brief.tags {
+        mark(tag);
+    }
     let (summary, _) = mark(&brief.summary);
-    let mut quotes: Vec<(u32, usize, QuoteAnswer)> = brief
-        .quotes
-        .iter()
-        .enumerate()
-        .map(|(order, quote)| {
-            let (speaker, speaker_words) = mark(&quote.speaker);
-            let (text, text_words) = mark(&quote.text);
-            let role_words = quote.role.as_deref().map_or(0, |role| mark(role).1);
-            let matched = (speaker_words | text_words | role_words).count_ones();
-            (
-                matched,
-                order,
-                QuoteAnswer {
-                    speaker,
-                    role: quote.role.clone(),
-                    text,
-                    context: quote.context.clone(),
-                },
-            )
-        })
-        .collect();
+    let mut quotes: Vec<(u32, usize, QuoteAnswer)> = Vec::with_capacity(brief.quotes.len());
+    for (order, quote) in brief.quotes.iter().enumerate() {
+        let (speaker, speaker_words) = mark(&quote.speaker);
+        let (text, text_words) = mark(&quote.text);
+        // Roles are not searched, so the index has no positions for them.
+        let role_words = quote.role.as_deref().map_or(0, |role| {
+            outcome
+                .highlighter
+                .find(library.index(), brief.language, role)
+                .1
+        });
+        let matched = (speaker_words | text_words | role_words).count_ones();
+        quotes.push((
+            matched,
+            order,
+            QuoteAnswer {
+                speaker,
+                role: quote.role.clone(),
+                text,
+                context: quote.context.clone(),
+            },
+        ));
+    }
     quotes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     BriefAnswer {
         id: brief.id.to_string(),
@@ -525,10 +534,15 @@ pub fn quotes(
             for (order, (group, quote)) in quoted.into_iter().enumerate() {
                 let brief = library.brief(quote.doc);
                 let text = &brief.quotes[quote.quote].text;
-                let (marks, words) =
-                    outcome
-                        .highlighter
-                        .find(library.index(), brief.language, text);
+                // The quote's text among the brief's fields: title, tags, summary, then each
+                // quote's speaker and text.
+                let field = brief.tags.len() + 2 + 2 * quote.quote + 1;
+                let (marks, words) = outcome
+                    .highlighter
+                    .find_in_brief(library.index(), quote.doc, brief)
+                    .into_iter()
+                    .nth(field)
+                    .unwrap_or_default();
                 let brief_score = brief_scores.get(&quote.doc).copied();
                 if words == 0 && brief_score.is_none() {
                     continue;

@@ -232,6 +232,33 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Answers mark matches from the positions the index keeps; marking each text by
+    /// analysing its words must find the very same marks.
+    #[test]
+    fn marks_from_positions_are_marks_from_the_text(
+        specs in prop::collection::vec(spec(), 1..6),
+        query in prop::collection::vec(0..WORDS.len(), 1..4),
+        quoted in any::<bool>(),
+    ) {
+        let briefs: Vec<Brief> = specs.iter().map(Spec::brief).collect();
+        let library = Library::new(briefs);
+        let query = if quoted { format!("\"{}\"", words(&query)) } else { words(&query) };
+        let outcome = briefbot::search::search(library.index(), &query, 10);
+        for (doc, brief) in library.briefs().enumerate() {
+            let from_positions = outcome
+                .highlighter
+                .find_in_brief(library.index(), doc as u32, brief);
+            let from_text: Vec<_> = briefbot::search::index::fields(brief)
+                .map(|(_, text)| outcome.highlighter.find(library.index(), brief.language, text))
+                .collect();
+            prop_assert_eq!(from_positions, from_text, "{}", query);
+        }
+    }
+}
+
 #[test]
 fn removing_and_re_adding_keeps_every_answer() {
     let spec = |id, title: Vec<usize>| Spec {

@@ -57,6 +57,25 @@ pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
         }))
 }
 
+/// Calls `visit(field number, field, word, byte offset in the field, position)` for every
+/// word of every searched field of `brief`, in [`fields`] order, with the word's position as
+/// the index stores it: fields follow one another in one position space, `FIELD_GAP` apart.
+pub fn for_each_field_word<'b>(
+    analyzer: &Analyzer,
+    brief: &'b Brief,
+    mut visit: impl FnMut(usize, Field, &'b str, usize, u32),
+) {
+    let mut base = 0u32;
+    for (number, (field, text)) in fields(brief).enumerate() {
+        let mut last = 0;
+        analyzer.for_each_word(text, |raw, start, position| {
+            last = position;
+            visit(number, field, raw, start, base.saturating_add(position));
+        });
+        base = base.saturating_add(last).saturating_add(FIELD_GAP);
+    }
+}
+
 /// Index of a term in the vocabulary.
 pub type TermId = u32;
 /// Index of a brief in the library: its slot, kept while the brief is served.
@@ -718,66 +737,60 @@ impl Partial {
                 .unwrap_or(0);
             let analyzer = &analyzers[language];
             let seen = &mut seen[language];
-            let mut base = 0u32;
             let mut length = 0f32;
-            for (field, text) in fields(brief) {
-                let mut last = 0;
-                analyzer.for_each_word(text, |raw, _, position| {
-                    last = position;
-                    let found = match seen.get(raw) {
-                        Some(found) => *found,
-                        None => {
-                            let found = analyzer.analyse_word(raw).map(|a| {
-                                if a.stop {
-                                    // Never indexed: no term, no vocabulary word.
-                                    return Seen {
-                                        term: TermId::MAX,
-                                        word: u32::MAX,
-                                        stop: true,
-                                    };
+            for_each_field_word(analyzer, brief, |_, field, raw, _, position| {
+                let found = match seen.get(raw) {
+                    Some(found) => *found,
+                    None => {
+                        let found = analyzer.analyse_word(raw).map(|a| {
+                            if a.stop {
+                                // Never indexed: no term, no vocabulary word.
+                                return Seen {
+                                    term: TermId::MAX,
+                                    word: u32::MAX,
+                                    stop: true,
+                                };
+                            }
+                            let next = partial.term_texts.len() as TermId;
+                            let term = *terms.entry(a.term.as_str().into()).or_insert(next);
+                            if term == next {
+                                partial.term_texts.push(a.term.into_boxed_str());
+                                partial.postings.push(Postings {
+                                    offsets: vec![0],
+                                    ..Postings::default()
+                                });
+                            }
+                            let next = partial.word_texts.len() as u32;
+                            let word = *words.entry(a.word.as_str().into()).or_insert(next);
+                            if word == next {
+                                partial.word_texts.push(a.word.into_boxed_str());
+                                partial.word_counts.push(0);
+                            }
+                            if analyzer.language().is_latin_script() {
+                                let stems = &mut partial.stems[language];
+                                if stems.len() <= word as usize {
+                                    stems.resize(word as usize + 1, TermId::MAX);
                                 }
-                                let next = partial.term_texts.len() as TermId;
-                                let term = *terms.entry(a.term.as_str().into()).or_insert(next);
-                                if term == next {
-                                    partial.term_texts.push(a.term.into_boxed_str());
-                                    partial.postings.push(Postings {
-                                        offsets: vec![0],
-                                        ..Postings::default()
-                                    });
-                                }
-                                let next = partial.word_texts.len() as u32;
-                                let word = *words.entry(a.word.as_str().into()).or_insert(next);
-                                if word == next {
-                                    partial.word_texts.push(a.word.into_boxed_str());
-                                    partial.word_counts.push(0);
-                                }
-                                if analyzer.language().is_latin_script() {
-                                    let stems = &mut partial.stems[language];
-                                    if stems.len() <= word as usize {
-                                        stems.resize(word as usize + 1, TermId::MAX);
-                                    }
-                                    stems[word as usize] = term;
-                                }
-                                Seen {
-                                    term,
-                                    word,
-                                    stop: a.stop,
-                                }
-                            });
-                            seen.insert(raw.into(), found);
-                            found
-                        }
-                    };
-                    if let Some(found) = found
-                        && !found.stop
-                    {
-                        length += field.weight();
-                        occurrences.push((found.term, base + position, field.weight()));
-                        doc_words.push(found.word);
+                                stems[word as usize] = term;
+                            }
+                            Seen {
+                                term,
+                                word,
+                                stop: a.stop,
+                            }
+                        });
+                        seen.insert(raw.into(), found);
+                        found
                     }
-                });
-                base = base.saturating_add(last).saturating_add(FIELD_GAP);
-            }
+                };
+                if let Some(found) = found
+                    && !found.stop
+                {
+                    length += field.weight();
+                    occurrences.push((found.term, position, field.weight()));
+                    doc_words.push(found.word);
+                }
+            });
             occurrences.sort_unstable_by_key(|&(term, position, _)| (term, position));
             let mut i = 0;
             while i < occurrences.len() {

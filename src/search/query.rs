@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
 use super::index::{DocId, Index, MAX_PHRASE_WORDS, TermId};
+use crate::brief::Brief;
 use crate::language::Language;
 
 /// Queries longer than this are cut (at a character boundary) before analysis.
@@ -183,23 +184,102 @@ impl Highlighter {
                 words |= mask(covered);
             }
         }
-        ranges.sort_by_key(|r| (r.start, r.end));
-        // Neighbouring matches separated by white space only are one mark: "election hacking"
-        // reads better bolded whole than word by word.
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-        for range in ranges {
-            match merged.last_mut() {
-                Some(last)
-                    if range.start <= last.end
-                        || text[last.end..range.start].chars().all(char::is_whitespace) =>
-                {
-                    last.end = last.end.max(range.end);
+        (merge_marks(text, ranges), words)
+    }
+}
+
+/// The marks in one text: byte ranges, merged and ascending, and the query words they stand
+/// for (a bit per word).
+pub type TextMarks = (Vec<Range<usize>>, u32);
+
+impl Highlighter {
+    /// The marks in every searched field of `brief` (the brief at `doc` of `index`), in
+    /// [`fields`](super::index::fields) order. The same marks as [`Highlighter::find`] gives
+    /// each field's text, found from the positions the index keeps: no word is analysed.
+    pub fn find_in_brief(&self, index: &Index, doc: DocId, brief: &Brief) -> Vec<TextMarks> {
+        let fields = super::index::fields(brief).count();
+        let mut found: Vec<TextMarks> = vec![(Vec::new(), 0); fields];
+        if self.terms.is_empty() && self.phrases.is_empty() {
+            return found;
+        }
+        // Positions of matched words, with the query words they stand for.
+        let mut words: Vec<(u32, u32)> = Vec::new();
+        for (term, covered) in &self.terms {
+            let bits = mask(covered);
+            words.extend(index.positions(*term, doc).iter().map(|&p| (p, bits)));
+        }
+        // Phrases found: the positions of their first and last words, and their query words.
+        let mut phrases: Vec<(u32, u32, u32)> = Vec::new();
+        for (parts, covered) in &self.phrases {
+            let Some(((first_ids, first_offset), rest)) = parts.split_first() else {
+                continue;
+            };
+            let holds = |ids: &[TermId], position: u32| {
+                ids.iter()
+                    .any(|&id| index.positions(id, doc).binary_search(&position).is_ok())
+            };
+            for &id in first_ids {
+                for &position in index.positions(id, doc) {
+                    let Some(start) = position.checked_sub(*first_offset) else {
+                        continue;
+                    };
+                    if rest.iter().all(|(ids, offset)| holds(ids, start + offset)) {
+                        let last = rest.iter().map(|(_, o)| start + o).fold(position, u32::max);
+                        phrases.push((position, last, mask(covered)));
+                    }
                 }
-                _ => merged.push(range),
             }
         }
-        (merged, words)
+        words.sort_unstable();
+        // Byte ranges of the words at phrase ends, as the walk meets them.
+        let mut ends: Vec<(u32, usize, usize, usize)> = Vec::new();
+        let analyzer = index.analyzer(brief.language);
+        super::index::for_each_field_word(analyzer, brief, |number, _, raw, start, position| {
+            let end = start + raw.len();
+            let from = words.partition_point(|&(p, _)| p < position);
+            for &(_, bits) in words[from..].iter().take_while(|&&(p, _)| p == position) {
+                found[number].0.push(start..end);
+                found[number].1 |= bits;
+            }
+            if phrases
+                .iter()
+                .any(|&(first, last, _)| first == position || last == position)
+            {
+                ends.push((position, number, start, end));
+            }
+        });
+        for (first, last, bits) in phrases {
+            let at = |position: u32| ends.iter().find(|e| e.0 == position);
+            if let (Some(&(_, number, start, _)), Some(&(_, _, _, end))) = (at(first), at(last)) {
+                found[number].0.push(start..end);
+                found[number].1 |= bits;
+            }
+        }
+        for (number, (_, text)) in super::index::fields(brief).enumerate() {
+            let ranges = std::mem::take(&mut found[number].0);
+            found[number].0 = merge_marks(text, ranges);
+        }
+        found
     }
+}
+
+/// Sorts ranges and merges those that overlap or are separated by white space only:
+/// "election hacking" reads better bolded whole than word by word.
+fn merge_marks(text: &str, mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last)
+                if range.start <= last.end
+                    || text[last.end..range.start].chars().all(char::is_whitespace) =>
+            {
+                last.end = last.end.max(range.end);
+            }
+            _ => merged.push(range),
+        }
+    }
+    merged
 }
 
 fn mask(words: &[usize]) -> u32 {
