@@ -36,10 +36,15 @@ pub enum Field {
 impl Field {
     /// How much a word in this field counts compared with a word in a quote.
     pub fn weight(self) -> f32 {
+        f32::from(self.halves() as u16) / 2.0
+    }
+
+    /// [`Field::weight`] in halves, which makes it a whole number.
+    fn halves(self) -> u32 {
         match self {
-            Field::Title | Field::Tag => 3.0,
-            Field::Summary | Field::Speaker => 1.5,
-            Field::Quote => 1.0,
+            Field::Title | Field::Tag => 6,
+            Field::Summary | Field::Speaker => 3,
+            Field::Quote => 2,
         }
     }
 }
@@ -76,6 +81,24 @@ pub fn for_each_field_word<'b>(
     }
 }
 
+/// Where a word is in a brief, counting every word (stop words too), the fields one after
+/// another, `FIELD_GAP` apart. The brief format's limits keep every position below
+/// [`MAX_POSITION`], so two bytes hold one.
+pub type Position = u16;
+
+/// The largest position a valid brief can have: every field at its longest, one word per
+/// character (CJK text is), plus the gaps between fields.
+pub const MAX_POSITION: usize = {
+    use crate::brief::*;
+    let fields = 1 + MAX_TAGS + 1 + 2 * MAX_QUOTES;
+    MAX_TITLE
+        + MAX_TAGS * MAX_SHORT
+        + MAX_SUMMARY
+        + MAX_QUOTES * (MAX_SPEAKER + MAX_QUOTE)
+        + fields * FIELD_GAP as usize
+};
+const _: () = assert!(MAX_POSITION < Position::MAX as usize);
+
 /// Index of a term in the vocabulary.
 pub type TermId = u32;
 /// Index of a brief in the library: its slot, kept while the brief is served.
@@ -87,11 +110,11 @@ pub type WordId = u32;
 #[derive(Debug, Clone, Default)]
 struct Postings {
     docs: Vec<DocId>,
-    /// Weighted term frequency, per doc.
-    frequencies: Vec<f32>,
+    /// Weighted term frequency, per doc, in halves (weights are 3, 1.5 and 1), saturating.
+    frequencies: Vec<u16>,
     /// `positions[offsets[i]..offsets[i + 1]]` are the positions in `docs[i]`, ascending.
     offsets: Vec<u32>,
-    positions: Vec<u32>,
+    positions: Vec<Position>,
 }
 
 impl Postings {
@@ -103,7 +126,7 @@ impl Postings {
     }
 
     /// Adds a doc that is not here yet, in its place.
-    fn insert(&mut self, doc: DocId, frequency: f32, positions: &[u32]) {
+    fn insert(&mut self, doc: DocId, frequency: u16, positions: &[Position]) {
         let Err(slot) = self.docs.binary_search(&doc) else {
             return;
         };
@@ -636,7 +659,7 @@ impl Index {
     }
 
     /// Where a term occurs in the brief at `slot` of its postings.
-    fn positions_at(&self, term: TermId, slot: usize) -> &[u32] {
+    fn positions_at(&self, term: TermId, slot: usize) -> &[Position] {
         let postings = &self.postings[term as usize];
         let start = postings.offsets[slot] as usize;
         let end = postings.offsets[slot + 1] as usize;
@@ -644,11 +667,17 @@ impl Index {
     }
 
     /// Where a term occurs in `doc` (empty if it does not).
-    pub fn positions(&self, term: TermId, doc: DocId) -> &[u32] {
+    pub fn positions(&self, term: TermId, doc: DocId) -> &[Position] {
         match self.postings[term as usize].docs.binary_search(&doc) {
             Ok(slot) => self.positions_at(term, slot),
             Err(_) => &[],
         }
+    }
+
+    /// Whether `term` occurs at `position` in `doc`.
+    pub fn holds_at(&self, term: TermId, doc: DocId, position: u32) -> bool {
+        Position::try_from(position)
+            .is_ok_and(|position| self.positions(term, doc).binary_search(&position).is_ok())
     }
 
     /// Calls `visit(doc, score)` for every brief holding `term`, with its BM25F score.
@@ -656,7 +685,7 @@ impl Index {
         let postings = &self.postings[term as usize];
         let idf = self.idf(postings.docs.len());
         for (&doc, &frequency) in postings.docs.iter().zip(&postings.frequencies) {
-            visit(doc, self.bm25(idf, frequency, doc));
+            visit(doc, self.bm25(idf, halves(frequency), doc));
         }
     }
 
@@ -666,7 +695,7 @@ impl Index {
         match postings.docs.binary_search(&doc) {
             Ok(slot) => self.bm25(
                 self.idf(postings.docs.len()),
-                postings.frequencies[slot],
+                halves(postings.frequencies[slot]),
                 doc,
             ),
             Err(_) => 0.0,
@@ -684,6 +713,11 @@ impl Index {
         let norm = K1 * (1.0 - B + B * length / self.average_length);
         idf * frequency * (K1 + 1.0) / (frequency + norm)
     }
+}
+
+/// A frequency kept in halves, as BM25F counts it.
+fn halves(frequency: u16) -> f32 {
+    f32::from(frequency) / 2.0
 }
 
 /// The index of a chunk of briefs, with chunk-local term, word and doc ids.
@@ -727,7 +761,7 @@ impl Partial {
         let mut seen: Vec<FxHashMap<Box<str>, Option<Seen>>> =
             languages.iter().map(|_| FxHashMap::default()).collect();
         // One doc's (term, position, weight), sorted into postings when the doc is done.
-        let mut occurrences: Vec<(TermId, u32, f32)> = Vec::new();
+        let mut occurrences: Vec<(TermId, u32, u32)> = Vec::new();
         let mut doc_words: Vec<u32> = Vec::new();
         for (doc, brief) in briefs.iter().enumerate() {
             let brief = brief.borrow();
@@ -787,23 +821,25 @@ impl Partial {
                     && !found.stop
                 {
                     length += field.weight();
-                    occurrences.push((found.term, position, field.weight()));
+                    occurrences.push((found.term, position, field.halves()));
                     doc_words.push(found.word);
                 }
             });
             occurrences.sort_unstable_by_key(|&(term, position, _)| (term, position));
+            // Valid briefs stay below MAX_POSITION; saturate rather than wrap on others.
+            let position = |p: u32| Position::try_from(p).unwrap_or(Position::MAX);
             let mut i = 0;
             while i < occurrences.len() {
                 let term = occurrences[i].0;
                 let postings = &mut partial.postings[term as usize];
-                let mut frequency = 0.0;
+                let mut frequency = 0u32;
                 while i < occurrences.len() && occurrences[i].0 == term {
-                    postings.positions.push(occurrences[i].1);
+                    postings.positions.push(position(occurrences[i].1));
                     frequency += occurrences[i].2;
                     i += 1;
                 }
                 postings.docs.push(doc as DocId);
-                postings.frequencies.push(frequency);
+                postings.frequencies.push(u16::try_from(frequency).unwrap_or(u16::MAX));
                 postings.offsets.push(postings.positions.len() as u32);
             }
             occurrences.clear();
@@ -863,7 +899,7 @@ mod tests {
         let positions = index.positions(unit, 0);
         assert_eq!(positions.len(), 2);
         assert_eq!(positions[0], 2, "title words come first");
-        assert!(positions[1] > FIELD_GAP, "summary comes after a gap");
+        assert!(u32::from(positions[1]) > FIELD_GAP, "summary comes after a gap");
         assert_eq!(index.word_frequency("elections"), 2);
         assert_eq!(index.word_frequency("the"), 0, "stop words are not indexed");
     }

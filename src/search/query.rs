@@ -206,7 +206,12 @@ impl Highlighter {
         let mut words: Vec<(u32, u32)> = Vec::new();
         for (term, covered) in &self.terms {
             let bits = mask(covered);
-            words.extend(index.positions(*term, doc).iter().map(|&p| (p, bits)));
+            words.extend(
+                index
+                    .positions(*term, doc)
+                    .iter()
+                    .map(|&p| (u32::from(p), bits)),
+            );
         }
         // Phrases found: the positions of their first and last words, and their query words.
         let mut phrases: Vec<(u32, u32, u32)> = Vec::new();
@@ -215,11 +220,10 @@ impl Highlighter {
                 continue;
             };
             let holds = |ids: &[TermId], position: u32| {
-                ids.iter()
-                    .any(|&id| index.positions(id, doc).binary_search(&position).is_ok())
+                ids.iter().any(|&id| index.holds_at(id, doc, position))
             };
             for &id in first_ids {
-                for &position in index.positions(id, doc) {
+                for position in index.positions(id, doc).iter().map(|&p| u32::from(p)) {
                     let Some(start) = position.checked_sub(*first_offset) else {
                         continue;
                     };
@@ -850,12 +854,11 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
     };
     for &doc in candidates.iter() {
         let holds = |ids: &[TermId], position: u32| {
-            ids.iter()
-                .any(|&id| index.positions(id, doc).binary_search(&position).is_ok())
+            ids.iter().any(|&id| index.holds_at(id, doc, position))
         };
         let found = driver_ids.iter().any(|&id| {
             index.positions(id, doc).iter().any(|&p| {
-                p.checked_sub(*driver_offset).is_some_and(|start| {
+                u32::from(p).checked_sub(*driver_offset).is_some_and(|start| {
                     parts
                         .iter()
                         .enumerate()
