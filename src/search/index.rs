@@ -839,7 +839,9 @@ impl Partial {
                     i += 1;
                 }
                 postings.docs.push(doc as DocId);
-                postings.frequencies.push(u16::try_from(frequency).unwrap_or(u16::MAX));
+                postings
+                    .frequencies
+                    .push(u16::try_from(frequency).unwrap_or(u16::MAX));
                 postings.offsets.push(postings.positions.len() as u32);
             }
             occurrences.clear();
@@ -899,7 +901,10 @@ mod tests {
         let positions = index.positions(unit, 0);
         assert_eq!(positions.len(), 2);
         assert_eq!(positions[0], 2, "title words come first");
-        assert!(u32::from(positions[1]) > FIELD_GAP, "summary comes after a gap");
+        assert!(
+            u32::from(positions[1]) > FIELD_GAP,
+            "summary comes after a gap"
+        );
         assert_eq!(index.word_frequency("elections"), 2);
         assert_eq!(index.word_frequency("the"), 0, "stop words are not indexed");
     }

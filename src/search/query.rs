@@ -853,17 +853,18 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
         std::borrow::Cow::Owned(docs)
     };
     for &doc in candidates.iter() {
-        let holds = |ids: &[TermId], position: u32| {
-            ids.iter().any(|&id| index.holds_at(id, doc, position))
-        };
+        let holds =
+            |ids: &[TermId], position: u32| ids.iter().any(|&id| index.holds_at(id, doc, position));
         let found = driver_ids.iter().any(|&id| {
             index.positions(id, doc).iter().any(|&p| {
-                u32::from(p).checked_sub(*driver_offset).is_some_and(|start| {
-                    parts
-                        .iter()
-                        .enumerate()
-                        .all(|(i, (ids, offset))| i == driver || holds(ids, start + offset))
-                })
+                u32::from(p)
+                    .checked_sub(*driver_offset)
+                    .is_some_and(|start| {
+                        parts
+                            .iter()
+                            .enumerate()
+                            .all(|(i, (ids, offset))| i == driver || holds(ids, start + offset))
+                    })
             })
         });
         if found {
