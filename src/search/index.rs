@@ -658,8 +658,8 @@ impl Index {
         &self.postings[term as usize].docs
     }
 
-    /// Where a term occurs in the brief at `slot` of its postings.
-    fn positions_at(&self, term: TermId, slot: usize) -> &[Position] {
+    /// Where a term occurs in the brief at `slot` of its postings (see [`Index::docs`]).
+    pub fn positions_at(&self, term: TermId, slot: usize) -> &[Position] {
         let postings = &self.postings[term as usize];
         let start = postings.offsets[slot] as usize;
         let end = postings.offsets[slot + 1] as usize;
@@ -687,6 +687,16 @@ impl Index {
         for (&doc, &frequency) in postings.docs.iter().zip(&postings.frequencies) {
             visit(doc, self.bm25(idf, halves(frequency), doc));
         }
+    }
+
+    /// BM25F score of `term` in the brief at `slot` of its postings (see [`Index::docs`]).
+    pub fn score_at(&self, term: TermId, slot: usize) -> f32 {
+        let postings = &self.postings[term as usize];
+        self.bm25(
+            self.idf(postings.docs.len()),
+            halves(postings.frequencies[slot]),
+            postings.docs[slot],
+        )
     }
 
     /// BM25F score of `term` in `doc` alone (0 when absent).

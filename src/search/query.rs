@@ -702,8 +702,11 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
     let mut best: Option<(usize, std::cmp::Reverse<u32>, &[u8])> = None;
     for candidate_length in length - allowed..=length + allowed {
         for (id, candidate_mask, candidate) in index.words_of_length(candidate_length) {
-            // Each edit changes at most two letters' presence: a cheap test first.
-            if (candidate_mask ^ mask).count_ones() as usize > 2 * allowed {
+            // Each edit takes away at most one letter and brings at most one: a cheap test
+            // first, on the sets of letters each word has that the other lacks.
+            if !at_most(mask & !candidate_mask, allowed)
+                || !at_most(candidate_mask & !mask, allowed)
+            {
                 continue;
             }
             let limit = best.map_or(allowed, |b| b.0);
@@ -728,6 +731,16 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
         }
     }
     best.map(|(_, _, word)| String::from_utf8_lossy(word).into_owned())
+}
+
+/// Whether at most `n` bits of `bits` are set (clearing the lowest set bit `n` times; no
+/// population count, which the baseline x86-64 target lacks as one instruction).
+fn at_most(bits: u32, n: usize) -> bool {
+    let mut rest = bits;
+    for _ in 0..n {
+        rest &= rest.wrapping_sub(1);
+    }
+    rest == 0
 }
 
 /// A bit per letter a-z present in a word (digits and others share bit 26).
@@ -830,6 +843,20 @@ fn split_compound(index: &Index, word: &str) -> Option<(String, String)> {
         .map(|(_, cut)| (word[..cut].to_owned(), word[cut..].to_owned()))
 }
 
+/// Moves `cursor` forward in `docs` (ascending) to the first doc at or after `doc`, galloping;
+/// whether `doc` is there.
+fn seek(docs: &[DocId], cursor: &mut usize, doc: DocId) -> bool {
+    let rest = &docs[(*cursor).min(docs.len())..];
+    let mut bound = 1;
+    while bound < rest.len() && rest[bound] < doc {
+        bound *= 2;
+    }
+    let window = &rest[..(bound + 1).min(rest.len())];
+    let at = window.partition_point(|&d| d < doc);
+    *cursor += at;
+    docs.get(*cursor) == Some(&doc)
+}
+
 /// Calls `visit(doc, score)` for every brief holding the phrase.
 fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnMut(DocId, f32)) {
     if parts.is_empty() || parts.iter().any(|(ids, _)| ids.is_empty()) {
@@ -852,27 +879,65 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
         docs.dedup();
         std::borrow::Cow::Owned(docs)
     };
-    for &doc in candidates.iter() {
-        let holds =
-            |ids: &[TermId], position: u32| ids.iter().any(|&id| index.holds_at(id, doc, position));
-        let found = driver_ids.iter().any(|&id| {
-            index.positions(id, doc).iter().any(|&p| {
-                u32::from(p)
-                    .checked_sub(*driver_offset)
-                    .is_some_and(|start| {
-                        parts
-                            .iter()
-                            .enumerate()
-                            .all(|(i, (ids, offset))| i == driver || holds(ids, start + offset))
-                    })
-            })
-        });
+    // Per part, per term: how far its briefs have been walked (candidates ascend), and whether
+    // the candidate is where the walk stopped.
+    let mut cursors: Vec<Vec<(usize, bool)>> = parts
+        .iter()
+        .map(|(ids, _)| vec![(0, false); ids.len()])
+        .collect();
+    'candidates: for &doc in candidates.iter() {
+        // A brief missing a word of the phrase is passed over before any position is read.
+        for ((ids, _), cursors) in parts.iter().zip(&mut cursors) {
+            let mut any = false;
+            for (&id, (cursor, here)) in ids.iter().zip(cursors.iter_mut()) {
+                *here = seek(index.docs(id), cursor, doc);
+                any |= *here;
+            }
+            if !any {
+                continue 'candidates;
+            }
+        }
+        // Positions and scores are read at the walk's slots: no search per lookup.
+        let holds = |part: usize, position: u32| {
+            let Ok(position) = super::index::Position::try_from(position) else {
+                return false;
+            };
+            parts[part]
+                .0
+                .iter()
+                .zip(&cursors[part])
+                .any(|(&id, &(slot, here))| {
+                    here && index
+                        .positions_at(id, slot)
+                        .binary_search(&position)
+                        .is_ok()
+                })
+        };
+        let found = driver_ids
+            .iter()
+            .zip(&cursors[driver])
+            .filter(|(_, (_, here))| *here)
+            .any(|(&id, &(slot, _))| {
+                index.positions_at(id, slot).iter().any(|&p| {
+                    u32::from(p)
+                        .checked_sub(*driver_offset)
+                        .is_some_and(|start| {
+                            parts
+                                .iter()
+                                .enumerate()
+                                .all(|(i, (_, offset))| i == driver || holds(i, start + offset))
+                        })
+                })
+            });
         if found {
             let score: f32 = parts
                 .iter()
-                .map(|(ids, _)| {
+                .zip(&cursors)
+                .map(|((ids, _), cursors)| {
                     ids.iter()
-                        .map(|&id| index.term_score(id, doc))
+                        .zip(cursors)
+                        .filter(|(_, (_, here))| *here)
+                        .map(|(&id, &(slot, _))| index.score_at(id, slot))
                         .fold(0.0, f32::max)
                 })
                 .sum();
