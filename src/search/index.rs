@@ -236,6 +236,17 @@ impl LengthBucket {
         }
     }
 
+    /// Each word's letter set, in bucket order.
+    pub fn masks(&self) -> &[u32] {
+        &self.masks
+    }
+
+    /// The word at `at` in bucket order: its id and its letters.
+    pub fn word(&self, at: usize) -> (WordId, &[u8]) {
+        let length = self.letters.len() / self.ids.len().max(1);
+        (self.ids[at], &self.letters[at * length..(at + 1) * length])
+    }
+
     /// Each word as (its id, its letter set, its letters).
     pub fn iter(&self) -> impl Iterator<Item = (WordId, u32, &[u8])> {
         let length = self.letters.len() / self.ids.len().max(1);
@@ -631,6 +642,11 @@ impl Index {
     /// Folded words whose length in characters is `length` (some perhaps held by no brief any
     /// more: see [`Index::word_count`]).
     pub fn words_of_length(&self, length: usize) -> impl Iterator<Item = (WordId, u32, &[u8])> {
+        self.buckets_of_length(length).flat_map(LengthBucket::iter)
+    }
+
+    /// [`Index::words_of_length`] as the buckets that hold them.
+    pub fn buckets_of_length(&self, length: usize) -> impl Iterator<Item = &LengthBucket> {
         let empty = &[][..];
         let built = self
             .words_by_length
@@ -640,7 +656,7 @@ impl Index {
             .added_by_length
             .get(length)
             .map_or(empty, std::slice::from_ref);
-        built.iter().chain(added).flat_map(LengthBucket::iter)
+        built.iter().chain(added)
     }
 
     /// The text of a vocabulary word.

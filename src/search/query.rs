@@ -701,32 +701,35 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
     let mut candidate_chars: Vec<char> = Vec::new();
     let mut best: Option<(usize, std::cmp::Reverse<u32>, &[u8])> = None;
     for candidate_length in length - allowed..=length + allowed {
-        for (id, candidate_mask, candidate) in index.words_of_length(candidate_length) {
-            // Each edit takes away at most one letter and brings at most one: a cheap test
-            // first, on the sets of letters each word has that the other lacks.
-            if !at_most(mask & !candidate_mask, allowed)
-                || !at_most(candidate_mask & !mask, allowed)
-            {
-                continue;
-            }
-            let limit = best.map_or(allowed, |b| b.0);
-            let distance = if word.is_ascii() {
-                osa_within(word.as_bytes(), candidate, limit)
-            } else {
-                candidate_chars.clear();
-                candidate_chars.extend(candidate.iter().map(|&b| char::from(b)));
-                osa_within(&typed, &candidate_chars, limit)
-            };
-            let Some(distance) = distance else {
-                continue;
-            };
-            let frequency = index.word_count(id);
-            if distance == 0 || frequency == 0 {
-                continue;
-            }
-            let key = (distance, std::cmp::Reverse(frequency), candidate);
-            if best.is_none_or(|b| key < b) {
-                best = Some(key);
+        for bucket in index.buckets_of_length(candidate_length) {
+            for (at, &candidate_mask) in bucket.masks().iter().enumerate() {
+                // Each edit takes away at most one letter and brings at most one: a cheap
+                // test first, on the letters each word has that the other lacks.
+                if !at_most(mask & !candidate_mask, allowed)
+                    || !at_most(candidate_mask & !mask, allowed)
+                {
+                    continue;
+                }
+                let (id, candidate) = bucket.word(at);
+                let limit = best.map_or(allowed, |b| b.0);
+                let distance = if word.is_ascii() {
+                    osa_within(word.as_bytes(), candidate, limit)
+                } else {
+                    candidate_chars.clear();
+                    candidate_chars.extend(candidate.iter().map(|&b| char::from(b)));
+                    osa_within(&typed, &candidate_chars, limit)
+                };
+                let Some(distance) = distance else {
+                    continue;
+                };
+                let frequency = index.word_count(id);
+                if distance == 0 || frequency == 0 {
+                    continue;
+                }
+                let key = (distance, std::cmp::Reverse(frequency), candidate);
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
             }
         }
     }
