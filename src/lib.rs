@@ -13,8 +13,9 @@
 //!            |
 //! answer:  answer   platform-neutral replies, with match offsets to highlight
 //!            |
-//! library: library  snapshot of briefs + search index + speaker index;
-//!          watch keeps it in step with the folder (atomic swaps);
+//! library: library  snapshot of briefs + search index + speaker index; an edit makes a
+//!          new snapshot sharing all it leaves alone;
+//!          watch keeps it in step with the folder (changed files only, atomic swaps);
 //!          intake checks, installs atomically, trashes, audits
 //!            |
 //! core:    search (analyze -> index -> query), speakers (name resolution),

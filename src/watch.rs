@@ -3,8 +3,9 @@
 //! [`LiveLibrary`] holds the current [`Library`] snapshot behind an atomic pointer: a query
 //! takes the snapshot of the moment and keeps it for its whole life, so it never waits on a
 //! reload, never fails during one, and always sees one consistent library. A reload re-reads
-//! only the files whose size, modification time or inode changed, builds a new snapshot and
-//! swaps it in. A file that no longer validates is reported, and its last good version stays
+//! only the files whose size, modification time or inode changed (the folder watcher names
+//! them; a full reload looks at every file's stamp), edits the snapshot for the briefs they
+//! hold ([`Library::edit`]) and swaps the new one in. A file that no longer validates is reported, and its last good version stays
 //! served. Changes made through [`LiveLibrary::add`] and [`LiveLibrary::remove`] are serialised
 //! with reloads and visible as soon as they return; changes made by anyone else (an editor, scp,
 //! git pull, `briefbot add` in another process) are picked up by [`LiveLibrary::watch`].
