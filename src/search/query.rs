@@ -700,18 +700,23 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
     let typed: Vec<char> = word.chars().collect();
     let mut candidate_chars: Vec<char> = Vec::new();
     let mut best: Option<(usize, std::cmp::Reverse<u32>, &[u8])> = None;
-    for candidate_length in length - allowed..=length + allowed {
+    // Nearest lengths first: once a close word is found, farther lengths cannot beat it.
+    let lengths = (0..=allowed).flat_map(|d| [length - d, length + d]).skip(1);
+    for candidate_length in lengths {
+        if candidate_length.abs_diff(length) > best.map_or(allowed, |b| b.0) {
+            continue;
+        }
         for bucket in index.buckets_of_length(candidate_length) {
             for (at, &candidate_mask) in bucket.masks().iter().enumerate() {
+                let limit = best.map_or(allowed, |b| b.0);
                 // Each edit takes away at most one letter and brings at most one: a cheap
                 // test first, on the letters each word has that the other lacks.
-                if !at_most(mask & !candidate_mask, allowed)
-                    || !at_most(candidate_mask & !mask, allowed)
+                if !at_most(mask & !candidate_mask, limit)
+                    || !at_most(candidate_mask & !mask, limit)
                 {
                     continue;
                 }
                 let (id, candidate) = bucket.word(at);
-                let limit = best.map_or(allowed, |b| b.0);
                 let distance = if word.is_ascii() {
                     osa_within(word.as_bytes(), candidate, limit)
                 } else {
@@ -780,7 +785,9 @@ fn osa_within<T: PartialEq + Copy>(a: &[T], b: &[T], limit: usize) -> Option<usi
     osa_rows(a, b, limit, &mut rows[..3 * width])
 }
 
-/// The OSA dynamic programme over three rows (two back, previous, current) laid end to end.
+/// The OSA dynamic programme over three rows (two back, previous, current) laid end to end,
+/// computed only in the band of cells within `limit` of the diagonal: a cell outside it is
+/// more than `limit` edits away, so it is held at `limit + 1`, as is every value past it.
 fn osa_rows<T: PartialEq + Copy>(
     a: &[T],
     b: &[T],
@@ -788,15 +795,21 @@ fn osa_rows<T: PartialEq + Copy>(
     rows: &mut [usize],
 ) -> Option<usize> {
     let width = b.len() + 1;
+    let cap = limit + 1;
     let (mut two_back, rest) = rows.split_at_mut(width);
     let (mut previous, mut current) = rest.split_at_mut(width);
     for (j, cell) in previous.iter_mut().enumerate() {
-        *cell = j;
+        *cell = j.min(cap);
     }
     for i in 1..=a.len() {
-        current[0] = i;
-        let mut row_min = current[0];
-        for j in 1..width {
+        let low = i.saturating_sub(limit).max(1);
+        let high = (i + limit).min(width - 1);
+        current[0] = i.min(cap);
+        if low >= 2 {
+            current[low - 1] = cap;
+        }
+        let mut row_min = if low == 1 { current[0] } else { cap };
+        for j in low..=high {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut value = (previous[j] + 1)
                 .min(current[j - 1] + 1)
@@ -804,8 +817,11 @@ fn osa_rows<T: PartialEq + Copy>(
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 value = value.min(two_back[j - 2] + 1);
             }
-            current[j] = value;
-            row_min = row_min.min(value);
+            current[j] = value.min(cap);
+            row_min = row_min.min(current[j]);
+        }
+        if high + 1 < width {
+            current[high + 1] = cap;
         }
         if row_min > limit {
             return None;
@@ -1221,6 +1237,22 @@ mod tests {
                 let bounded = bounded_osa(&chars, b, 1);
                 assert_eq!(bounded, (reference <= 1).then_some(reference), "{a} {b}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_distance_agrees_with_the_reference_on_any_words(
+            a in "[abc]{0,9}",
+            b in "[abc]{0,9}",
+            limit in 0usize..4,
+        ) {
+            let reference = strsim::osa_distance(&a, &b);
+            let chars: Vec<char> = a.chars().collect();
+            proptest::prop_assert_eq!(
+                bounded_osa(&chars, &b, limit),
+                (reference <= limit).then_some(reference)
+            );
         }
     }
 
