@@ -222,7 +222,7 @@ impl Dictionary {
 /// Words with digits are left out: typos are never corrected to them.
 #[derive(Debug, Clone, Default)]
 pub struct LengthBucket {
-    masks: Vec<u32>,
+    masks: Vec<u64>,
     ids: Vec<WordId>,
     letters: Vec<u8>,
 }
@@ -237,7 +237,7 @@ impl LengthBucket {
     }
 
     /// Each word's letter set, in bucket order.
-    pub fn masks(&self) -> &[u32] {
+    pub fn masks(&self) -> &[u64] {
         &self.masks
     }
 
@@ -248,7 +248,7 @@ impl LengthBucket {
     }
 
     /// Each word as (its id, its letter set, its letters).
-    pub fn iter(&self) -> impl Iterator<Item = (WordId, u32, &[u8])> {
+    pub fn iter(&self) -> impl Iterator<Item = (WordId, u64, &[u8])> {
         let length = self.letters.len() / self.ids.len().max(1);
         self.ids
             .iter()
@@ -641,7 +641,7 @@ impl Index {
 
     /// Folded words whose length in characters is `length` (some perhaps held by no brief any
     /// more: see [`Index::word_count`]).
-    pub fn words_of_length(&self, length: usize) -> impl Iterator<Item = (WordId, u32, &[u8])> {
+    pub fn words_of_length(&self, length: usize) -> impl Iterator<Item = (WordId, u64, &[u8])> {
         self.buckets_of_length(length).flat_map(LengthBucket::iter)
     }
 

@@ -743,7 +743,7 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
 
 /// Whether at most `n` bits of `bits` are set (clearing the lowest set bit `n` times; no
 /// population count, which the baseline x86-64 target lacks as one instruction).
-fn at_most(bits: u32, n: usize) -> bool {
+fn at_most(bits: u64, n: usize) -> bool {
     let mut rest = bits;
     for _ in 0..n {
         rest &= rest.wrapping_sub(1);
@@ -751,12 +751,23 @@ fn at_most(bits: u32, n: usize) -> bool {
     rest == 0
 }
 
-/// A bit per letter a-z present in a word (digits and others share bit 26).
-pub(crate) fn letter_mask(word: &str) -> u32 {
-    word.bytes().fold(0, |mask, b| match b {
-        b'a'..=b'z' => mask | 1 << (b - b'a'),
-        _ => mask | 1 << 26,
-    })
+/// A word's letters as a set with a little of their counts: bit `i` for letter `i` (a-z;
+/// digits and others share bit 26) present once or more, bit `32 + i` for letter `i` present
+/// twice or more. One edit takes at most one bit away and brings at most one: a deletion
+/// lowers one count, an insertion raises one, a substitution does both, a transposition
+/// neither.
+pub(crate) fn letter_mask(word: &str) -> u64 {
+    const LETTERS: u64 = (1 << 26) - 1;
+    let (mut once, mut twice) = (0u64, 0u64);
+    for b in word.bytes() {
+        let bit = match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            _ => 1 << 26,
+        };
+        twice |= once & bit & LETTERS;
+        once |= bit;
+    }
+    once | twice << 32
 }
 
 /// Optimal string alignment distance (edits, with adjacent transpositions) between `a` and
