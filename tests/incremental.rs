@@ -259,6 +259,33 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The ranking works out side-by-side bonuses only for briefs they could lift into the
+    /// results: the best few must be exactly the head of the whole ranking.
+    #[test]
+    fn the_best_few_are_the_head_of_the_whole_ranking(
+        specs in prop::collection::vec(spec(), 1..12),
+        query in prop::collection::vec(0..WORDS.len(), 1..5),
+        limit in 1usize..4,
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        let briefs: Vec<Brief> = specs
+            .iter()
+            .filter(|s| seen.insert(s.id))
+            .map(Spec::brief)
+            .collect();
+        let library = Library::new(briefs);
+        let query = words(&query);
+        let all = briefbot::search::search(library.index(), &query, usize::MAX);
+        let few = briefbot::search::search(library.index(), &query, limit);
+        prop_assert_eq!(few.total, all.total);
+        let head: Vec<_> = all.hits.iter().take(limit).cloned().collect();
+        prop_assert_eq!(few.hits, head, "{}", query);
+    }
+}
+
 #[test]
 fn removing_and_re_adding_keeps_every_answer() {
     let spec = |id, title: Vec<usize>| Spec {
