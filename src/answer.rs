@@ -370,6 +370,12 @@ pub fn topic_suggestions(library: &Library, partial: &str, limit: usize) -> Vec<
             if out.len() == limit {
                 return out;
             }
+            // A substring search first: most topics hold none of the typed words.
+            if !topic.folded.contains(last.as_str())
+                || !rest.iter().all(|r| topic.folded.contains(r.as_str()))
+            {
+                continue;
+            }
             let mut words = topic.folded.split(' ');
             if words.any(|w| w.starts_with(last.as_str()))
                 && rest.iter().all(|r| topic.folded.split(' ').any(|w| w == r))
