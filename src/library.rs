@@ -42,8 +42,12 @@ pub struct Library {
     /// Doc ids, newest brief first.
     newest: Vec<u32>,
     ids: IdMap,
-    /// Titles and tags as autocompletion offers them, per doc, made at the first keystroke.
+    /// Titles and tags as autocompletion offers them, per doc, made at the first keystroke
+    /// and carried over by edits.
     topics: OnceLock<Vec<Arc<[Topic]>>>,
+    /// The first of each distinct topic (by folded text) in doc order, as (doc, place in the
+    /// doc's topics): made at the first keystroke of each snapshot, a pass of hash lookups.
+    distinct_topics: OnceLock<Vec<(u32, u32)>>,
     index: Index,
     speakers: Speakers,
 }
@@ -113,6 +117,7 @@ impl Library {
         Library {
             newest,
             topics: OnceLock::new(),
+            distinct_topics: OnceLock::new(),
             live: briefs.len(),
             briefs: briefs.into_iter().map(Some).collect(),
             ids: IdMap {
@@ -220,6 +225,7 @@ impl Library {
             newest,
             ids,
             topics,
+            distinct_topics: OnceLock::new(),
             index,
             speakers,
         }
@@ -256,22 +262,34 @@ impl Library {
         self.newest.iter().map(|&doc| self.brief(doc)).collect()
     }
 
-    /// Every title and tag, tags first within a brief, with its folded words; briefs in doc
-    /// order. The same topic may come from several briefs.
+    /// Every distinct title and tag (by folded words), tags first within a brief, briefs in
+    /// doc order: the first brief holding a topic gives its spelling.
     pub fn topics(&self) -> impl Iterator<Item = &Topic> {
-        self.topics
-            .get_or_init(|| {
-                use rayon::prelude::*;
-                self.briefs
-                    .par_iter()
-                    .map(|b| {
-                        b.as_deref()
-                            .map_or_else(|| Arc::from(Vec::new()), topics_of)
-                    })
-                    .collect()
-            })
+        let per_doc = self.topics.get_or_init(|| {
+            use rayon::prelude::*;
+            self.briefs
+                .par_iter()
+                .map(|b| {
+                    b.as_deref()
+                        .map_or_else(|| Arc::from(Vec::new()), topics_of)
+                })
+                .collect()
+        });
+        let distinct = self.distinct_topics.get_or_init(|| {
+            let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+            let mut distinct = Vec::new();
+            for (doc, topics) in per_doc.iter().enumerate() {
+                for (at, topic) in topics.iter().enumerate() {
+                    if seen.insert(&topic.folded) {
+                        distinct.push((doc as u32, at as u32));
+                    }
+                }
+            }
+            distinct
+        });
+        distinct
             .iter()
-            .flat_map(|topics| topics.iter())
+            .map(|&(doc, at)| &per_doc[doc as usize][at as usize])
     }
 
     /// The brief with this id.

@@ -131,6 +131,11 @@ pub fn no_mentions() -> serenity::CreateAllowedMentions {
         .replied_user(false)
 }
 
+/// Makes the current snapshot's autocompletion topics, if they are not made yet.
+fn warm_topics(live: &LiveLibrary) {
+    let _ = live.snapshot().topics().next();
+}
+
 /// Connects to Discord and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let token = std::env::var("DISCORD_TOKEN")
@@ -149,6 +154,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         "library loaded"
     );
     let live = Arc::new(live);
+    // Autocompletion's topics are made at the first keystroke; make them now instead, off the
+    // async threads, so that no keystroke waits (about 150 ms at 100,000 briefs).
+    tokio::task::spawn_blocking({
+        let live = Arc::clone(&live);
+        move || warm_topics(&live)
+    });
     let admin_channel = config.discord.admin_channel_id;
 
     let mut http = serenity::HttpBuilder::new(&token).default_allowed_mentions(no_mentions());
@@ -222,7 +233,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // Watch the folder; report broken briefs in the admin channel when one is set.
     let http = Arc::clone(&client.http);
     let runtime = tokio::runtime::Handle::current();
+    let watched = Arc::clone(&live);
     let _watcher = live.watch(move |report| {
+        if report.changed > 0 {
+            // An edit carries the topics over but lists the distinct ones anew (about 25 ms
+            // at 100,000 briefs): do that here, not at the next keystroke.
+            warm_topics(&watched);
+        }
         if let Some(channel) = admin_channel
             && !report.errors.is_empty()
         {
