@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::language::Language;
 use crate::search::Index;
+use crate::search::index::Change;
 use crate::speakers::Speakers;
 
 /// Why a directory could not be read at all.
@@ -187,38 +188,37 @@ impl Library {
         for (rank, &doc) in newest.iter().enumerate() {
             recency[doc as usize] = rank as u32;
         }
-        let changes: Vec<crate::search::index::Change<'_>> = before
-            .iter()
-            .map(|(&doc, old)| crate::search::index::Change {
-                doc,
-                old: old.as_deref(),
-                new: briefs[doc as usize].as_deref(),
-            })
-            .collect();
-        let Some(index) = self.index.update(&changes, recency) else {
-            return Library::from_shared(briefs.into_iter().flatten().collect());
-        };
-        let changed: Vec<(u32, Option<&Brief>, Option<&Brief>)> =
-            changes.iter().map(|c| (c.doc, c.old, c.new)).collect();
-        let speakers = self.speakers.update(
-            &changed,
-            &brief_at,
-            briefs.iter().flatten().map(|b| &**b),
-            &index,
-        );
-        let topics = OnceLock::new();
-        if let Some(old) = self.topics.get() {
-            let mut new = old.clone();
-            new.resize_with(briefs.len(), || Arc::from(Vec::new()));
-            for &doc in before.keys() {
-                new[doc as usize] = briefs[doc as usize]
-                    .as_deref()
-                    .map_or_else(|| Arc::from(Vec::new()), topics_of);
+        // What the edits changed, brief by brief, borrowed from `briefs` until it moves below.
+        let (index, speakers, topics) = {
+            let changes: Vec<Change<'_>> = before
+                .iter()
+                .map(|(&doc, old)| Change {
+                    doc,
+                    old: old.as_deref(),
+                    new: briefs[doc as usize].as_deref(),
+                })
+                .collect();
+            let Some(index) = self.index.update(&changes, recency) else {
+                return Library::from_shared(briefs.into_iter().flatten().collect());
+            };
+            let speakers = self.speakers.update(
+                &changes,
+                &brief_at,
+                briefs.iter().flatten().map(|b| &**b),
+                &index,
+            );
+            let topics = OnceLock::new();
+            if let Some(old) = self.topics.get() {
+                let mut new = old.clone();
+                new.resize_with(briefs.len(), || Arc::from(Vec::new()));
+                for change in &changes {
+                    new[change.doc as usize] =
+                        change.new.map_or_else(|| Arc::from(Vec::new()), topics_of);
+                }
+                let _ = topics.set(new);
             }
-            let _ = topics.set(new);
-        }
-        drop(changes);
-        drop(changed);
+            (index, speakers, topics)
+        };
         Library {
             briefs,
             live,

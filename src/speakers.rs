@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use crate::brief::Brief;
 use crate::search::Index;
 use crate::search::analyze::plain_words;
+use crate::search::index::Change;
 
 /// Words put before names that are not part of them.
 const TITLES: [&str; 62] = [
@@ -172,30 +173,30 @@ impl Speakers {
         speakers
     }
 
-    /// These speakers after the briefs at some docs changed: `changed` gives each such doc
-    /// with its brief before and after (`None`: absent); `brief` gives every brief after,
-    /// `with_aliases` those that declare aliases. Speakers left with no quote are dropped.
+    /// These speakers after the briefs at some docs changed: `changes` gives each such doc
+    /// with its brief before and after; `brief` gives every brief after, `with_aliases` those
+    /// that may declare aliases. Speakers left with no quote are dropped.
     pub fn update<'a>(
         &self,
-        changed: &[(u32, Option<&Brief>, Option<&Brief>)],
+        changes: &[Change<'_>],
         brief: &dyn Fn(u32) -> &'a Brief,
         with_aliases: impl Iterator<Item = &'a Brief>,
         index: &Index,
     ) -> Self {
         let mut speakers = self.clone();
         let mut touched: Vec<usize> = Vec::new();
-        for &(doc, old, _) in changed {
-            let Some(old) = old else { continue };
+        for change in changes {
+            let Some(old) = change.old else { continue };
             for quote in &old.quotes {
                 if let Some(&at) = speakers.by_key.get(&key_of(&quote.speaker).0) {
-                    speakers.speakers[at].quotes.retain(|q| q.doc != doc);
+                    speakers.speakers[at].quotes.retain(|q| q.doc != change.doc);
                     touched.push(at);
                 }
             }
         }
-        for &(doc, _, new) in changed {
-            if let Some(new) = new {
-                speakers.add_quotes(doc, new, &mut touched);
+        for change in changes {
+            if let Some(new) = change.new {
+                speakers.add_quotes(change.doc, new, &mut touched);
             }
         }
         touched.sort_unstable();
