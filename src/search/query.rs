@@ -642,7 +642,7 @@ impl Plan {
                     parts, cover: c, ..
                 } if *c == cover => {
                     let mut any = false;
-                    match_phrase(index, parts, |_, _| any = true);
+                    match_phrase(index, parts, |_| true, |_, _| any = true);
                     any
                 }
                 Matcher::Terms { ids, cover: c } if *c == cover => {
@@ -887,8 +887,14 @@ fn seek(docs: &[DocId], cursor: &mut usize, doc: DocId) -> bool {
     docs.get(*cursor) == Some(&doc)
 }
 
-/// Calls `visit(doc, score)` for every brief holding the phrase.
-fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnMut(DocId, f32)) {
+/// Calls `visit(doc, score)` for every brief holding the phrase; briefs for which `keep` says
+/// no are passed over.
+fn match_phrase(
+    index: &Index,
+    parts: &[(Vec<TermId>, u32)],
+    keep: impl Fn(DocId) -> bool,
+    mut visit: impl FnMut(DocId, f32),
+) {
     if parts.is_empty() || parts.iter().any(|(ids, _)| ids.is_empty()) {
         return;
     }
@@ -916,6 +922,9 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
         .map(|(ids, _)| vec![(0, false); ids.len()])
         .collect();
     'candidates: for &doc in candidates.iter() {
+        if !keep(doc) {
+            continue;
+        }
         // A brief missing a word of the phrase is passed over before any position is read.
         for ((ids, _), cursors) in parts.iter().zip(&mut cursors) {
             let mut any = false;
@@ -976,6 +985,102 @@ fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnM
     }
 }
 
+/// Briefs rank first by how many query words they cover, so the best `limit` are among the
+/// briefs that may cover every word, if at least `limit` of them do. Returns those briefs
+/// (ascending) with how many briefs hold any word (the total), or `None` when scoring them all
+/// is simpler: a quoted phrase in the query, or fewer such briefs than `limit`.
+///
+/// A brief may cover a word when it holds a term of any matcher covering the word: the word's
+/// own terms, a join's term, or the first half of a run-together compound.
+fn covering_every_word(
+    index: &Index,
+    words: usize,
+    matchers: &[Matcher],
+    limit: usize,
+) -> Option<(Vec<DocId>, usize)> {
+    if limit == 0 || words < 2 {
+        return None;
+    }
+    let mut may: Vec<Vec<TermId>> = vec![Vec::new(); words];
+    for matcher in matchers {
+        match matcher {
+            Matcher::Terms { ids, cover } => {
+                for &word in cover {
+                    may[word].extend(ids);
+                }
+            }
+            // Two words side by side only score more: they need the words' own terms.
+            Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
+            Matcher::Phrase {
+                parts,
+                cover,
+                boost,
+            } if *boost != PHRASE_BOOST => {
+                for &word in cover {
+                    may[word].extend(parts.first().map_or(&[][..], |p| &p.0[..]));
+                }
+            }
+            Matcher::Phrase { .. } => return None,
+        }
+    }
+    for ids in &mut may {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    if may.iter().any(Vec::is_empty) {
+        return None;
+    }
+    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
+    let rarest = (0..words).min_by_key(|&w| held(&may[w]))?;
+    let mut candidates: Vec<DocId> = may[rarest]
+        .iter()
+        .flat_map(|&id| index.docs(id).iter().copied())
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut cursors: Vec<Vec<usize>> = may.iter().map(|ids| vec![0; ids.len()]).collect();
+    candidates.retain(|&doc| {
+        may.iter()
+            .zip(&mut cursors)
+            .enumerate()
+            .all(|(w, (ids, cursors))| {
+                w == rarest
+                    || ids
+                        .iter()
+                        .zip(cursors.iter_mut())
+                        .fold(false, |any, (&id, cursor)| {
+                            seek(index.docs(id), cursor, doc) | any
+                        })
+            })
+    });
+    if candidates.len() < limit {
+        return None;
+    }
+    // The total: briefs any matcher finds, counted on a bit set (side-by-side pairs find
+    // only briefs their words' terms find).
+    let mut seen = vec![0u64; index.doc_slots().div_ceil(64)];
+    let mut total = 0;
+    let mut count = |doc: DocId| {
+        let (at, bit) = (doc as usize / 64, 1u64 << (doc % 64));
+        total += usize::from(seen[at] & bit == 0);
+        seen[at] |= bit;
+    };
+    for matcher in matchers {
+        match matcher {
+            Matcher::Terms { ids, .. } => {
+                for &id in ids {
+                    index.docs(id).iter().for_each(|&doc| count(doc));
+                }
+            }
+            Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
+            Matcher::Phrase { parts, .. } => {
+                match_phrase(index, parts, |_| true, |doc, _| count(doc));
+            }
+        }
+    }
+    Some((candidates, total))
+}
+
 /// Per-query accumulators, kept from one query to the next on each thread, so that a query
 /// allocates nothing in proportion to the size of the library.
 #[derive(Default)]
@@ -992,16 +1097,11 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Scores every brief any matcher finds and keeps the best `limit`.
-fn rank(
-    index: &Index,
-    words: &[QueryWord],
-    matchers: &[Matcher],
-    limit: usize,
-) -> (Vec<Hit>, usize) {
+/// Scores the briefs any matcher finds (only those in `within`, when given): one hit each.
+fn score(index: &Index, words: usize, matchers: &[Matcher], within: Option<&[DocId]>) -> Vec<Hit> {
     // For each query word, the best score each brief earns for it.
-    let width = words.len().max(1);
-    let mut hits: Vec<Hit> = SCRATCH.with_borrow_mut(|scratch| {
+    let width = words.max(1);
+    SCRATCH.with_borrow_mut(|scratch| {
         let Scratch { slot, docs, best } = scratch;
         if slot.len() < index.doc_slots() {
             slot.resize(index.doc_slots(), u32::MAX);
@@ -1021,18 +1121,35 @@ fn rank(
             }
         };
         for matcher in matchers {
-            match matcher {
-                Matcher::Terms { ids, cover } => {
+            match (matcher, within) {
+                (Matcher::Terms { ids, cover }, None) => {
                     for &id in ids {
                         index.score_term(id, |doc, score| credit(cover, doc, score));
                     }
                 }
-                Matcher::Phrase {
-                    parts,
-                    cover,
-                    boost,
-                } => {
-                    match_phrase(index, parts, |doc, score| credit(cover, doc, score * boost));
+                (Matcher::Terms { ids, cover }, Some(within)) => {
+                    for &id in ids {
+                        let postings = index.docs(id);
+                        let mut cursor = 0;
+                        for &doc in within {
+                            if seek(postings, &mut cursor, doc) {
+                                credit(cover, doc, index.score_at(id, cursor));
+                            }
+                        }
+                    }
+                }
+                (
+                    Matcher::Phrase {
+                        parts,
+                        cover,
+                        boost,
+                    },
+                    within,
+                ) => {
+                    let keep = |doc: DocId| within.is_none_or(|w| w.binary_search(&doc).is_ok());
+                    match_phrase(index, parts, keep, |doc, score| {
+                        credit(cover, doc, score * boost)
+                    });
                 }
             }
         }
@@ -1054,8 +1171,27 @@ fn rank(
         docs.clear();
         best.clear();
         hits
+    })
+}
+
+/// Scores every brief any matcher finds and keeps the best `limit`.
+fn rank(
+    index: &Index,
+    words: &[QueryWord],
+    matchers: &[Matcher],
+    limit: usize,
+) -> (Vec<Hit>, usize) {
+    // When enough briefs may cover every word, the best are among them: only they are scored
+    // (and if fewer than `limit` of them do cover every word, everything is).
+    let width = words.len();
+    let shortcut = covering_every_word(index, width, matchers, limit)
+        .map(|(within, total)| (score(index, width, matchers, Some(&within)), total))
+        .filter(|(hits, _)| hits.iter().filter(|h| h.covered == width).count() >= limit);
+    let (mut hits, total) = shortcut.unwrap_or_else(|| {
+        let hits = score(index, width, matchers, None);
+        let total = hits.len();
+        (hits, total)
     });
-    let total = hits.len();
     let order = |a: &Hit, b: &Hit| {
         b.covered
             .cmp(&a.covered)
@@ -1265,6 +1401,31 @@ mod tests {
                 (reference <= limit).then_some(reference)
             );
         }
+    }
+
+    #[test]
+    fn scoring_only_briefs_covering_every_word_loses_nothing() {
+        // "a" covers "hoverboard" only as a split compound, and ranks first; "d" is found
+        // only through the compound. The best two and the total must be what scoring every
+        // brief gives.
+        let f = Fixture::new(vec![
+            brief(
+                "a",
+                "2020-01-01",
+                "Hover board record",
+                "Hover board record, a record.",
+            ),
+            brief("b", "2020-01-01", "Hoverboard record", "Other."),
+            brief("c", "2020-01-01", "Hoverboard record", "Other."),
+            brief("d", "2020-01-01", "Hover board", "Other."),
+            brief("e", "2020-01-01", "Record", "Other."),
+        ]);
+        let all = search(&f.index, "hoverboard record", usize::MAX);
+        let few = search(&f.index, "hoverboard record", 2);
+        assert_eq!(all.total, 5);
+        assert_eq!(few.total, all.total);
+        assert_eq!(few.hits, all.hits[..2]);
+        assert_eq!(f.briefs[few.hits[0].doc as usize].id.as_str(), "a");
     }
 
     #[test]
