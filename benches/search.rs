@@ -194,8 +194,9 @@ impl Picks {
         let index = library.index();
         // Every indexed word (not a stop word, no digits), most briefs first.
         let mut words: Vec<(u32, &str)> = (3..=15)
-            .flat_map(|length| index.words_of_length(length))
-            .map(|(id, _, _)| (index.word_count(id), index.word_text(id)))
+            .flat_map(|length| index.buckets_of_length(length))
+            .flat_map(|bucket| (0..bucket.masks().len()).map(|at| bucket.word(at).0))
+            .map(|id| (index.word_count(id), index.word_text(id)))
             .filter(|&(count, word)| {
                 count > 0
                     && word.chars().all(|c| c.is_ascii_lowercase())

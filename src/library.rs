@@ -210,10 +210,9 @@ impl Library {
             let topics = OnceLock::new();
             if let Some(old) = self.topics.get() {
                 let mut new = old.clone();
-                new.resize_with(briefs.len(), || Arc::from(Vec::new()));
+                new.resize_with(briefs.len(), || topics_of(None));
                 for change in &changes {
-                    new[change.doc as usize] =
-                        change.new.map_or_else(|| Arc::from(Vec::new()), topics_of);
+                    new[change.doc as usize] = topics_of(change.new);
                 }
                 let _ = topics.set(new);
             }
@@ -269,10 +268,7 @@ impl Library {
             use rayon::prelude::*;
             self.briefs
                 .par_iter()
-                .map(|b| {
-                    b.as_deref()
-                        .map_or_else(|| Arc::from(Vec::new()), topics_of)
-                })
+                .map(|b| topics_of(b.as_deref()))
                 .collect()
         });
         let distinct = self.distinct_topics.get_or_init(|| {
@@ -316,8 +312,11 @@ impl Library {
     }
 }
 
-/// A brief's tags, then its title, as autocompletion offers them.
-fn topics_of(brief: &Brief) -> Arc<[Topic]> {
+/// A brief's tags, then its title, as autocompletion offers them (none for an empty slot).
+fn topics_of(brief: Option<&Brief>) -> Arc<[Topic]> {
+    let Some(brief) = brief else {
+        return Arc::from(Vec::new());
+    };
     brief
         .tags
         .iter()
@@ -327,6 +326,12 @@ fn topics_of(brief: &Brief) -> Arc<[Topic]> {
             folded: crate::search::analyze::plain_words(text).join(" "),
         })
         .collect()
+}
+
+/// Whether a file or folder name is one the library skips: names starting with `_` (notes,
+/// drafts) or `.` (temporary files, the trash, the audit log).
+pub fn is_hidden(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
 }
 
 /// The brief files under `dir`, sorted by path: every `*.toml`, skipping files and folders
@@ -359,7 +364,7 @@ pub fn brief_files(dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
             })?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with('_') || name.starts_with('.') {
+            if is_hidden(&name) {
                 continue;
             }
             let path = entry.path();

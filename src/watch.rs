@@ -534,10 +534,9 @@ impl LiveLibrary {
 fn is_brief_path(dir: &Path, path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
         && path.strip_prefix(dir).is_ok_and(|relative| {
-            relative.components().all(|c| {
-                let name = c.as_os_str().to_string_lossy();
-                !name.starts_with('_') && !name.starts_with('.')
-            })
+            relative
+                .components()
+                .all(|c| !library::is_hidden(&c.as_os_str().to_string_lossy()))
         })
 }
 
@@ -555,7 +554,7 @@ fn needs_rescan(dir: &Path, path: &Path) -> bool {
 fn ignored(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.') || n.starts_with('_'))
+        .is_some_and(library::is_hidden)
         || path.components().any(|c| c.as_os_str() == intake::TRASH)
 }
 

@@ -246,16 +246,6 @@ impl LengthBucket {
         let length = self.letters.len() / self.ids.len().max(1);
         (self.ids[at], &self.letters[at * length..(at + 1) * length])
     }
-
-    /// Each word as (its id, its letter set, its letters).
-    pub fn iter(&self) -> impl Iterator<Item = (WordId, u64, &[u8])> {
-        let length = self.letters.len() / self.ids.len().max(1);
-        self.ids
-            .iter()
-            .zip(&self.masks)
-            .zip(self.letters.chunks_exact(length.max(1)))
-            .map(|((&id, &mask), letters)| (id, mask, letters))
-    }
 }
 
 /// Files `word` in its bucket by length (folded words are ASCII: bytes are letters).
@@ -622,11 +612,6 @@ impl Index {
             .filter(|&id| !self.postings[id as usize].docs.is_empty())
     }
 
-    /// The text of a term.
-    pub fn term_text(&self, term: TermId) -> &str {
-        self.terms.text(term)
-    }
-
     /// Orders two briefs of equal score: newest first, then by id.
     pub fn tie_break(&self, a: DocId, b: DocId) -> std::cmp::Ordering {
         self.recency[a as usize].cmp(&self.recency[b as usize])
@@ -639,13 +624,8 @@ impl Index {
             .map_or(0, |id| self.word_counts[id as usize])
     }
 
-    /// Folded words whose length in characters is `length` (some perhaps held by no brief any
-    /// more: see [`Index::word_count`]).
-    pub fn words_of_length(&self, length: usize) -> impl Iterator<Item = (WordId, u64, &[u8])> {
-        self.buckets_of_length(length).flat_map(LengthBucket::iter)
-    }
-
-    /// [`Index::words_of_length`] as the buckets that hold them.
+    /// The vocabulary's words of `length` letters (some perhaps held by no brief any more:
+    /// see [`Index::word_count`]), in the buckets that hold them.
     pub fn buckets_of_length(&self, length: usize) -> impl Iterator<Item = &LengthBucket> {
         let empty = &[][..];
         let built = self
@@ -713,19 +693,6 @@ impl Index {
             halves(postings.frequencies[slot]),
             postings.docs[slot],
         )
-    }
-
-    /// BM25F score of `term` in `doc` alone (0 when absent).
-    pub fn term_score(&self, term: TermId, doc: DocId) -> f32 {
-        let postings = &self.postings[term as usize];
-        match postings.docs.binary_search(&doc) {
-            Ok(slot) => self.bm25(
-                self.idf(postings.docs.len()),
-                halves(postings.frequencies[slot]),
-                doc,
-            ),
-            Err(_) => 0.0,
-        }
     }
 
     fn idf(&self, doc_frequency: usize) -> f32 {
@@ -815,10 +782,7 @@ impl Partial {
                             let term = *terms.entry(a.term.as_str().into()).or_insert(next);
                             if term == next {
                                 partial.term_texts.push(a.term.into_boxed_str());
-                                partial.postings.push(Postings {
-                                    offsets: vec![0],
-                                    ..Postings::default()
-                                });
+                                partial.postings.push(Postings::new());
                             }
                             let next = partial.word_texts.len() as u32;
                             let word = *words.entry(a.word.as_str().into()).or_insert(next);
@@ -942,6 +906,9 @@ mod tests {
             brief("b", "Something else", "Hacking entirely."),
         ]);
         let hack = index.term_id("hack").unwrap();
-        assert!(index.term_score(hack, 0) > index.term_score(hack, 1));
+        let mut scores = Vec::new();
+        index.score_term(hack, |doc, score| scores.push((doc, score)));
+        assert_eq!(scores.len(), 2);
+        assert!(scores[0].1 > scores[1].1, "{scores:?}");
     }
 }
