@@ -679,23 +679,25 @@ impl Index {
     /// Calls `visit(doc, score)` for every brief holding `term`, with its BM25F score.
     pub fn score_term(&self, term: TermId, mut visit: impl FnMut(DocId, f32)) {
         let postings = &self.postings[term as usize];
-        let idf = self.idf(postings.docs.len());
+        let idf = self.idf_of(postings.docs.len());
         for (&doc, &frequency) in postings.docs.iter().zip(&postings.frequencies) {
             visit(doc, self.bm25(idf, halves(frequency), doc));
         }
     }
 
-    /// BM25F score of `term` in the brief at `slot` of its postings (see [`Index::docs`]).
-    pub fn score_at(&self, term: TermId, slot: usize) -> f32 {
+    /// BM25F score of `term`, whose [`Index::idf`] is `idf`, in the brief at `slot` of its
+    /// postings (see [`Index::docs`]).
+    pub fn score_at(&self, term: TermId, idf: f32, slot: usize) -> f32 {
         let postings = &self.postings[term as usize];
-        self.bm25(
-            self.idf(postings.docs.len()),
-            halves(postings.frequencies[slot]),
-            postings.docs[slot],
-        )
+        self.bm25(idf, halves(postings.frequencies[slot]), postings.docs[slot])
     }
 
-    fn idf(&self, doc_frequency: usize) -> f32 {
+    /// How much `term` weighs: the rarer, the more (BM25's inverse document frequency).
+    pub fn idf(&self, term: TermId) -> f32 {
+        self.idf_of(self.postings[term as usize].docs.len())
+    }
+
+    fn idf_of(&self, doc_frequency: usize) -> f32 {
         let n = self.doc_count() as f32;
         let df = doc_frequency as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()

@@ -642,7 +642,7 @@ impl Plan {
                     parts, cover: c, ..
                 } if *c == cover => {
                     let mut any = false;
-                    match_phrase(index, parts, |_| true, |_, _| any = true);
+                    match_phrase(index, parts, None, |_, _| any = true);
                     any
                 }
                 Matcher::Terms { ids, cover: c } if *c == cover => {
@@ -887,24 +887,26 @@ fn seek(docs: &[DocId], cursor: &mut usize, doc: DocId) -> bool {
     docs.get(*cursor) == Some(&doc)
 }
 
-/// Calls `visit(doc, score)` for every brief holding the phrase; briefs for which `keep` says
-/// no are passed over.
+/// Calls `visit(doc, score)` for every brief holding the phrase; when `within` is given
+/// (ascending), only for the briefs in it.
 fn match_phrase(
     index: &Index,
     parts: &[(Vec<TermId>, u32)],
-    keep: impl Fn(DocId) -> bool,
+    within: Option<&[DocId]>,
     mut visit: impl FnMut(DocId, f32),
 ) {
     if parts.is_empty() || parts.iter().any(|(ids, _)| ids.is_empty()) {
         return;
     }
-    // Walk the rarest word's briefs; look the others up in each.
+    // Walk the rarest word's briefs (or those asked about); look the others up in each.
     let df = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
     let driver = (0..parts.len())
         .min_by_key(|&i| df(&parts[i].0))
         .unwrap_or(0);
     let (driver_ids, driver_offset) = &parts[driver];
-    let candidates: std::borrow::Cow<'_, [DocId]> = if let [id] = driver_ids[..] {
+    let candidates: std::borrow::Cow<'_, [DocId]> = if let Some(within) = within {
+        std::borrow::Cow::Borrowed(within)
+    } else if let [id] = driver_ids[..] {
         std::borrow::Cow::Borrowed(index.docs(id))
     } else {
         let mut docs: Vec<DocId> = driver_ids
@@ -921,10 +923,12 @@ fn match_phrase(
         .iter()
         .map(|(ids, _)| vec![(0, false); ids.len()])
         .collect();
+    // Each part's terms' weights, worked out once.
+    let idfs: Vec<Vec<f32>> = parts
+        .iter()
+        .map(|(ids, _)| ids.iter().map(|&id| index.idf(id)).collect())
+        .collect();
     'candidates: for &doc in candidates.iter() {
-        if !keep(doc) {
-            continue;
-        }
         // A brief missing a word of the phrase is passed over before any position is read.
         for ((ids, _), cursors) in parts.iter().zip(&mut cursors) {
             let mut any = false;
@@ -972,11 +976,13 @@ fn match_phrase(
             let score: f32 = parts
                 .iter()
                 .zip(&cursors)
-                .map(|((ids, _), cursors)| {
+                .zip(&idfs)
+                .map(|(((ids, _), cursors), idfs)| {
                     ids.iter()
                         .zip(cursors)
-                        .filter(|(_, (_, here))| *here)
-                        .map(|(&id, &(slot, _))| index.score_at(id, slot))
+                        .zip(idfs)
+                        .filter(|((_, (_, here)), _)| *here)
+                        .map(|((&id, &(slot, _)), &idf)| index.score_at(id, idf, slot))
                         .fold(0.0, f32::max)
                 })
                 .sum();
@@ -985,19 +991,30 @@ fn match_phrase(
     }
 }
 
+/// The briefs that may cover the most query words, when there are enough of them.
+#[derive(Debug)]
+struct Shortlist {
+    /// The briefs that may cover at least `covering` words, ascending.
+    docs: Vec<DocId>,
+    covering: usize,
+    /// How many briefs hold any word.
+    total: usize,
+}
+
 /// Briefs rank first by how many query words they cover, so the best `limit` are among the
-/// briefs that may cover every word, if at least `limit` of them do. Returns those briefs
-/// (ascending) with how many briefs hold any word (the total), or `None` when scoring them all
-/// is simpler: a quoted phrase in the query, or fewer such briefs than `limit`.
+/// briefs that may cover at least `c` words, if at least `limit` of them do. Finds the
+/// largest such `c` above one and returns those briefs, or `None` when scoring them all is
+/// simpler: a quoted phrase in the query, a single word, or too few briefs cover two words.
 ///
 /// A brief may cover a word when it holds a term of any matcher covering the word: the word's
-/// own terms, a join's term, or the first half of a run-together compound.
-fn covering_every_word(
+/// own terms, a join's term, or the first half of a run-together compound. A brief covering
+/// `c` of the words holds one of any `words - c + 1` of them: the rarest are walked.
+fn covering_most_words(
     index: &Index,
     words: usize,
     matchers: &[Matcher],
     limit: usize,
-) -> Option<(Vec<DocId>, usize)> {
+) -> Option<Shortlist> {
     if limit == 0 || words < 2 {
         return None;
     }
@@ -1023,39 +1040,37 @@ fn covering_every_word(
             Matcher::Phrase { .. } => return None,
         }
     }
+    // A word no term covers is covered by no brief: only the others count.
+    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
+    let mut may: Vec<Vec<TermId>> = may.into_iter().filter(|ids| !ids.is_empty()).collect();
     for ids in &mut may {
         ids.sort_unstable();
         ids.dedup();
     }
-    if may.iter().any(Vec::is_empty) {
-        return None;
-    }
-    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
-    let rarest = (0..words).min_by_key(|&w| held(&may[w]))?;
-    let mut candidates: Vec<DocId> = may[rarest]
-        .iter()
-        .flat_map(|&id| index.docs(id).iter().copied())
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    let mut cursors: Vec<Vec<usize>> = may.iter().map(|ids| vec![0; ids.len()]).collect();
-    candidates.retain(|&doc| {
-        may.iter()
-            .zip(&mut cursors)
-            .enumerate()
-            .all(|(w, (ids, cursors))| {
-                w == rarest
-                    || ids
-                        .iter()
-                        .zip(cursors.iter_mut())
-                        .fold(false, |any, (&id, cursor)| {
-                            seek(index.docs(id), cursor, doc) | any
-                        })
-            })
-    });
-    if candidates.len() < limit {
-        return None;
-    }
+    may.sort_by_cached_key(|ids| held(ids));
+    let (docs, covering) = (2..=may.len()).rev().find_map(|covering| {
+        let rarest = &may[..may.len() - covering + 1];
+        let mut docs: Vec<DocId> = rarest
+            .iter()
+            .flatten()
+            .flat_map(|&id| index.docs(id).iter().copied())
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let mut cursors: Vec<Vec<usize>> = may.iter().map(|ids| vec![0; ids.len()]).collect();
+        docs.retain(|&doc| {
+            let mut covered = 0;
+            for (ids, cursors) in may.iter().zip(&mut cursors) {
+                let mut here = false;
+                for (&id, cursor) in ids.iter().zip(cursors.iter_mut()) {
+                    here |= seek(index.docs(id), cursor, doc);
+                }
+                covered += usize::from(here);
+            }
+            covered >= covering
+        });
+        (docs.len() >= limit).then_some((docs, covering))
+    })?;
     // The total: briefs any matcher finds, counted on a bit set (side-by-side pairs find
     // only briefs their words' terms find).
     let mut seen = vec![0u64; index.doc_slots().div_ceil(64)];
@@ -1074,11 +1089,15 @@ fn covering_every_word(
             }
             Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
             Matcher::Phrase { parts, .. } => {
-                match_phrase(index, parts, |_| true, |doc, _| count(doc));
+                match_phrase(index, parts, None, |doc, _| count(doc));
             }
         }
     }
-    Some((candidates, total))
+    Some(Shortlist {
+        docs,
+        covering,
+        total,
+    })
 }
 
 /// Per-query accumulators, kept from one query to the next on each thread, so that a query
@@ -1129,11 +1148,11 @@ fn score(index: &Index, words: usize, matchers: &[Matcher], within: Option<&[Doc
                 }
                 (Matcher::Terms { ids, cover }, Some(within)) => {
                     for &id in ids {
-                        let postings = index.docs(id);
+                        let (postings, idf) = (index.docs(id), index.idf(id));
                         let mut cursor = 0;
                         for &doc in within {
                             if seek(postings, &mut cursor, doc) {
-                                credit(cover, doc, index.score_at(id, cursor));
+                                credit(cover, doc, index.score_at(id, idf, cursor));
                             }
                         }
                     }
@@ -1146,8 +1165,7 @@ fn score(index: &Index, words: usize, matchers: &[Matcher], within: Option<&[Doc
                     },
                     within,
                 ) => {
-                    let keep = |doc: DocId| within.is_none_or(|w| w.binary_search(&doc).is_ok());
-                    match_phrase(index, parts, keep, |doc, score| {
+                    match_phrase(index, parts, within, |doc, score| {
                         credit(cover, doc, score * boost)
                     });
                 }
@@ -1181,12 +1199,13 @@ fn rank(
     matchers: &[Matcher],
     limit: usize,
 ) -> (Vec<Hit>, usize) {
-    // When enough briefs may cover every word, the best are among them: only they are scored
-    // (and if fewer than `limit` of them do cover every word, everything is).
+    // When enough briefs may cover most words, the best are among them: only they are scored
+    // (and if fewer than `limit` of them do cover that many, everything is).
     let width = words.len();
-    let shortcut = covering_every_word(index, width, matchers, limit)
-        .map(|(within, total)| (score(index, width, matchers, Some(&within)), total))
-        .filter(|(hits, _)| hits.iter().filter(|h| h.covered == width).count() >= limit);
+    let shortcut = covering_most_words(index, width, matchers, limit)
+        .map(|list| (score(index, width, matchers, Some(&list.docs)), list))
+        .filter(|(hits, list)| hits.iter().filter(|h| h.covered >= list.covering).count() >= limit)
+        .map(|(hits, list)| (hits, list.total));
     let (mut hits, total) = shortcut.unwrap_or_else(|| {
         let hits = score(index, width, matchers, None);
         let total = hits.len();
