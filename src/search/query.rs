@@ -1071,33 +1071,56 @@ fn covering_most_words(
         });
         (docs.len() >= limit).then_some((docs, covering))
     })?;
-    // The total: briefs any matcher finds, counted on a bit set (side-by-side pairs find
-    // only briefs their words' terms find).
-    let mut seen = vec![0u64; index.doc_slots().div_ceil(64)];
-    let mut total = 0;
-    let mut count = |doc: DocId| {
-        let (at, bit) = (doc as usize / 64, 1u64 << (doc % 64));
-        total += usize::from(seen[at] & bit == 0);
-        seen[at] |= bit;
-    };
+    // The total: briefs any matcher finds (side-by-side pairs find only briefs their words'
+    // terms find).
+    let mut lists: Vec<&[DocId]> = Vec::new();
+    let mut phrased: Vec<DocId> = Vec::new();
     for matcher in matchers {
         match matcher {
-            Matcher::Terms { ids, .. } => {
-                for &id in ids {
-                    index.docs(id).iter().for_each(|&doc| count(doc));
-                }
-            }
+            Matcher::Terms { ids, .. } => lists.extend(ids.iter().map(|&id| index.docs(id))),
             Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
             Matcher::Phrase { parts, .. } => {
-                match_phrase(index, parts, None, |doc, _| count(doc));
+                match_phrase(index, parts, None, |doc, _| phrased.push(doc));
             }
         }
     }
+    lists.push(&phrased);
+    let total = union_size(index.doc_slots(), lists);
     Some(Shortlist {
         docs,
         covering,
         total,
     })
+}
+
+/// How many docs below `slots` are in any of `lists` (each ascending). The longest list is
+/// counted whole and, when the others are much shorter, only the docs it lacks are looked up
+/// in it: a very common word costs no walk of its docs.
+fn union_size(slots: usize, mut lists: Vec<&[DocId]>) -> usize {
+    let Some(longest) = (0..lists.len()).max_by_key(|&i| lists[i].len()) else {
+        return 0;
+    };
+    let longest = lists.swap_remove(longest);
+    let others: usize = lists.iter().map(|list| list.len()).sum();
+    if others.saturating_mul(16) <= longest.len() {
+        let mut rest = lists.concat();
+        rest.sort_unstable();
+        rest.dedup();
+        let mut cursor = 0;
+        let lacking = rest
+            .iter()
+            .filter(|&&doc| !seek(longest, &mut cursor, doc))
+            .count();
+        return longest.len() + lacking;
+    }
+    let mut seen = vec![0u64; slots.div_ceil(64)];
+    let mut total = 0;
+    for &doc in lists.iter().flat_map(|list| list.iter()).chain(longest) {
+        let (at, bit) = (doc as usize / 64, 1u64 << (doc % 64));
+        total += usize::from(seen[at] & bit == 0);
+        seen[at] |= bit;
+    }
+    total
 }
 
 /// Per-query accumulators, kept from one query to the next on each thread, so that a query
@@ -1419,6 +1442,24 @@ mod tests {
                 bounded_osa(&chars, &b, limit),
                 (reference <= limit).then_some(reference)
             );
+        }
+
+        #[test]
+        fn union_size_counts_every_doc_once(
+            long in proptest::collection::btree_set(0u32..4000, 0..600),
+            short in proptest::collection::vec(
+                proptest::collection::btree_set(0u32..4000, 0..40),
+                0..4,
+            ),
+        ) {
+            let lists: Vec<Vec<DocId>> = std::iter::once(&long)
+                .chain(&short)
+                .map(|set| set.iter().copied().collect())
+                .collect();
+            let reference: std::collections::BTreeSet<DocId> =
+                lists.iter().flatten().copied().collect();
+            let borrowed: Vec<&[DocId]> = lists.iter().map(Vec::as_slice).collect();
+            proptest::prop_assert_eq!(union_size(4000, borrowed), reference.len());
         }
     }
 
