@@ -286,6 +286,67 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// The same in a library large enough that the common words' postings span many blocks,
+    /// which the ranking passes over when their bounds show nothing in them can make the best
+    /// few; and after edits, which move the average brief length the bounds were worked out
+    /// with.
+    #[test]
+    fn the_best_few_are_the_head_of_the_whole_ranking_in_a_large_library(
+        specs in prop::collection::vec(spec(), 300..700),
+        edits in prop::collection::vec((0usize..700, spec(), prop::bool::ANY), 0..40),
+        queries in prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..5), 8),
+        limit in 1usize..6,
+    ) {
+        // "record" and "crash" are kept rare: their postings fit in one block, and are
+        // bounded brief by brief.
+        let rarely = |id: usize, spec: &Spec| {
+            let keep = |w: &usize| id.is_multiple_of(41) || !matches!(WORDS[*w], "record" | "crash");
+            let mut spec = spec.clone();
+            spec.id = id;
+            for text in [&mut spec.title, &mut spec.summary, &mut spec.tags] {
+                text.retain(keep);
+            }
+            for (_, _, said) in &mut spec.quotes {
+                said.retain(keep);
+                said.push(2);
+            }
+            spec.title.push(0);
+            spec.summary.push(1);
+            spec.brief()
+        };
+        let briefs: Vec<Brief> = specs
+            .iter()
+            .enumerate()
+            .map(|(id, spec)| rarely(id, spec))
+            .collect();
+        let built = Library::new(briefs);
+        let edits: Vec<Edit> = edits
+            .into_iter()
+            .map(|(id, spec, remove)| {
+                if remove {
+                    Edit::Remove(brief::BriefId::parse(&format!("b{id}")).expect("a valid id"))
+                } else {
+                    Edit::Put(Arc::new(rarely(id, &spec)))
+                }
+            })
+            .collect();
+        let edited = built.edit(&edits);
+        for library in [&built, &edited] {
+            for query in &queries {
+                let query = words(query);
+                let all = briefbot::search::search(library.index(), &query, usize::MAX);
+                let few = briefbot::search::search(library.index(), &query, limit);
+                prop_assert_eq!(few.total, all.total);
+                let head: Vec<_> = all.hits.iter().take(limit).cloned().collect();
+                prop_assert_eq!(few.hits, head, "{}", query);
+            }
+        }
+    }
+}
+
 #[test]
 fn removing_and_re_adding_keeps_every_answer() {
     let spec = |id, title: Vec<usize>| Spec {

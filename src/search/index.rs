@@ -115,6 +115,48 @@ struct Postings {
     /// `positions[offsets[i]..offsets[i + 1]]` are the positions in `docs[i]`, ascending.
     offsets: Vec<u32>,
     positions: Vec<Position>,
+    /// What bounds the scores of each run of `BLOCK` docs, for lists longer than one run
+    /// (shorter ones are bounded when asked: see [`Index::bounds`]), and the average brief
+    /// length they were worked out with.
+    blocks: Box<[Block]>,
+    sealed_average: f32,
+}
+
+/// Docs per [`Block`].
+const BLOCK: usize = 128;
+
+/// A run of docs in a term's postings, with the highest length-normalised frequency among
+/// them: no doc of the run scores more for the term. Lets a query pass over runs that cannot
+/// make its best.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Block {
+    /// The run's last doc.
+    pub last: DocId,
+    /// The highest `f / (f + norm)` in the run (BM25's saturation, without its constants).
+    peak: f32,
+}
+
+/// The blocks of a postings list whose docs have `doc_lengths`, at `average` length.
+fn blocks_of(docs: &[DocId], frequencies: &[u16], doc_lengths: &[f32], average: f32) -> Vec<Block> {
+    docs.chunks(BLOCK)
+        .zip(frequencies.chunks(BLOCK))
+        .map(|(docs, frequencies)| Block {
+            last: docs.last().copied().unwrap_or(0),
+            peak: docs
+                .iter()
+                .zip(frequencies)
+                .map(|(&doc, &frequency)| {
+                    let frequency = halves(frequency);
+                    frequency / (frequency + norm(doc_lengths[doc as usize], average))
+                })
+                .fold(0.0, f32::max),
+        })
+        .collect()
+}
+
+/// BM25's length normalisation of a brief `length` long, at `average` length.
+fn norm(length: f32, average: f32) -> f32 {
+    K1 * (1.0 - B + B * length / average)
 }
 
 impl Postings {
@@ -139,6 +181,16 @@ impl Postings {
         for offset in &mut self.offsets[slot + 2..] {
             *offset += added;
         }
+    }
+
+    /// Works out the blocks again, once the docs or their lengths have changed.
+    fn seal(&mut self, doc_lengths: &[f32], average: f32) {
+        self.sealed_average = average;
+        self.blocks = if self.docs.len() > BLOCK {
+            blocks_of(&self.docs, &self.frequencies, doc_lengths, average).into()
+        } else {
+            Box::default()
+        };
     }
 
     /// Takes a doc out (nothing happens if it is not here).
@@ -389,16 +441,6 @@ impl Index {
         for (id, word) in words.texts.iter().enumerate() {
             file_by_length(&mut words_by_length, id as WordId, word);
         }
-        let postings = postings
-            .into_iter()
-            .map(|mut p| {
-                p.docs.shrink_to_fit();
-                p.frequencies.shrink_to_fit();
-                p.offsets.shrink_to_fit();
-                p.positions.shrink_to_fit();
-                Arc::new(p)
-            })
-            .collect();
         let mut language_counts = vec![0; languages.len()];
         let mut total_length = 0f64;
         for (brief, length) in briefs.iter().zip(&doc_lengths) {
@@ -412,7 +454,7 @@ impl Index {
                 base: Arc::new(terms),
                 added: Table::default(),
             },
-            postings,
+            postings: Vec::new(),
             recency: recency_ranks(briefs),
             doc_lengths,
             live,
@@ -431,6 +473,17 @@ impl Index {
             language_counts,
         };
         index.average_length = index.average();
+        index.postings = postings
+            .into_iter()
+            .map(|mut p| {
+                p.docs.shrink_to_fit();
+                p.frequencies.shrink_to_fit();
+                p.offsets.shrink_to_fit();
+                p.positions.shrink_to_fit();
+                p.seal(&index.doc_lengths, index.average_length);
+                Arc::new(p)
+            })
+            .collect();
         index
     }
 
@@ -476,24 +529,33 @@ impl Index {
             languages: self.languages.clone(),
             language_counts,
         };
+        let mut touched = Vec::new();
         for change in changes {
             if let Some(old) = change.old {
-                index.remove(change.doc, old);
+                index.remove(change.doc, old, &mut touched);
             }
             if let Some(new) = change.new {
-                index.insert(change.doc, new);
+                index.insert(change.doc, new, &mut touched);
             }
         }
         index.average_length = index.average();
+        touched.sort_unstable();
+        touched.dedup();
+        for id in touched {
+            let average = index.average_length;
+            Arc::make_mut(&mut index.postings[id as usize]).seal(&index.doc_lengths, average);
+        }
         Some(index)
     }
 
-    /// Takes a brief out of the index (it must be the one indexed at `doc`).
-    fn remove(&mut self, doc: DocId, brief: &Brief) {
+    /// Takes a brief out of the index (it must be the one indexed at `doc`); adds the terms
+    /// whose postings changed to `touched`.
+    fn remove(&mut self, doc: DocId, brief: &Brief, touched: &mut Vec<TermId>) {
         let partial = Partial::build(&[brief], &self.languages, &self.analyzers);
         for term in &partial.term_texts {
             if let Some(id) = self.terms.get(term) {
                 Arc::make_mut(&mut self.postings[id as usize]).remove(doc);
+                touched.push(id);
             }
         }
         for (word, count) in partial.word_texts.iter().zip(&partial.word_counts) {
@@ -507,14 +569,16 @@ impl Index {
         self.doc_lengths[doc as usize] = 0.0;
     }
 
-    /// Adds a brief at `doc`, which holds none now.
-    fn insert(&mut self, doc: DocId, brief: &Brief) {
+    /// Adds a brief at `doc`, which holds none now; adds the terms whose postings changed to
+    /// `touched`.
+    fn insert(&mut self, doc: DocId, brief: &Brief, touched: &mut Vec<TermId>) {
         let partial = Partial::build(&[brief], &self.languages, &self.analyzers);
         for (term, part) in partial.term_texts.iter().zip(&partial.postings) {
             let id = self.terms.intern(term);
             if id as usize == self.postings.len() {
                 self.postings.push(Arc::new(Postings::new()));
             }
+            touched.push(id);
             let positions = &part.positions[part.offsets[0] as usize..part.offsets[1] as usize];
             Arc::make_mut(&mut self.postings[id as usize]).insert(
                 doc,
@@ -612,6 +676,11 @@ impl Index {
             .filter(|&id| !self.postings[id as usize].docs.is_empty())
     }
 
+    /// A brief's place when all are sorted newest first, then by id: what breaks ties.
+    pub fn recency(&self, doc: DocId) -> u32 {
+        self.recency[doc as usize]
+    }
+
     /// Orders two briefs of equal score: newest first, then by id.
     pub fn tie_break(&self, a: DocId, b: DocId) -> std::cmp::Ordering {
         self.recency[a as usize].cmp(&self.recency[b as usize])
@@ -692,6 +761,38 @@ impl Index {
         self.bm25(idf, halves(postings.frequencies[slot]), postings.docs[slot])
     }
 
+    /// The blocks of `term`'s postings (see [`Block`]), in doc order: each covers the docs
+    /// after the previous block's last, up to its own last. With them, what turns a block
+    /// into a bound on its docs' scores for `term`, whose [`Index::idf`] is `idf`: see
+    /// [`Index::block_bound`].
+    pub fn bounds(&self, term: TermId, idf: f32) -> (std::borrow::Cow<'_, [Block]>, f32) {
+        let postings = &self.postings[term as usize];
+        let (blocks, average) = if postings.blocks.is_empty() {
+            let average = self.average_length;
+            let blocks = blocks_of(
+                &postings.docs,
+                &postings.frequencies,
+                &self.doc_lengths,
+                average,
+            );
+            (std::borrow::Cow::Owned(blocks), average)
+        } else {
+            let blocks = std::borrow::Cow::Borrowed(&postings.blocks[..]);
+            (blocks, postings.sealed_average)
+        };
+        // The average may have grown since the blocks were sealed: a brief's normalisation
+        // shrinks by at most the growth, so its saturation grows by at most as much.
+        let growth = (self.average_length / average).max(1.0);
+        // A hair above the bound, so that rounding never puts a score over it.
+        (blocks, idf * (K1 + 1.0) * growth * (1.0 + 1e-4))
+    }
+
+    /// No doc of `block` scores more than this, `scale` coming with the block from
+    /// [`Index::bounds`].
+    pub fn block_bound(block: &Block, scale: f32) -> f32 {
+        block.peak * scale
+    }
+
     /// How much `term` weighs: the rarer, the more (BM25's inverse document frequency).
     pub fn idf(&self, term: TermId) -> f32 {
         self.idf_of(self.postings[term as usize].docs.len())
@@ -704,8 +805,7 @@ impl Index {
     }
 
     fn bm25(&self, idf: f32, frequency: f32, doc: DocId) -> f32 {
-        let length = self.doc_lengths[doc as usize];
-        let norm = K1 * (1.0 - B + B * length / self.average_length);
+        let norm = norm(self.doc_lengths[doc as usize], self.average_length);
         idf * frequency * (K1 + 1.0) / (frequency + norm)
     }
 }

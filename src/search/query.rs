@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
-use super::index::{DocId, Index, MAX_PHRASE_WORDS, TermId};
+use super::index::{Block, DocId, Index, MAX_PHRASE_WORDS, TermId};
 use crate::brief::Brief;
 use crate::language::Language;
 
@@ -895,52 +895,93 @@ fn match_phrase(
     within: Option<&[DocId]>,
     mut visit: impl FnMut(DocId, f32),
 ) {
-    if parts.is_empty() || parts.iter().any(|(ids, _)| ids.is_empty()) {
+    let Some(mut walk) = PhraseWalk::new(index, parts) else {
         return;
-    }
-    // Walk the rarest word's briefs (or those asked about); look the others up in each.
-    let df = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
-    let driver = (0..parts.len())
-        .min_by_key(|&i| df(&parts[i].0))
-        .unwrap_or(0);
-    let (driver_ids, driver_offset) = &parts[driver];
-    let candidates: std::borrow::Cow<'_, [DocId]> = if let Some(within) = within {
-        std::borrow::Cow::Borrowed(within)
-    } else if let [id] = driver_ids[..] {
-        std::borrow::Cow::Borrowed(index.docs(id))
-    } else {
-        let mut docs: Vec<DocId> = driver_ids
-            .iter()
-            .flat_map(|&id| index.docs(id).iter().copied())
-            .collect();
-        docs.sort_unstable();
-        docs.dedup();
-        std::borrow::Cow::Owned(docs)
     };
-    // Per part, per term: how far its briefs have been walked (candidates ascend), and whether
-    // the candidate is where the walk stopped.
-    let mut cursors: Vec<Vec<(usize, bool)>> = parts
-        .iter()
-        .map(|(ids, _)| vec![(0, false); ids.len()])
-        .collect();
-    // Each part's terms' weights, worked out once.
-    let idfs: Vec<Vec<f32>> = parts
-        .iter()
-        .map(|(ids, _)| ids.iter().map(|&id| index.idf(id)).collect())
-        .collect();
-    'candidates: for &doc in candidates.iter() {
+    let candidates = match within {
+        Some(within) => std::borrow::Cow::Borrowed(within),
+        None => walk.candidates(),
+    };
+    for &doc in candidates.iter() {
+        if let Some(score) = walk.score(doc) {
+            visit(doc, score);
+        }
+    }
+}
+
+/// A phrase looked for in briefs taken in ascending order: its words' postings are walked
+/// once, galloping, whatever the number of briefs asked about.
+struct PhraseWalk<'a> {
+    index: &'a Index,
+    parts: &'a [(Vec<TermId>, u32)],
+    /// The part with the fewest briefs: its positions are tried first.
+    driver: usize,
+    /// Per part, per term: how far its briefs have been walked, and whether the brief last
+    /// asked about is where the walk stopped.
+    cursors: Vec<Vec<(usize, bool)>>,
+    /// Each part's terms' weights, worked out once.
+    idfs: Vec<Vec<f32>>,
+}
+
+impl<'a> PhraseWalk<'a> {
+    /// `None` when some part has no term: no brief holds the phrase.
+    fn new(index: &'a Index, parts: &'a [(Vec<TermId>, u32)]) -> Option<Self> {
+        if parts.is_empty() || parts.iter().any(|(ids, _)| ids.is_empty()) {
+            return None;
+        }
+        let df = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
+        let driver = (0..parts.len())
+            .min_by_key(|&i| df(&parts[i].0))
+            .unwrap_or(0);
+        Some(PhraseWalk {
+            index,
+            parts,
+            driver,
+            cursors: parts
+                .iter()
+                .map(|(ids, _)| vec![(0, false); ids.len()])
+                .collect(),
+            idfs: parts
+                .iter()
+                .map(|(ids, _)| ids.iter().map(|&id| index.idf(id)).collect())
+                .collect(),
+        })
+    }
+
+    /// The briefs of the rarest part, ascending: every brief holding the phrase is one.
+    fn candidates(&self) -> std::borrow::Cow<'a, [DocId]> {
+        let index = self.index;
+        match self.parts[self.driver].0[..] {
+            [id] => std::borrow::Cow::Borrowed(index.docs(id)),
+            ref ids => {
+                let mut docs: Vec<DocId> = ids
+                    .iter()
+                    .flat_map(|&id| index.docs(id).iter().copied())
+                    .collect();
+                docs.sort_unstable();
+                docs.dedup();
+                std::borrow::Cow::Owned(docs)
+            }
+        }
+    }
+
+    /// The phrase's score in `doc`, if `doc` holds it. Briefs must be asked about in
+    /// ascending order.
+    fn score(&mut self, doc: DocId) -> Option<f32> {
+        let (index, parts, driver) = (self.index, self.parts, self.driver);
         // A brief missing a word of the phrase is passed over before any position is read.
-        for ((ids, _), cursors) in parts.iter().zip(&mut cursors) {
+        for ((ids, _), cursors) in parts.iter().zip(&mut self.cursors) {
             let mut any = false;
             for (&id, (cursor, here)) in ids.iter().zip(cursors.iter_mut()) {
                 *here = seek(index.docs(id), cursor, doc);
                 any |= *here;
             }
             if !any {
-                continue 'candidates;
+                return None;
             }
         }
         // Positions and scores are read at the walk's slots: no search per lookup.
+        let cursors = &self.cursors;
         let holds = |part: usize, position: u32| {
             let Ok(position) = super::index::Position::try_from(position) else {
                 return false;
@@ -956,6 +997,7 @@ fn match_phrase(
                         .is_ok()
                 })
         };
+        let (driver_ids, driver_offset) = &parts[driver];
         let found = driver_ids
             .iter()
             .zip(&cursors[driver])
@@ -972,11 +1014,11 @@ fn match_phrase(
                         })
                 })
             });
-        if found {
-            let score: f32 = parts
+        found.then(|| {
+            parts
                 .iter()
-                .zip(&cursors)
-                .zip(&idfs)
+                .zip(cursors)
+                .zip(&self.idfs)
                 .map(|(((ids, _), cursors), idfs)| {
                     ids.iter()
                         .zip(cursors)
@@ -985,9 +1027,8 @@ fn match_phrase(
                         .map(|((&id, &(slot, _)), &idf)| index.score_at(id, idf, slot))
                         .fold(0.0, f32::max)
                 })
-                .sum();
-            visit(doc, score);
-        }
+                .sum()
+        })
     }
 }
 
@@ -1215,6 +1256,320 @@ fn score(index: &Index, words: usize, matchers: &[Matcher], within: Option<&[Doc
     })
 }
 
+/// A query term walked over briefs in ascending order, with the bounds of its blocks.
+struct Lane<'a> {
+    term: TermId,
+    docs: &'a [DocId],
+    idf: f32,
+    blocks: std::borrow::Cow<'a, [Block]>,
+    /// Turns a block into a bound: see [`Index::block_bound`].
+    scale: f32,
+    /// The block of the brief last asked about, and where the walk of `docs` stopped.
+    block: usize,
+    cursor: usize,
+}
+
+impl<'a> Lane<'a> {
+    fn new(index: &'a Index, term: TermId) -> Self {
+        let idf = index.idf(term);
+        let (blocks, scale) = index.bounds(term, idf);
+        Lane {
+            term,
+            docs: index.docs(term),
+            idf,
+            blocks,
+            scale,
+            block: 0,
+            cursor: 0,
+        }
+    }
+
+    /// The bound on the term's score in `doc` and the briefs after it up to the returned
+    /// brief; `None` past the term's last brief. A term in one block only (a rare one) is
+    /// bounded brief by brief: 0 up to its next brief.
+    fn bound(&mut self, doc: DocId) -> Option<(f32, DocId)> {
+        while self.blocks.get(self.block).is_some_and(|b| b.last < doc) {
+            self.block += 1;
+        }
+        let block = self.blocks.get(self.block)?;
+        let bound = Index::block_bound(block, self.scale);
+        if self.blocks.len() > 1 {
+            Some((bound, block.last))
+        } else if seek(self.docs, &mut self.cursor, doc) {
+            Some((bound, doc))
+        } else {
+            // The walk stopped at the next brief holding the term, which follows `doc`.
+            let next = self.docs.get(self.cursor).copied().unwrap_or(DocId::MAX);
+            Some((0.0, next - 1))
+        }
+    }
+
+    /// The term's score in `doc`, if `doc` holds it.
+    fn score(&mut self, index: &Index, doc: DocId) -> Option<f32> {
+        seek(self.docs, &mut self.cursor, doc)
+            .then(|| index.score_at(self.term, self.idf, self.cursor))
+    }
+}
+
+/// A matcher walked over briefs in ascending order.
+enum Walk<'a> {
+    Terms {
+        lanes: Vec<Lane<'a>>,
+        cover: &'a [usize],
+    },
+    Phrase {
+        /// `None` when no brief can hold the phrase.
+        walk: Option<PhraseWalk<'a>>,
+        /// Per part, its terms: for the bounds.
+        parts: Vec<Vec<Lane<'a>>>,
+        cover: &'a [usize],
+        boost: f32,
+    },
+}
+
+impl<'a> Walk<'a> {
+    fn new(index: &'a Index, matcher: &'a Matcher) -> Self {
+        match matcher {
+            Matcher::Terms { ids, cover } => Walk::Terms {
+                lanes: ids.iter().map(|&id| Lane::new(index, id)).collect(),
+                cover,
+            },
+            Matcher::Phrase {
+                parts,
+                cover,
+                boost,
+            } => Walk::Phrase {
+                walk: PhraseWalk::new(index, parts),
+                parts: parts
+                    .iter()
+                    .map(|(ids, _)| ids.iter().map(|&id| Lane::new(index, id)).collect())
+                    .collect(),
+                cover,
+                boost: *boost,
+            },
+        }
+    }
+
+    /// The words this matcher covers.
+    fn cover(&self) -> &'a [usize] {
+        match self {
+            Walk::Terms { cover, .. } | Walk::Phrase { cover, .. } => cover,
+        }
+    }
+
+    /// No brief from `doc` up to the returned brief scores more than the returned bound
+    /// here (0: none is found).
+    fn bound(&mut self, doc: DocId) -> (f32, DocId) {
+        // The highest bound among `lanes`, and the end of the run it holds for.
+        let best = |lanes: &mut [Lane<'_>]| {
+            lanes
+                .iter_mut()
+                .filter_map(|lane| lane.bound(doc))
+                .fold((0f32, DocId::MAX), |(bound, end), (b, last)| {
+                    (bound.max(b), end.min(last))
+                })
+        };
+        match self {
+            Walk::Terms { lanes, .. } => best(lanes),
+            Walk::Phrase { parts, boost, .. } => {
+                let mut sum = 0.0;
+                let mut end = DocId::MAX;
+                for lanes in parts.iter_mut() {
+                    let (bound, last) = best(lanes);
+                    if bound == 0.0 {
+                        // Some word of the phrase is in no brief from here on.
+                        return (0.0, end.min(last));
+                    }
+                    sum += bound;
+                    end = end.min(last);
+                }
+                (sum * *boost, end)
+            }
+        }
+    }
+
+    /// What this phrase would score in `doc` if its words stood together there: its words'
+    /// scores, boosted (0 when a word is missing). A terms matcher's is 0.
+    fn ceiling(&mut self, index: &Index, doc: DocId) -> f32 {
+        let Walk::Phrase { parts, boost, .. } = self else {
+            return 0.0;
+        };
+        let mut sum = 0.0;
+        for lanes in parts.iter_mut() {
+            let best = lanes
+                .iter_mut()
+                .filter_map(|lane| lane.score(index, doc))
+                .reduce(f32::max);
+            match best {
+                Some(best) => sum += best,
+                None => return 0.0,
+            }
+        }
+        sum * *boost
+    }
+
+    /// This matcher's score in `doc`, if it finds `doc`.
+    fn score(&mut self, index: &Index, doc: DocId) -> Option<f32> {
+        match self {
+            Walk::Terms { lanes, .. } => lanes
+                .iter_mut()
+                .filter_map(|lane| lane.score(index, doc))
+                .reduce(f32::max),
+            Walk::Phrase { walk, boost, .. } => {
+                walk.as_mut().and_then(|w| w.score(doc)).map(|s| s * *boost)
+            }
+        }
+    }
+}
+
+/// Credits each of the words in `cover` with its share of `score`, where that is more than
+/// the word has earned in `row` so far.
+fn credit(row: &mut [f32], cover: &[usize], score: f32) {
+    let share = score / cover.len() as f32;
+    for &word in cover {
+        row[word] = row[word].max(share);
+    }
+}
+
+/// A hit ordered as the ranking orders them: the greater, the better.
+struct Ranked {
+    hit: Hit,
+    recency: u32,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.hit
+            .covered
+            .cmp(&other.hit.covered)
+            .then(self.hit.score.total_cmp(&other.hit.score))
+            .then(other.recency.cmp(&self.recency))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Ranked {}
+
+/// The best `limit` hits among `docs` (ascending), best first: what scoring every one of them
+/// and ranking them would give. Once `limit` hits are in hand, a run of briefs is passed over
+/// whole when the bounds of its terms' blocks show that none of it can beat the worst of them.
+fn best_of(
+    index: &Index,
+    words: usize,
+    matchers: &[Matcher],
+    docs: &[DocId],
+    limit: usize,
+) -> Vec<Hit> {
+    use std::cmp::Reverse;
+    let width = words.max(1);
+    // The terms' walks, then the phrases'.
+    let mut walks: Vec<Walk<'_>> = matchers.iter().map(|m| Walk::new(index, m)).collect();
+    walks.sort_by_key(|walk| matches!(walk, Walk::Phrase { .. }));
+    let split = walks.partition_point(|walk| matches!(walk, Walk::Terms { .. }));
+    let mut ceiling = vec![0f32; width];
+    let mut top: std::collections::BinaryHeap<Reverse<Ranked>> =
+        std::collections::BinaryHeap::with_capacity(limit.min(docs.len()) + 1);
+    let mut row = vec![0f32; width];
+    // The bound worked out last: (words it may cover, score ceiling, last brief it holds for).
+    let mut bound: Option<(usize, f32, DocId)> = None;
+    let mut at = 0;
+    while let Some(&doc) = docs.get(at) {
+        if top.len() >= limit
+            && let Some(Reverse(worst)) = top.peek()
+        {
+            let (covered, ceiling, end) = match bound {
+                Some(bound) if doc <= bound.2 => bound,
+                _ => {
+                    row.fill(0.0);
+                    let mut end = DocId::MAX;
+                    for walk in &mut walks {
+                        let (ceiling, last) = walk.bound(doc);
+                        end = end.min(last);
+                        credit(&mut row, walk.cover(), ceiling);
+                    }
+                    let covered = row.iter().filter(|&&c| c > 0.0).count();
+                    let fresh = (covered, row.iter().sum(), end);
+                    bound = Some(fresh);
+                    fresh
+                }
+            };
+            let (least_covered, least_score) = (worst.hit.covered, worst.hit.score);
+            if covered < least_covered || (covered == least_covered && ceiling < least_score) {
+                at += docs[at..].partition_point(|&d| d <= end);
+                continue;
+            }
+        }
+        // Terms first: they are cheap to score, and with them a phrase's score is known but
+        // for whether its words stand together, which is dear to check.
+        row.fill(0.0);
+        let mut found = false;
+        let (terms, phrases) = walks.split_at_mut(split);
+        for walk in terms.iter_mut() {
+            if let Some(score) = walk.score(index, doc) {
+                found = true;
+                credit(&mut row, walk.cover(), score);
+            }
+        }
+        if top.len() >= limit
+            && let Some(Reverse(worst)) = top.peek()
+        {
+            ceiling.clone_from(&row);
+            for walk in phrases.iter_mut() {
+                let score = walk.ceiling(index, doc);
+                if score > 0.0 {
+                    credit(&mut ceiling, walk.cover(), score);
+                }
+            }
+            let earned = ceiling.iter().filter(|&&score| score > 0.0);
+            let (covered, score): (usize, f32) = (earned.clone().count(), earned.sum());
+            let (least_covered, least_score) = (worst.hit.covered, worst.hit.score);
+            if covered < least_covered || (covered == least_covered && score < least_score) {
+                at += 1;
+                continue;
+            }
+        }
+        for walk in phrases.iter_mut() {
+            if let Some(score) = walk.score(index, doc) {
+                found = true;
+                credit(&mut row, walk.cover(), score);
+            }
+        }
+        if found {
+            let earned = row.iter().filter(|&&score| score > 0.0);
+            let ranked = Ranked {
+                hit: Hit {
+                    doc,
+                    covered: earned.clone().count(),
+                    score: earned.sum(),
+                },
+                recency: index.recency(doc),
+            };
+            if top.len() < limit {
+                top.push(Reverse(ranked));
+            } else if top.peek().is_some_and(|Reverse(worst)| ranked > *worst) {
+                top.pop();
+                top.push(Reverse(ranked));
+            }
+        }
+        at += 1;
+    }
+    top.into_sorted_vec()
+        .into_iter()
+        .map(|Reverse(ranked)| ranked.hit)
+        .collect()
+}
+
 /// Scores every brief any matcher finds and keeps the best `limit`.
 fn rank(
     index: &Index,
@@ -1226,10 +1581,18 @@ fn rank(
     // (and if fewer than `limit` of them do cover that many, everything is).
     let width = words.len();
     let shortcut = covering_most_words(index, width, matchers, limit)
-        .map(|list| (score(index, width, matchers, Some(&list.docs)), list))
-        .filter(|(hits, list)| hits.iter().filter(|h| h.covered >= list.covering).count() >= limit)
+        .map(|list| (best_of(index, width, matchers, &list.docs, limit), list))
+        .filter(|(hits, list)| hits.len() >= limit && hits[limit - 1].covered >= list.covering)
         .map(|(hits, list)| (hits, list.total));
-    let (mut hits, total) = shortcut.unwrap_or_else(|| {
+    // One term alone: its briefs are all there is to walk.
+    let single = || match matchers {
+        [Matcher::Terms { ids, .. }] if ids.len() == 1 && limit > 0 => {
+            let docs = index.docs(ids[0]);
+            Some((best_of(index, width, matchers, docs, limit), docs.len()))
+        }
+        _ => None,
+    };
+    let (mut hits, total) = shortcut.or_else(single).unwrap_or_else(|| {
         let hits = score(index, width, matchers, None);
         let total = hits.len();
         (hits, total)
