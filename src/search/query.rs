@@ -1390,7 +1390,8 @@ impl<'a> Walk<'a> {
 
     /// What this phrase would score in `doc` if its words stood together there: its words'
     /// scores, boosted (0 when a word is missing). A terms matcher's is 0.
-    fn ceiling(&mut self, index: &Index, doc: DocId) -> f32 {
+    /// `known` gives the scores in `doc` of terms already looked up.
+    fn ceiling(&mut self, index: &Index, doc: DocId, known: &[(TermId, Option<f32>)]) -> f32 {
         let Walk::Phrase { parts, boost, .. } = self else {
             return 0.0;
         };
@@ -1398,7 +1399,12 @@ impl<'a> Walk<'a> {
         for lanes in parts.iter_mut() {
             let best = lanes
                 .iter_mut()
-                .filter_map(|lane| lane.score(index, doc))
+                .filter_map(
+                    |lane| match known.iter().find(|(term, _)| *term == lane.term) {
+                        Some(&(_, score)) => score,
+                        None => lane.score(index, doc),
+                    },
+                )
                 .reduce(f32::max);
             match best {
                 Some(best) => sum += best,
@@ -1408,12 +1414,22 @@ impl<'a> Walk<'a> {
         sum * *boost
     }
 
-    /// This matcher's score in `doc`, if it finds `doc`.
-    fn score(&mut self, index: &Index, doc: DocId) -> Option<f32> {
+    /// This matcher's score in `doc`, if it finds `doc`. A terms matcher adds each of its
+    /// terms' scores to `known`.
+    fn score(
+        &mut self,
+        index: &Index,
+        doc: DocId,
+        known: &mut Vec<(TermId, Option<f32>)>,
+    ) -> Option<f32> {
         match self {
             Walk::Terms { lanes, .. } => lanes
                 .iter_mut()
-                .filter_map(|lane| lane.score(index, doc))
+                .filter_map(|lane| {
+                    let score = lane.score(index, doc);
+                    known.push((lane.term, score));
+                    score
+                })
                 .reduce(f32::max),
             Walk::Phrase { walk, boost, .. } => {
                 walk.as_mut().and_then(|w| w.score(doc)).map(|s| s * *boost)
@@ -1478,6 +1494,8 @@ fn best_of(
     walks.sort_by_key(|walk| matches!(walk, Walk::Phrase { .. }));
     let split = walks.partition_point(|walk| matches!(walk, Walk::Terms { .. }));
     let mut ceiling = vec![0f32; width];
+    // The scores in the brief at hand of the terms looked up so far.
+    let mut known: Vec<(TermId, Option<f32>)> = Vec::new();
     let mut top: std::collections::BinaryHeap<Reverse<Ranked>> =
         std::collections::BinaryHeap::with_capacity(limit.min(docs.len()) + 1);
     let mut row = vec![0f32; width];
@@ -1515,8 +1533,9 @@ fn best_of(
         row.fill(0.0);
         let mut found = false;
         let (terms, phrases) = walks.split_at_mut(split);
+        known.clear();
         for walk in terms.iter_mut() {
-            if let Some(score) = walk.score(index, doc) {
+            if let Some(score) = walk.score(index, doc, &mut known) {
                 found = true;
                 credit(&mut row, walk.cover(), score);
             }
@@ -1526,7 +1545,7 @@ fn best_of(
         {
             ceiling.clone_from(&row);
             for walk in phrases.iter_mut() {
-                let score = walk.ceiling(index, doc);
+                let score = walk.ceiling(index, doc, &known);
                 if score > 0.0 {
                     credit(&mut ceiling, walk.cover(), score);
                 }
@@ -1540,7 +1559,7 @@ fn best_of(
             }
         }
         for walk in phrases.iter_mut() {
-            if let Some(score) = walk.score(index, doc) {
+            if let Some(score) = walk.score(index, doc, &mut known) {
                 found = true;
                 credit(&mut row, walk.cover(), score);
             }
