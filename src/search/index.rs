@@ -68,10 +68,23 @@ pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
 pub fn for_each_field_word<'b>(
     analyzer: &Analyzer,
     brief: &'b Brief,
+    visit: impl FnMut(usize, Field, &'b str, usize, u32),
+) {
+    for_each_field_word_through(analyzer, brief, u32::MAX, visit);
+}
+
+/// [`for_each_field_word`], stopping at the first field that starts after position `through`.
+pub fn for_each_field_word_through<'b>(
+    analyzer: &Analyzer,
+    brief: &'b Brief,
+    through: u32,
     mut visit: impl FnMut(usize, Field, &'b str, usize, u32),
 ) {
     let mut base = 0u32;
     for (number, (field, text)) in fields(brief).enumerate() {
+        if base > through {
+            break;
+        }
         let mut last = 0;
         analyzer.for_each_word(text, |raw, start, position| {
             last = position;

@@ -237,8 +237,16 @@ impl Highlighter {
         words.sort_unstable();
         // Byte ranges of the words at phrase ends, as the walk meets them.
         let mut ends: Vec<(u32, usize, usize, usize)> = Vec::new();
+        // Fields after the last marked word need no walk.
+        let last = words
+            .last()
+            .map(|&(p, _)| p)
+            .into_iter()
+            .chain(phrases.iter().map(|&(_, last, _)| last))
+            .max()
+            .unwrap_or(0);
         let analyzer = index.analyzer(brief.language);
-        super::index::for_each_field_word(analyzer, brief, |number, _, raw, start, position| {
+        let visit = |number: usize, _, raw: &str, start: usize, position: u32| {
             let end = start + raw.len();
             let from = words.partition_point(|&(p, _)| p < position);
             for &(_, bits) in words[from..].iter().take_while(|&&(p, _)| p == position) {
@@ -251,7 +259,8 @@ impl Highlighter {
             {
                 ends.push((position, number, start, end));
             }
-        });
+        };
+        super::index::for_each_field_word_through(analyzer, brief, last, visit);
         for (first, last, bits) in phrases {
             let at = |position: u32| ends.iter().find(|e| e.0 == position);
             if let (Some(&(_, number, start, _)), Some(&(_, _, _, end))) = (at(first), at(last)) {
