@@ -123,17 +123,27 @@ pub type WordId = u32;
 #[derive(Debug, Clone, Default)]
 struct Postings {
     docs: Vec<DocId>,
-    /// Weighted term frequency, per doc, in halves (weights are 3, 1.5 and 1), saturating.
-    frequencies: Vec<u16>,
-    /// `positions[offsets[i]..offsets[i + 1]]` are the positions in `docs[i]`, ascending.
-    offsets: Vec<u32>,
-    positions: Vec<Position>,
+    /// Per doc, how often and where the term is there: see [`Entry`].
+    entries: Vec<Entry>,
+    /// The entries of docs holding the term more than once: each is the weighted frequency,
+    /// the number of positions, then the positions. Entries of docs taken out stay until
+    /// [`Postings::seal`] finds them to be most of it.
+    spill: Vec<u16>,
     /// What bounds the scores of each run of `BLOCK` docs, for lists longer than one run
     /// (shorter ones are bounded when asked: see [`Index::bounds`]), and the average brief
     /// length they were worked out with.
     blocks: Box<[Block]>,
     sealed_average: f32,
 }
+
+/// How often and where a term is in one doc, in four bytes. Most terms of a brief are there
+/// once: then the entry holds the position and the weighted frequency (in halves: weights are
+/// 3, 1.5 and 1, so below [`SPILLED`]). Otherwise it holds, with the [`SPILLED`] bit set, where
+/// the doc's frequency and positions are in the postings' spill: low half first.
+type Entry = [u16; 2];
+
+/// The bit of an [`Entry`]'s second half that says it points into the spill.
+const SPILLED: u16 = 1 << 15;
 
 /// Docs per [`Block`].
 const BLOCK: usize = 128;
@@ -149,24 +159,6 @@ pub struct Block {
     peak: f32,
 }
 
-/// The blocks of a postings list whose docs have `doc_lengths`, at `average` length.
-fn blocks_of(docs: &[DocId], frequencies: &[u16], doc_lengths: &[f32], average: f32) -> Vec<Block> {
-    docs.chunks(BLOCK)
-        .zip(frequencies.chunks(BLOCK))
-        .map(|(docs, frequencies)| Block {
-            last: docs.last().copied().unwrap_or(0),
-            peak: docs
-                .iter()
-                .zip(frequencies)
-                .map(|(&doc, &frequency)| {
-                    let frequency = halves(frequency);
-                    frequency / (frequency + norm(doc_lengths[doc as usize], average))
-                })
-                .fold(0.0, f32::max),
-        })
-        .collect()
-}
-
 /// BM25's length normalisation of a brief `length` long, at `average` length.
 fn norm(length: f32, average: f32) -> f32 {
     K1 * (1.0 - B + B * length / average)
@@ -174,9 +166,79 @@ fn norm(length: f32, average: f32) -> f32 {
 
 impl Postings {
     fn new() -> Self {
+        Postings::default()
+    }
+
+    /// Room for `docs` docs and `spill` halves of spilled entries.
+    fn with_capacity(docs: usize, spill: usize) -> Self {
         Postings {
-            offsets: vec![0],
+            docs: Vec::with_capacity(docs),
+            entries: Vec::with_capacity(docs),
+            spill: Vec::with_capacity(spill),
             ..Postings::default()
+        }
+    }
+
+    /// The entry for a doc whose weighted frequency is `frequency` and positions `positions`
+    /// (ascending), spilling into `spill` when there is more than one.
+    fn entry(spill: &mut Vec<u16>, frequency: u16, positions: &[Position]) -> Entry {
+        if let [position] = positions
+            && frequency < SPILLED
+        {
+            return [*position, frequency];
+        }
+        // A term's spill stays far below 2^31 halves (4 GiB): the high bit is free.
+        let at = spill.len() as u32;
+        spill.push(frequency);
+        spill.push(positions.len() as u16);
+        spill.extend_from_slice(positions);
+        [at as u16, SPILLED | (at >> 16) as u16]
+    }
+
+    /// Where a spilled entry's data starts in the spill (`None`: the entry is inline).
+    fn spilled(entry: Entry) -> Option<usize> {
+        (entry[1] & SPILLED != 0)
+            .then(|| usize::from(entry[0]) | usize::from(entry[1] & !SPILLED) << 16)
+    }
+
+    /// The weighted frequency (in halves) in the doc at `slot`.
+    fn frequency(&self, slot: usize) -> u16 {
+        let entry = self.entries[slot];
+        match Self::spilled(entry) {
+            None => entry[1],
+            Some(at) => self.spill[at],
+        }
+    }
+
+    /// The positions in the doc at `slot`, ascending.
+    fn positions(&self, slot: usize) -> &[Position] {
+        match Self::spilled(self.entries[slot]) {
+            None => &self.entries[slot][..1],
+            Some(at) => {
+                let count = usize::from(self.spill[at + 1]);
+                &self.spill[at + 2..at + 2 + count]
+            }
+        }
+    }
+
+    /// Adds a doc at the end (after every doc here).
+    fn push(&mut self, doc: DocId, frequency: u16, positions: &[Position]) {
+        self.docs.push(doc);
+        let entry = Self::entry(&mut self.spill, frequency, positions);
+        self.entries.push(entry);
+    }
+
+    /// Adds `other`'s docs, each plus `shift`, after every doc here.
+    fn append(&mut self, other: &Postings, shift: DocId) {
+        self.docs.extend(other.docs.iter().map(|d| d + shift));
+        self.entries.reserve(other.entries.len());
+        for slot in 0..other.docs.len() {
+            let entry = Self::entry(
+                &mut self.spill,
+                other.frequency(slot),
+                other.positions(slot),
+            );
+            self.entries.push(entry);
         }
     }
 
@@ -185,25 +247,9 @@ impl Postings {
         let Err(slot) = self.docs.binary_search(&doc) else {
             return;
         };
-        let at = self.offsets[slot] as usize;
         self.docs.insert(slot, doc);
-        self.frequencies.insert(slot, frequency);
-        self.positions.splice(at..at, positions.iter().copied());
-        let added = positions.len() as u32;
-        self.offsets.insert(slot + 1, at as u32 + added);
-        for offset in &mut self.offsets[slot + 2..] {
-            *offset += added;
-        }
-    }
-
-    /// Works out the blocks again, once the docs or their lengths have changed.
-    fn seal(&mut self, doc_lengths: &[f32], average: f32) {
-        self.sealed_average = average;
-        self.blocks = if self.docs.len() > BLOCK {
-            blocks_of(&self.docs, &self.frequencies, doc_lengths, average).into()
-        } else {
-            Box::default()
-        };
+        let entry = Self::entry(&mut self.spill, frequency, positions);
+        self.entries.insert(slot, entry);
     }
 
     /// Takes a doc out (nothing happens if it is not here).
@@ -211,14 +257,53 @@ impl Postings {
         let Ok(slot) = self.docs.binary_search(&doc) else {
             return;
         };
-        let (start, end) = (self.offsets[slot], self.offsets[slot + 1]);
         self.docs.remove(slot);
-        self.frequencies.remove(slot);
-        self.positions.drain(start as usize..end as usize);
-        self.offsets.remove(slot + 1);
-        for offset in &mut self.offsets[slot + 1..] {
-            *offset -= end - start;
+        self.entries.remove(slot);
+    }
+
+    /// Works out the blocks again, once the docs or their lengths have changed, and drops the
+    /// spilled entries of docs taken out once they are most of the spill.
+    fn seal(&mut self, doc_lengths: &[f32], average: f32) {
+        let live: usize = (0..self.docs.len())
+            .filter(|&slot| Self::spilled(self.entries[slot]).is_some())
+            .map(|slot| 2 + self.positions(slot).len())
+            .sum();
+        if self.spill.len() > 2 * live {
+            let mut spill = Vec::with_capacity(live);
+            for slot in 0..self.docs.len() {
+                if Self::spilled(self.entries[slot]).is_some() {
+                    self.entries[slot] =
+                        Self::entry(&mut spill, self.frequency(slot), self.positions(slot));
+                }
+            }
+            self.spill = spill;
         }
+        self.sealed_average = average;
+        self.blocks = if self.docs.len() > BLOCK {
+            self.blocks_of(doc_lengths, average).into()
+        } else {
+            Box::default()
+        };
+    }
+
+    /// The blocks of these postings, whose docs have `doc_lengths`, at `average` length.
+    fn blocks_of(&self, doc_lengths: &[f32], average: f32) -> Vec<Block> {
+        (0..self.docs.len())
+            .step_by(BLOCK)
+            .map(|first| {
+                let slots = first..(first + BLOCK).min(self.docs.len());
+                Block {
+                    last: self.docs[slots.end - 1],
+                    peak: slots
+                        .map(|slot| {
+                            let frequency = halves(self.frequency(slot));
+                            let length = doc_lengths[self.docs[slot] as usize];
+                            frequency / (frequency + norm(length, average))
+                        })
+                        .fold(0.0, f32::max),
+                }
+            })
+            .collect()
     }
 }
 
@@ -388,7 +473,8 @@ impl Index {
         };
 
         let mut terms = Table::default();
-        let mut postings: Vec<Postings> = Vec::new();
+        // Per term, its postings in each chunk holding it, with the chunk's first doc.
+        let mut pieces: Vec<Vec<(DocId, Postings)>> = Vec::new();
         let mut words = Table::default();
         let mut word_counts: Vec<u32> = Vec::new();
         let mut doc_lengths: Vec<f32> = Vec::with_capacity(briefs.len());
@@ -399,27 +485,15 @@ impl Index {
                 .term_texts
                 .iter()
                 .map(|term| {
-                    let id = terms.intern(term, postings.len() as TermId);
-                    if id as usize == postings.len() {
-                        postings.push(Postings::new());
+                    let id = terms.intern(term, pieces.len() as TermId);
+                    if id as usize == pieces.len() {
+                        pieces.push(Vec::new());
                     }
                     id
                 })
                 .collect();
-            if first_doc == 0 {
-                // The first chunk's postings become the index's as they are: nothing to copy.
-                postings = partial.postings;
-            } else {
-                for (local, part) in partial.postings.into_iter().enumerate() {
-                    let target = &mut postings[ids[local] as usize];
-                    let base = target.positions.len() as u32;
-                    target.docs.extend(part.docs.iter().map(|d| d + first_doc));
-                    target.frequencies.extend_from_slice(&part.frequencies);
-                    target
-                        .offsets
-                        .extend(part.offsets[1..].iter().map(|o| o + base));
-                    target.positions.extend_from_slice(&part.positions);
-                }
+            for (local, part) in partial.postings.into_iter().enumerate() {
+                pieces[ids[local] as usize].push((first_doc, part));
             }
             doc_lengths.extend_from_slice(&partial.doc_lengths);
             // Stop words are analysed but never indexed: they are not in the vocabulary.
@@ -486,15 +560,19 @@ impl Index {
             language_counts,
         };
         index.average_length = index.average();
-        index.postings = postings
+        // Each term's pieces joined in one allocation each, every piece freed once copied.
+        index.postings = pieces
             .into_iter()
-            .map(|mut p| {
-                p.docs.shrink_to_fit();
-                p.frequencies.shrink_to_fit();
-                p.offsets.shrink_to_fit();
-                p.positions.shrink_to_fit();
-                p.seal(&index.doc_lengths, index.average_length);
-                Arc::new(p)
+            .map(|pieces| {
+                let mut joined = Postings::with_capacity(
+                    pieces.iter().map(|(_, p)| p.docs.len()).sum(),
+                    pieces.iter().map(|(_, p)| p.spill.len()).sum(),
+                );
+                for (first_doc, piece) in pieces {
+                    joined.append(&piece, first_doc);
+                }
+                joined.seal(&index.doc_lengths, index.average_length);
+                Arc::new(joined)
             })
             .collect();
         index
@@ -592,11 +670,10 @@ impl Index {
                 self.postings.push(Arc::new(Postings::new()));
             }
             touched.push(id);
-            let positions = &part.positions[part.offsets[0] as usize..part.offsets[1] as usize];
             Arc::make_mut(&mut self.postings[id as usize]).insert(
                 doc,
-                part.frequencies[0],
-                positions,
+                part.frequency(0),
+                part.positions(0),
             );
         }
         let mut term_ids = Vec::with_capacity(partial.term_texts.len());
@@ -738,10 +815,7 @@ impl Index {
 
     /// Where a term occurs in the brief at `slot` of its postings (see [`Index::docs`]).
     pub fn positions_at(&self, term: TermId, slot: usize) -> &[Position] {
-        let postings = &self.postings[term as usize];
-        let start = postings.offsets[slot] as usize;
-        let end = postings.offsets[slot + 1] as usize;
-        &postings.positions[start..end]
+        self.postings[term as usize].positions(slot)
     }
 
     /// Where a term occurs in `doc` (empty if it does not).
@@ -762,8 +836,8 @@ impl Index {
     pub fn score_term(&self, term: TermId, mut visit: impl FnMut(DocId, f32)) {
         let postings = &self.postings[term as usize];
         let idf = self.idf_of(postings.docs.len());
-        for (&doc, &frequency) in postings.docs.iter().zip(&postings.frequencies) {
-            visit(doc, self.bm25(idf, halves(frequency), doc));
+        for (slot, &doc) in postings.docs.iter().enumerate() {
+            visit(doc, self.bm25(idf, halves(postings.frequency(slot)), doc));
         }
     }
 
@@ -771,7 +845,7 @@ impl Index {
     /// postings (see [`Index::docs`]).
     pub fn score_at(&self, term: TermId, idf: f32, slot: usize) -> f32 {
         let postings = &self.postings[term as usize];
-        self.bm25(idf, halves(postings.frequencies[slot]), postings.docs[slot])
+        self.bm25(idf, halves(postings.frequency(slot)), postings.docs[slot])
     }
 
     /// The blocks of `term`'s postings (see [`Block`]), in doc order: each covers the docs
@@ -782,12 +856,7 @@ impl Index {
         let postings = &self.postings[term as usize];
         let (blocks, average) = if postings.blocks.is_empty() {
             let average = self.average_length;
-            let blocks = blocks_of(
-                &postings.docs,
-                &postings.frequencies,
-                &self.doc_lengths,
-                average,
-            );
+            let blocks = postings.blocks_of(&self.doc_lengths, average);
             (std::borrow::Cow::Owned(blocks), average)
         } else {
             let blocks = std::borrow::Cow::Borrowed(&postings.blocks[..]);
@@ -871,6 +940,7 @@ impl Partial {
         // One doc's (term, position, weight), sorted into postings when the doc is done.
         let mut occurrences: Vec<(TermId, u32, u32)> = Vec::new();
         let mut doc_words: Vec<u32> = Vec::new();
+        let mut positions: Vec<Position> = Vec::new();
         for (doc, brief) in briefs.iter().enumerate() {
             let brief = brief.borrow();
             let language = languages
@@ -936,18 +1006,15 @@ impl Partial {
             let mut i = 0;
             while i < occurrences.len() {
                 let term = occurrences[i].0;
-                let postings = &mut partial.postings[term as usize];
                 let mut frequency = 0u32;
+                positions.clear();
                 while i < occurrences.len() && occurrences[i].0 == term {
-                    postings.positions.push(position(occurrences[i].1));
+                    positions.push(position(occurrences[i].1));
                     frequency += occurrences[i].2;
                     i += 1;
                 }
-                postings.docs.push(doc as DocId);
-                postings
-                    .frequencies
-                    .push(u16::try_from(frequency).unwrap_or(u16::MAX));
-                postings.offsets.push(postings.positions.len() as u32);
+                let frequency = u16::try_from(frequency).unwrap_or(u16::MAX);
+                partial.postings[term as usize].push(doc as DocId, frequency, &positions);
             }
             occurrences.clear();
             partial.doc_lengths.push(length);
