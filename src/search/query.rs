@@ -7,6 +7,14 @@
 //! "email"), and the two words side by side (a proximity bonus). A brief's rank is decided
 //! first by how many of the query's words it covers, then by the BM25F score (each word taking
 //! the best matcher that covers it), then newest first, then by id.
+//!
+//! Only the best few are wanted, so ranking avoids scoring every brief found. Briefs covering
+//! more words rank first: when enough briefs holding the rarest words cover many words, only
+//! they are walked (see `covering_most_words`). The walk (`best_of`) keeps the best so far and
+//! passes over runs of briefs that cannot beat them, by bounds kept per block of each term's
+//! postings (as tantivy's block-max WAND does), and reads a phrase's positions only where its
+//! words' scores could lift a brief into the best. Property tests check that the best few are
+//! always exactly the head of the whole ranking.
 
 use std::collections::HashMap;
 use std::ops::Range;
