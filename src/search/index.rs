@@ -134,6 +134,47 @@ struct Postings {
     /// length they were worked out with.
     blocks: Box<[Block]>,
     sealed_average: f32,
+    /// For a term held by many docs: which docs, to find a doc's slot at once.
+    presence: Option<Box<Presence>>,
+}
+
+/// Which docs hold a common term, a bit each, with how many docs come before each 64: a doc's
+/// slot in the postings is then the number of docs before it, counted at once. Kept for terms
+/// held by at least one doc slot in [`DENSE`], so that it takes about as much room as their
+/// doc list.
+#[derive(Debug, Clone)]
+struct Presence {
+    bits: Vec<u64>,
+    /// Per word of `bits`: the docs before it.
+    before: Vec<u32>,
+}
+
+/// A term held by at least one doc slot in this many is given a [`Presence`].
+const DENSE: usize = 32;
+
+impl Presence {
+    fn new(docs: &[DocId], slots: usize) -> Self {
+        let mut bits = vec![0u64; slots.div_ceil(64)];
+        for &doc in docs {
+            bits[doc as usize / 64] |= 1 << (doc % 64);
+        }
+        let mut before = Vec::with_capacity(bits.len());
+        let mut count = 0u32;
+        for word in &bits {
+            before.push(count);
+            count += word.count_ones();
+        }
+        Presence { bits, before }
+    }
+
+    /// The number of docs before `doc`, and whether `doc` is one.
+    fn find(&self, doc: DocId) -> Option<(usize, bool)> {
+        let at = doc as usize / 64;
+        let word = *self.bits.get(at)?;
+        let bit = 1u64 << (doc % 64);
+        let below = (word & (bit - 1)).count_ones();
+        Some(((self.before[at] + below) as usize, word & bit != 0))
+    }
 }
 
 /// How often and where a term is in one doc, in four bytes. Most terms of a brief are there
@@ -279,6 +320,9 @@ impl Postings {
             self.spill = spill;
         }
         self.sealed_average = average;
+        let slots = doc_lengths.len();
+        self.presence = (self.docs.len().saturating_mul(DENSE) >= slots && slots > 0)
+            .then(|| Box::new(Presence::new(&self.docs, slots)));
         self.blocks = if self.docs.len() > BLOCK {
             self.blocks_of(doc_lengths, average).into()
         } else {
@@ -813,6 +857,17 @@ impl Index {
         &self.postings[term as usize].docs
     }
 
+    /// Moves `cursor` forward in `term`'s briefs (see [`Index::docs`]) to the first brief at
+    /// or after `doc`; whether `doc` is there. Briefs must be asked about in ascending order.
+    pub fn seek(&self, term: TermId, cursor: &mut usize, doc: DocId) -> bool {
+        let postings = &self.postings[term as usize];
+        if let Some((before, here)) = postings.presence.as_ref().and_then(|p| p.find(doc)) {
+            *cursor = before;
+            return here;
+        }
+        seek(&postings.docs, cursor, doc)
+    }
+
     /// Where a term occurs in the brief at `slot` of its postings (see [`Index::docs`]).
     pub fn positions_at(&self, term: TermId, slot: usize) -> &[Position] {
         self.postings[term as usize].positions(slot)
@@ -1028,6 +1083,20 @@ impl Partial {
     }
 }
 
+/// Moves `cursor` forward in `docs` (ascending) to the first doc at or after `doc`, galloping;
+/// whether `doc` is there.
+pub fn seek(docs: &[DocId], cursor: &mut usize, doc: DocId) -> bool {
+    let rest = &docs[(*cursor).min(docs.len())..];
+    let mut bound = 1;
+    while bound < rest.len() && rest[bound] < doc {
+        bound *= 2;
+    }
+    let window = &rest[..(bound + 1).min(rest.len())];
+    let at = window.partition_point(|&d| d < doc);
+    *cursor += at;
+    docs.get(*cursor) == Some(&doc)
+}
+
 /// Each brief's place when all are sorted newest first, then by id.
 fn recency_ranks<B: Borrow<Brief>>(briefs: &[B]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..briefs.len()).collect();
@@ -1079,6 +1148,43 @@ mod tests {
         );
         assert_eq!(index.word_frequency("elections"), 2);
         assert_eq!(index.word_frequency("the"), 0, "stop words are not indexed");
+    }
+
+    #[test]
+    fn seeking_a_common_term_by_its_bits_agrees_with_walking_its_docs() {
+        let words = ["storm", "flood", "vote", "rain", "unit"];
+        let briefs: Vec<Brief> = (0..300)
+            .map(|i| {
+                let picked: Vec<&str> = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(w, _)| (i * 7 + w * 3) % (w + 2) == 0)
+                    .map(|(_, word)| *word)
+                    .collect();
+                brief(
+                    &format!("b{i}"),
+                    &format!("News {}", picked.join(" ")),
+                    "Text.",
+                )
+            })
+            .collect();
+        let index = Index::build(&briefs);
+        for word in ["storm", "flood", "vote", "rain", "unit", "news"] {
+            let term = index.term_id(word).unwrap();
+            let postings = &index.postings[term as usize];
+            assert!(postings.presence.is_some(), "{word} is common");
+            // Every other doc, so that both walks skip some.
+            let (mut by_bits, mut by_walk) = (0, 0);
+            for doc in (0..index.doc_slots() as DocId + 70).step_by(2) {
+                let found = index.seek(term, &mut by_bits, doc);
+                assert_eq!(
+                    found,
+                    seek(&postings.docs, &mut by_walk, doc),
+                    "{word} {doc}"
+                );
+                assert_eq!(by_bits, by_walk, "{word} {doc}");
+            }
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
-use super::index::{Block, DocId, Index, MAX_PHRASE_WORDS, TermId};
+use super::index::{Block, DocId, Index, MAX_PHRASE_WORDS, TermId, seek};
 use crate::brief::Brief;
 use crate::language::Language;
 
@@ -659,7 +659,7 @@ impl Plan {
                     parts, cover: c, ..
                 } if *c == cover => {
                     let mut any = false;
-                    match_phrase(index, parts, None, |_, _| any = true);
+                    match_phrase(index, parts, |_, _| any = true);
                     any
                 }
                 Matcher::Terms { ids, cover: c } if *c == cover => {
@@ -890,35 +890,12 @@ fn split_compound(index: &Index, word: &str) -> Option<(String, String)> {
         .map(|(_, cut)| (word[..cut].to_owned(), word[cut..].to_owned()))
 }
 
-/// Moves `cursor` forward in `docs` (ascending) to the first doc at or after `doc`, galloping;
-/// whether `doc` is there.
-fn seek(docs: &[DocId], cursor: &mut usize, doc: DocId) -> bool {
-    let rest = &docs[(*cursor).min(docs.len())..];
-    let mut bound = 1;
-    while bound < rest.len() && rest[bound] < doc {
-        bound *= 2;
-    }
-    let window = &rest[..(bound + 1).min(rest.len())];
-    let at = window.partition_point(|&d| d < doc);
-    *cursor += at;
-    docs.get(*cursor) == Some(&doc)
-}
-
-/// Calls `visit(doc, score)` for every brief holding the phrase; when `within` is given
-/// (ascending), only for the briefs in it.
-fn match_phrase(
-    index: &Index,
-    parts: &[(Vec<TermId>, u32)],
-    within: Option<&[DocId]>,
-    mut visit: impl FnMut(DocId, f32),
-) {
+/// Calls `visit(doc, score)` for every brief holding the phrase.
+fn match_phrase(index: &Index, parts: &[(Vec<TermId>, u32)], mut visit: impl FnMut(DocId, f32)) {
     let Some(mut walk) = PhraseWalk::new(index, parts) else {
         return;
     };
-    let candidates = match within {
-        Some(within) => std::borrow::Cow::Borrowed(within),
-        None => walk.candidates(),
-    };
+    let candidates = walk.candidates();
     for &doc in candidates.iter() {
         if let Some(score) = walk.score(doc) {
             visit(doc, score);
@@ -990,7 +967,7 @@ impl<'a> PhraseWalk<'a> {
         for ((ids, _), cursors) in parts.iter().zip(&mut self.cursors) {
             let mut any = false;
             for (&id, (cursor, here)) in ids.iter().zip(cursors.iter_mut()) {
-                *here = seek(index.docs(id), cursor, doc);
+                *here = index.seek(id, cursor, doc);
                 any |= *here;
             }
             if !any {
@@ -1121,7 +1098,7 @@ fn covering_most_words(
             for (ids, cursors) in may.iter().zip(&mut cursors) {
                 let mut here = false;
                 for (&id, cursor) in ids.iter().zip(cursors.iter_mut()) {
-                    here |= seek(index.docs(id), cursor, doc);
+                    here |= index.seek(id, cursor, doc);
                 }
                 covered += usize::from(here);
             }
@@ -1138,7 +1115,7 @@ fn covering_most_words(
             Matcher::Terms { ids, .. } => lists.extend(ids.iter().map(|&id| index.docs(id))),
             Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
             Matcher::Phrase { parts, .. } => {
-                match_phrase(index, parts, None, |doc, _| phrased.push(doc));
+                match_phrase(index, parts, |doc, _| phrased.push(doc));
             }
         }
     }
@@ -1197,8 +1174,8 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Scores the briefs any matcher finds (only those in `within`, when given): one hit each.
-fn score(index: &Index, words: usize, matchers: &[Matcher], within: Option<&[DocId]>) -> Vec<Hit> {
+/// Scores every brief any matcher finds: one hit each.
+fn score(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<Hit> {
     // For each query word, the best score each brief earns for it.
     let width = words.max(1);
     SCRATCH.with_borrow_mut(|scratch| {
@@ -1221,34 +1198,18 @@ fn score(index: &Index, words: usize, matchers: &[Matcher], within: Option<&[Doc
             }
         };
         for matcher in matchers {
-            match (matcher, within) {
-                (Matcher::Terms { ids, cover }, None) => {
+            match matcher {
+                Matcher::Terms { ids, cover } => {
                     for &id in ids {
                         index.score_term(id, |doc, score| credit(cover, doc, score));
                     }
                 }
-                (Matcher::Terms { ids, cover }, Some(within)) => {
-                    for &id in ids {
-                        let (postings, idf) = (index.docs(id), index.idf(id));
-                        let mut cursor = 0;
-                        for &doc in within {
-                            if seek(postings, &mut cursor, doc) {
-                                credit(cover, doc, index.score_at(id, idf, cursor));
-                            }
-                        }
-                    }
-                }
-                (
-                    Matcher::Phrase {
-                        parts,
-                        cover,
-                        boost,
-                    },
-                    within,
-                ) => {
-                    match_phrase(index, parts, within, |doc, score| {
-                        credit(cover, doc, score * boost)
-                    });
+                Matcher::Phrase {
+                    parts,
+                    cover,
+                    boost,
+                } => {
+                    match_phrase(index, parts, |doc, score| credit(cover, doc, score * boost));
                 }
             }
         }
@@ -1323,7 +1284,8 @@ impl<'a> Lane<'a> {
 
     /// The term's score in `doc`, if `doc` holds it.
     fn score(&mut self, index: &Index, doc: DocId) -> Option<f32> {
-        seek(self.docs, &mut self.cursor, doc)
+        index
+            .seek(self.term, &mut self.cursor, doc)
             .then(|| index.score_at(self.term, self.idf, self.cursor))
     }
 }
@@ -1629,7 +1591,7 @@ fn rank(
         _ => None,
     };
     let (mut hits, total) = shortcut.or_else(single).unwrap_or_else(|| {
-        let hits = score(index, width, matchers, None);
+        let hits = score(index, width, matchers);
         let total = hits.len();
         (hits, total)
     });
