@@ -299,31 +299,73 @@ fn cut_at(marked: &Marked, start: usize, max_chars: usize) -> Marked {
 }
 
 /// The JSON of `INTERFACES.md` (`ask --json`), extended with `total`, `notes` and, per
-/// result, `outlet`, `tags`, `image` and each quote's `context`.
-pub fn to_json(answer: &Answer) -> Value {
-    json!({
-        "query": answer.query,
-        "results": answer.results.iter().map(|r| json!({
-            "id": r.id,
-            "title": r.title.text,
-            "published": r.published,
-            "source": r.source,
-            "outlet": r.outlet,
-            "image": r.image,
-            "tags": r.tags,
-            "score": (f64::from(r.score) * 100.0).round() / 100.0,
-            "summary": r.summary,
-            "quotes": r.quotes.iter().map(|q| json!({
-                "speaker": q.speaker.text,
-                "role": q.role,
-                "text": q.text.text,
-                "context": q.context,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "total": answer.total,
-        "suggestion": answer.suggestion,
-        "notes": answer.notes,
-    })
+/// result, `outlet`, `tags`, `image` and each quote's `context`. Borrowed from the answer and
+/// written field by field, in this order: no JSON tree is built.
+pub fn to_json(answer: &Answer) -> AnswerJson<'_> {
+    AnswerJson {
+        query: &answer.query,
+        results: answer
+            .results
+            .iter()
+            .map(|r| ResultJson {
+                id: &r.id,
+                title: &r.title.text,
+                published: &r.published,
+                source: r.source.as_deref(),
+                outlet: r.outlet.as_deref(),
+                image: r.image.as_deref(),
+                tags: &r.tags,
+                score: (f64::from(r.score) * 100.0).round() / 100.0,
+                summary: &r.summary,
+                quotes: r
+                    .quotes
+                    .iter()
+                    .map(|q| QuoteJson {
+                        speaker: &q.speaker.text,
+                        role: q.role.as_deref(),
+                        text: &q.text.text,
+                        context: q.context.as_deref(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        total: answer.total,
+        suggestion: answer.suggestion.as_deref(),
+        notes: &answer.notes,
+    }
+}
+
+/// An answer as `ask --json` writes it: see [`to_json`].
+#[derive(Debug, serde::Serialize)]
+pub struct AnswerJson<'a> {
+    query: &'a str,
+    results: Vec<ResultJson<'a>>,
+    total: usize,
+    suggestion: Option<&'a str>,
+    notes: &'a [String],
+}
+
+#[derive(Debug, serde::Serialize)]
+struct ResultJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    published: &'a str,
+    source: Option<&'a str>,
+    outlet: Option<&'a str>,
+    image: Option<&'a str>,
+    tags: &'a [String],
+    /// Rounded to two decimals.
+    score: f64,
+    summary: &'a str,
+    quotes: Vec<QuoteJson<'a>>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct QuoteJson<'a> {
+    speaker: &'a str,
+    role: Option<&'a str>,
+    text: &'a str,
+    context: Option<&'a str>,
 }
 
 /// A brief as a line of `list --json`.

@@ -165,7 +165,10 @@ fn answers(library: &Library) -> Vec<String> {
     ]);
     let mut out: Vec<String> = queries
         .iter()
-        .map(|q| answer::to_json(&answer::ask(library, q, options)).to_string())
+        .map(|q| {
+            serde_json::to_string(&answer::to_json(&answer::ask(library, q, options)))
+                .expect("answers serialize")
+        })
         .collect();
     for name in ["putin", "Graham", "Tilerson", "vvp", "kaczynski", "Zed"] {
         out.push(answer::quotes_json(&answer::quotes(library, name, None, Some(10))).to_string());
