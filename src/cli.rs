@@ -153,7 +153,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         }
     };
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    // Batches write megabytes: a larger buffer makes fewer writes.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let code = match cli.command {
         Command::Ask(args) => ask(&config, &args, bold, &mut out)?,
         Command::Quotes(args) => quotes(&config, &args, bold, &mut out)?,
