@@ -187,7 +187,7 @@ type Entry = [u16; 2];
 const SPILLED: u16 = 1 << 15;
 
 /// Docs per [`Block`].
-const BLOCK: usize = 128;
+pub const BLOCK: usize = 128;
 
 /// A run of docs in a term's postings, with the highest length-normalised frequency among
 /// them: no doc of the run scores more for the term. Lets a query pass over runs that cannot

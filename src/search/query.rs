@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
-use super::index::{Block, DocId, Index, MAX_PHRASE_WORDS, TermId, seek};
+use super::index::{BLOCK, Block, DocId, Index, MAX_PHRASE_WORDS, TermId, seek};
 use crate::brief::Brief;
 use crate::language::Language;
 
@@ -1582,9 +1582,12 @@ fn rank(
         .map(|list| (best_of(index, width, matchers, &list.docs, limit), list))
         .filter(|(hits, list)| hits.len() >= limit && hits[limit - 1].covered >= list.covering)
         .map(|(hits, list)| (hits, list.total));
-    // One term alone: its briefs are all there is to walk.
+    // One term alone: its briefs are all there is to walk. Below a few blocks of them,
+    // scoring them all costs less than setting up the walk.
     let single = || match matchers {
-        [Matcher::Terms { ids, .. }] if ids.len() == 1 && limit > 0 => {
+        [Matcher::Terms { ids, .. }]
+            if ids.len() == 1 && limit > 0 && index.docs(ids[0]).len() > 4 * BLOCK =>
+        {
             let docs = index.docs(ids[0]);
             Some((best_of(index, width, matchers, docs, limit), docs.len()))
         }
