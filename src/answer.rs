@@ -154,9 +154,9 @@ fn brief_answer(
             order,
             QuoteAnswer {
                 speaker,
-                role: quote.role.clone(),
+                role: quote.role.as_deref().map(str::to_owned),
                 text,
-                context: quote.context.clone(),
+                context: quote.context.as_deref().map(str::to_owned),
             },
         ));
     }
@@ -166,9 +166,9 @@ fn brief_answer(
         title,
         published: brief.published.to_string(),
         source: brief.source.clone(),
-        outlet: brief.outlet.clone(),
+        outlet: brief.outlet.as_deref().map(str::to_owned),
         image: brief.image.clone(),
-        tags: brief.tags.clone(),
+        tags: brief.tags.iter().map(|tag| tag.to_string()).collect(),
         score,
         excerpt: crop(&summary, options.summary_chars),
         summary: brief.summary.clone(),
@@ -374,7 +374,7 @@ pub fn brief_json(brief: &Brief) -> Value {
         "id": brief.id.as_str(),
         "published": brief.published.to_string(),
         "title": brief.title,
-        "outlet": brief.outlet,
+        "outlet": brief.outlet.as_deref(),
         "path": brief.path.display().to_string(),
     })
 }
@@ -646,10 +646,10 @@ pub fn quotes(
                 let brief = library.brief(at.doc);
                 let quote = &brief.quotes[at.quote];
                 SpeakerQuote {
-                    speaker: quote.speaker.clone(),
-                    role: quote.role.clone(),
+                    speaker: quote.speaker.to_string(),
+                    role: quote.role.as_deref().map(str::to_owned),
                     text,
-                    context: quote.context.clone(),
+                    context: quote.context.as_deref().map(str::to_owned),
                     brief_id: brief.id.to_string(),
                     brief_title: brief.title.clone(),
                     published: brief.published.to_string(),

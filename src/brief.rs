@@ -8,6 +8,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -141,10 +142,10 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// One key quote of a brief.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
-    pub speaker: String,
-    pub role: Option<String>,
+    pub speaker: Arc<str>,
+    pub role: Option<Arc<str>>,
     pub text: String,
-    pub context: Option<String>,
+    pub context: Option<Arc<str>>,
 }
 
 /// One news article, as an editor summarised it.
@@ -154,10 +155,10 @@ pub struct Brief {
     pub title: String,
     pub published: Published,
     pub source: Option<String>,
-    pub outlet: Option<String>,
+    pub outlet: Option<Arc<str>>,
     pub language: Language,
     pub image: Option<String>,
-    pub tags: Vec<String>,
+    pub tags: Vec<Arc<str>>,
     pub summary: String,
     /// In order of importance: the first is the key quote.
     pub quotes: Vec<Quote>,
@@ -271,6 +272,35 @@ pub fn parse(
     bytes: &[u8],
     default_language: Language,
 ) -> Result<Brief, Vec<BriefError>> {
+    parse_sharing(path, bytes, default_language, &mut Texts::default())
+}
+
+/// Texts that repeat from brief to brief (speakers, roles, quote contexts, outlets, tags):
+/// briefs parsed with the same `Texts` share one copy of each. A library of 100,000 briefs
+/// holds a million such texts, a few thousand of them distinct.
+#[derive(Debug, Default)]
+pub struct Texts(std::collections::HashSet<Arc<str>>);
+
+impl Texts {
+    /// `text` trimmed, as the copy kept here.
+    fn share(&mut self, text: String) -> Arc<str> {
+        let trimmed = text.trim();
+        if let Some(shared) = self.0.get(trimmed) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(trimmed);
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
+}
+
+/// [`parse`], sharing repeated texts with the briefs parsed before with `texts`.
+pub fn parse_sharing(
+    path: &Path,
+    bytes: &[u8],
+    default_language: Language,
+    texts: &mut Texts,
+) -> Result<Brief, Vec<BriefError>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -293,7 +323,7 @@ pub fn parse(
         let span = err.span().unwrap_or(0..0);
         vec![locator.error(&span, describe_toml_error(err.message()))]
     })?;
-    validate(raw, &locator, default_language)
+    validate(raw, &locator, default_language, texts)
 }
 
 /// Makes serde's wording read as "what is wrong; what is expected".
@@ -316,6 +346,7 @@ fn validate(
     raw: RawBrief,
     at: &Locator<'_>,
     default_language: Language,
+    texts: &mut Texts,
 ) -> Result<Brief, Vec<BriefError>> {
     let mut problems = Vec::new();
     let mut check = |field: &Spanned<String>, name: &str, max: usize| {
@@ -448,20 +479,23 @@ fn validate(
         title: clean(raw.title.into_inner()),
         published,
         source,
-        outlet: raw.outlet.map(|s| clean(s.into_inner())),
+        outlet: raw.outlet.map(|s| texts.share(s.into_inner())),
         language,
         image,
-        tags: tags.into_iter().map(|t| clean(t.into_inner())).collect(),
+        tags: tags
+            .into_iter()
+            .map(|t| texts.share(t.into_inner()))
+            .collect(),
         summary: clean(raw.summary.into_inner()),
         quotes: quotes
             .into_iter()
             .map(|quote| {
                 let quote = quote.into_inner();
                 Quote {
-                    speaker: clean(quote.speaker.into_inner()),
-                    role: quote.role.map(|s| clean(s.into_inner())),
+                    speaker: texts.share(quote.speaker.into_inner()),
+                    role: quote.role.map(|s| texts.share(s.into_inner())),
                     text: clean(quote.text.into_inner()),
-                    context: quote.context.map(|s| clean(s.into_inner())),
+                    context: quote.context.map(|s| texts.share(s.into_inner())),
                 }
             })
             .collect(),
@@ -573,6 +607,26 @@ text = "Partnering with Putin is akin to partnering with Assad."
     }
 
     #[test]
+    fn briefs_parsed_together_share_their_repeated_texts() {
+        let mut texts = Texts::default();
+        let other = GOOD.replace("\"Marco Rubio\"", "\"  Marco Rubio \"");
+        let [a, b] = [GOOD, other.as_str()].map(|text| {
+            parse_sharing(
+                Path::new("a.toml"),
+                text.as_bytes(),
+                Language::English,
+                &mut texts,
+            )
+            .unwrap()
+        });
+        assert_eq!(&*b.quotes[0].speaker, "Marco Rubio", "trimmed");
+        assert!(Arc::ptr_eq(&a.quotes[0].speaker, &b.quotes[0].speaker));
+        assert!(Arc::ptr_eq(&a.tags[1], &b.tags[1]));
+        let alone = parse_str(GOOD).unwrap();
+        assert!(!Arc::ptr_eq(&a.quotes[0].speaker, &alone.quotes[0].speaker));
+    }
+
+    #[test]
     fn parses_a_good_brief_with_defaults() {
         let brief = parse_str(GOOD).unwrap();
         assert_eq!(brief.id.as_str(), "sample");
@@ -580,7 +634,10 @@ text = "Partnering with Putin is akin to partnering with Assad."
         assert_eq!(brief.published.to_string(), "2017-07-09");
         assert_eq!(brief.language, Language::English);
         assert_eq!(brief.quotes[0].role.as_deref(), Some("US Senator"));
-        assert_eq!(brief.tags, ["cyber security", "russia"]);
+        assert_eq!(
+            brief.tags,
+            [Arc::from("cyber security"), Arc::from("russia")]
+        );
     }
 
     #[test]

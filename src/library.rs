@@ -320,9 +320,10 @@ fn topics_of(brief: Option<&Brief>) -> Arc<[Topic]> {
     brief
         .tags
         .iter()
-        .chain(std::iter::once(&brief.title))
+        .map(|tag| &**tag)
+        .chain(std::iter::once(brief.title.as_str()))
         .map(|text| Topic {
-            text: text.clone(),
+            text: text.to_owned(),
             folded: crate::search::analyze::plain_words(text).join(" "),
         })
         .collect()
@@ -383,10 +384,13 @@ pub fn brief_files(dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
 /// Reads and parses `files` in parallel. Returns the good briefs and every problem; when two
 /// files define the same id, the first (in the order given) is kept and the second reported.
 pub fn parse_files(files: &[PathBuf], default_language: Language) -> (Vec<Brief>, Vec<BriefError>) {
+    // Each of at most 16 runs of files shares its repeated texts (see `brief::Texts`).
     let parsed: Vec<Result<Brief, Vec<BriefError>>> = files
         .par_iter()
-        .map(|path| {
-            read_bounded(path).and_then(|bytes| brief::parse(path, &bytes, default_language))
+        .with_min_len(files.len().div_ceil(16).max(1))
+        .map_init(brief::Texts::default, |texts, path| {
+            read_bounded(path)
+                .and_then(|bytes| brief::parse_sharing(path, &bytes, default_language, texts))
         })
         .collect();
     let mut briefs: Vec<Brief> = Vec::with_capacity(parsed.len());

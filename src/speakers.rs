@@ -115,14 +115,14 @@ impl Speaker {
         self.roles.clear();
         for at in self.quotes.iter().rev() {
             let quote = &brief(at.doc).quotes[at.quote];
-            match spellings.iter_mut().find(|(s, _)| *s == quote.speaker) {
+            match spellings.iter_mut().find(|(s, _)| *s == &*quote.speaker) {
                 Some((_, count)) => *count += 1,
                 None => spellings.push((&quote.speaker, 1)),
             }
-            if let Some(role) = &quote.role
-                && !self.roles.contains(role)
+            if let Some(role) = quote.role.as_deref()
+                && !self.roles.iter().any(|r| r == role)
             {
-                self.roles.push(role.clone());
+                self.roles.push(role.to_owned());
             }
         }
         let most = spellings.iter().map(|(_, c)| *c).max().unwrap_or(0);
@@ -229,7 +229,7 @@ impl Speakers {
             let at = *self.by_key.entry(key).or_insert(next);
             if at == next {
                 self.speakers.push(Speaker {
-                    name: quote.speaker.clone(),
+                    name: quote.speaker.to_string(),
                     roles: Vec::new(),
                     quotes: Vec::new(),
                     aliases: Vec::new(),

@@ -52,11 +52,11 @@ impl Field {
 /// The searched texts of a brief, in position order.
 pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
     std::iter::once((Field::Title, brief.title.as_str()))
-        .chain(brief.tags.iter().map(|tag| (Field::Tag, tag.as_str())))
+        .chain(brief.tags.iter().map(|tag| (Field::Tag, &**tag)))
         .chain(std::iter::once((Field::Summary, brief.summary.as_str())))
         .chain(brief.quotes.iter().flat_map(|quote| {
             [
-                (Field::Speaker, quote.speaker.as_str()),
+                (Field::Speaker, &*quote.speaker),
                 (Field::Quote, quote.text.as_str()),
             ]
         }))
