@@ -1217,11 +1217,11 @@ fn score(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<Hit> {
             .iter()
             .zip(best.chunks(width))
             .map(|(&doc, row)| {
-                let earned = row.iter().filter(|&&score| score > 0.0);
+                let (covered, score) = earned(row);
                 Hit {
                     doc,
-                    covered: earned.clone().count(),
-                    score: earned.sum(),
+                    covered,
+                    score,
                 }
             })
             .collect();
@@ -1426,6 +1426,19 @@ fn credit(row: &mut [f32], cover: &[usize], score: f32) {
     }
 }
 
+/// How many words a row of per-word scores covers, and its score: the sum of what each word
+/// earned, in word order.
+fn earned(row: &[f32]) -> (usize, f32) {
+    let earned = row.iter().filter(|&&score| score > 0.0);
+    (earned.clone().count(), earned.sum())
+}
+
+/// Whether a brief covering `covered` words for `score` at most ranks below `worst`: it
+/// cannot take its place (an equal one might, newer).
+fn falls_short(covered: usize, score: f32, worst: &Hit) -> bool {
+    covered < worst.covered || (covered == worst.covered && score < worst.score)
+}
+
 /// A hit ordered as the ranking orders them: the greater, the better.
 struct Ranked {
     hit: Hit,
@@ -1472,7 +1485,8 @@ fn best_of(
     let mut walks: Vec<Walk<'_>> = matchers.iter().map(|m| Walk::new(index, m)).collect();
     walks.sort_by_key(|walk| matches!(walk, Walk::Phrase { .. }));
     let split = walks.partition_point(|walk| matches!(walk, Walk::Terms { .. }));
-    let mut ceiling = vec![0f32; width];
+    // Per word, what the brief at hand would earn if its phrases' words stood together.
+    let mut best_case = vec![0f32; width];
     // The scores in the brief at hand of the terms looked up so far.
     let mut known: Vec<(TermId, Option<f32>)> = Vec::new();
     let mut top: std::collections::BinaryHeap<Reverse<Ranked>> =
@@ -1495,14 +1509,12 @@ fn best_of(
                         end = end.min(last);
                         credit(&mut row, walk.cover(), ceiling);
                     }
-                    let covered = row.iter().filter(|&&c| c > 0.0).count();
-                    let fresh = (covered, row.iter().sum(), end);
-                    bound = Some(fresh);
-                    fresh
+                    let (covered, ceiling) = earned(&row);
+                    bound = Some((covered, ceiling, end));
+                    (covered, ceiling, end)
                 }
             };
-            let (least_covered, least_score) = (worst.hit.covered, worst.hit.score);
-            if covered < least_covered || (covered == least_covered && ceiling < least_score) {
+            if falls_short(covered, ceiling, &worst.hit) {
                 at += docs[at..].partition_point(|&d| d <= end);
                 continue;
             }
@@ -1522,17 +1534,15 @@ fn best_of(
         if top.len() >= limit
             && let Some(Reverse(worst)) = top.peek()
         {
-            ceiling.clone_from(&row);
+            best_case.clone_from(&row);
             for walk in phrases.iter_mut() {
                 let score = walk.ceiling(index, doc, &known);
                 if score > 0.0 {
-                    credit(&mut ceiling, walk.cover(), score);
+                    credit(&mut best_case, walk.cover(), score);
                 }
             }
-            let earned = ceiling.iter().filter(|&&score| score > 0.0);
-            let (covered, score): (usize, f32) = (earned.clone().count(), earned.sum());
-            let (least_covered, least_score) = (worst.hit.covered, worst.hit.score);
-            if covered < least_covered || (covered == least_covered && score < least_score) {
+            let (covered, score) = earned(&best_case);
+            if falls_short(covered, score, &worst.hit) {
                 at += 1;
                 continue;
             }
@@ -1544,12 +1554,12 @@ fn best_of(
             }
         }
         if found {
-            let earned = row.iter().filter(|&&score| score > 0.0);
+            let (covered, score) = earned(&row);
             let ranked = Ranked {
                 hit: Hit {
                     doc,
-                    covered: earned.clone().count(),
-                    score: earned.sum(),
+                    covered,
+                    score,
                 },
                 recency: index.recency(doc),
             };
