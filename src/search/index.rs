@@ -4,6 +4,13 @@
 //! times the field's weight (title and tags count most, quotes least), and the brief's length is
 //! weighted the same way. Positions are kept for phrases; fields are laid out one after another
 //! in one position space, with a gap wider than any phrase so that no phrase spans two fields.
+//!
+//! Each term's postings are its briefs (ascending doc ids) with a four-byte entry each: the
+//! position and frequency in place when the term is there once, as most are, or where they
+//! were spilled. For the ranking to pass over briefs that cannot make the best few, they also
+//! keep per block of 128 briefs a bound on the term's score, and a common term keeps a bit
+//! per brief to find a brief's place at once. Postings sit behind `Arc`, so that an index
+//! updated brief by brief copies only the lists it changes.
 
 use std::borrow::Borrow;
 use std::sync::Arc;
