@@ -10,7 +10,9 @@
 //!
 //! Only the best few are wanted, so ranking avoids scoring every brief found. Briefs covering
 //! more words rank first: when enough briefs holding the rarest words cover many words, only
-//! they are walked (see `covering_most_words`). The walk (`best_of`) keeps the best so far and
+//! they are walked (see `covering_most_words`); when a very common word is alone in most
+//! briefs, those briefs are left out if they cannot score enough (see
+//! `beside_the_commonest`). The walk (`best_of`) keeps the best so far and
 //! passes over runs of briefs that cannot beat them, by bounds kept per block of each term's
 //! postings (as tantivy's block-max WAND does), and reads a phrase's positions only where its
 //! words' scores could lift a brief into the best. Property tests check that the best few are
@@ -1050,39 +1052,13 @@ fn covering_most_words(
     matchers: &[Matcher],
     limit: usize,
 ) -> Option<Shortlist> {
-    if limit == 0 || words < 2 {
+    if limit == 0 || words < 2 || matchers.iter().any(is_quoted) {
         return None;
     }
-    let mut may: Vec<Vec<TermId>> = vec![Vec::new(); words];
-    for matcher in matchers {
-        match matcher {
-            Matcher::Terms { ids, cover } => {
-                for &word in cover {
-                    may[word].extend(ids);
-                }
-            }
-            // Two words side by side only score more: they need the words' own terms.
-            Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
-            Matcher::Phrase {
-                parts,
-                cover,
-                boost,
-            } if *boost != PHRASE_BOOST => {
-                for &word in cover {
-                    may[word].extend(parts.first().map_or(&[][..], |p| &p.0[..]));
-                }
-            }
-            Matcher::Phrase { .. } => return None,
-        }
-    }
-    // A word no term covers is covered by no brief: only the others count.
-    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
-    let mut may: Vec<Vec<TermId>> = may.into_iter().filter(|ids| !ids.is_empty()).collect();
-    for ids in &mut may {
-        ids.sort_unstable();
-        ids.dedup();
-    }
-    may.sort_by_cached_key(|ids| held(ids));
+    let may: Vec<Vec<TermId>> = may_cover(index, words, matchers)
+        .into_iter()
+        .map(|(_, ids)| ids)
+        .collect();
     let (docs, covering) = (2..=may.len()).rev().find_map(|covering| {
         let rarest = &may[..may.len() - covering + 1];
         let mut docs: Vec<DocId> = rarest
@@ -1106,8 +1082,16 @@ fn covering_most_words(
         });
         (docs.len() >= limit).then_some((docs, covering))
     })?;
-    // The total: briefs any matcher finds (side-by-side pairs find only briefs their words'
-    // terms find).
+    Some(Shortlist {
+        docs,
+        covering,
+        total: found_by_any(index, matchers),
+    })
+}
+
+/// How many briefs any matcher finds (side-by-side pairs find only briefs their words' terms
+/// find).
+fn found_by_any(index: &Index, matchers: &[Matcher]) -> usize {
     let mut lists: Vec<&[DocId]> = Vec::new();
     let mut phrased: Vec<DocId> = Vec::new();
     for matcher in matchers {
@@ -1120,12 +1104,106 @@ fn covering_most_words(
         }
     }
     lists.push(&phrased);
-    let total = union_size(index.doc_slots(), lists);
-    Some(Shortlist {
-        docs,
-        covering,
-        total,
-    })
+    union_size(index.doc_slots(), lists)
+}
+
+/// Whether a matcher is a quoted phrase (which covers its words only where they stand
+/// together).
+fn is_quoted(matcher: &Matcher) -> bool {
+    matches!(matcher, Matcher::Phrase { boost, .. } if *boost == PHRASE_BOOST)
+}
+
+/// Per query word that some term may cover, the word and those terms, rarest word first (by
+/// how many briefs hold its terms). A brief covers a word only if it holds one of its terms
+/// here: the word's own terms, a join's term, or the first half of a run-together compound
+/// (two words side by side only score more: they need the words' own terms).
+fn may_cover(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<(usize, Vec<TermId>)> {
+    let mut may: Vec<Vec<TermId>> = vec![Vec::new(); words];
+    for matcher in matchers {
+        match matcher {
+            Matcher::Terms { ids, cover } => {
+                for &word in cover {
+                    may[word].extend(ids);
+                }
+            }
+            Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
+            Matcher::Phrase { parts, cover, .. } => {
+                for &word in cover {
+                    may[word].extend(parts.first().map_or(&[][..], |p| &p.0[..]));
+                }
+            }
+        }
+    }
+    // A word no term covers is covered by no brief: only the others count.
+    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
+    let mut may: Vec<(usize, Vec<TermId>)> = may
+        .into_iter()
+        .enumerate()
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect();
+    for (_, ids) in &mut may {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    may.sort_by_cached_key(|(_, ids)| held(ids));
+    may
+}
+
+/// When too few briefs cover two query words for the tiers to settle the best: the best
+/// among the briefs holding any word but the commonest, if they beat anything a brief holding
+/// only the commonest word can score (such a brief covers one word, for at most the bound of
+/// that word's own matchers).
+fn beside_the_commonest(
+    index: &Index,
+    words: usize,
+    matchers: &[Matcher],
+    limit: usize,
+) -> Option<(Vec<Hit>, usize)> {
+    if limit == 0 || words < 2 || matchers.iter().any(is_quoted) {
+        return None;
+    }
+    let may = may_cover(index, words, matchers);
+    let ((commonest, common_ids), rarer) = may.split_last()?;
+    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
+    let pooled: usize = rarer.iter().map(|(_, ids)| held(ids)).sum();
+    // Worth a try only when the commonest word's briefs far outnumber the others': when the
+    // try fails, everything is scored after it.
+    if rarer.is_empty() || pooled < limit || held(common_ids) < 8 * pooled {
+        return None;
+    }
+    let mut pool: Vec<DocId> = rarer
+        .iter()
+        .flat_map(|(_, ids)| ids)
+        .flat_map(|&id| index.docs(id).iter().copied())
+        .collect();
+    pool.sort_unstable();
+    pool.dedup();
+    if pool.len() < limit {
+        return None;
+    }
+    let hits = best_of(index, words, matchers, &pool, limit);
+    let worst = hits.get(limit - 1)?;
+    // The most a brief outside the pool can score: only matchers covering the commonest word
+    // alone can find it (a join or a side-by-side pair needs another word's terms too).
+    let term_bound = |id: TermId| {
+        let (blocks, scale) = index.bounds(id, index.idf(id));
+        blocks
+            .iter()
+            .map(|block| Index::block_bound(block, scale))
+            .fold(0.0, f32::max)
+    };
+    let highest = |ids: &[TermId]| ids.iter().map(|&id| term_bound(id)).fold(0.0, f32::max);
+    let ceiling = matchers
+        .iter()
+        .filter(|m| matches!(m, Matcher::Terms { cover, .. } | Matcher::Phrase { cover, .. } if cover[..] == [*commonest]))
+        .map(|matcher| match matcher {
+            Matcher::Terms { ids, .. } => highest(ids),
+            Matcher::Phrase { parts, boost, .. } => {
+                parts.iter().map(|(ids, _)| highest(ids)).sum::<f32>() * boost
+            }
+        })
+        .fold(0.0, f32::max);
+    (worst.covered >= 2 || worst.score > ceiling).then(|| (hits, found_by_any(index, matchers)))
 }
 
 /// How many docs below `slots` are in any of `lists` (each ascending). The longest list is
@@ -1603,7 +1681,8 @@ fn rank(
         }
         _ => None,
     };
-    let (mut hits, total) = shortcut.or_else(single).unwrap_or_else(|| {
+    let beside = || beside_the_commonest(index, width, matchers, limit);
+    let (mut hits, total) = shortcut.or_else(beside).or_else(single).unwrap_or_else(|| {
         let hits = score(index, width, matchers);
         let total = hits.len();
         (hits, total)
@@ -1860,6 +1939,45 @@ mod tests {
         assert_eq!(few.total, all.total);
         assert_eq!(few.hits, all.hits[..2]);
         assert_eq!(f.briefs[few.hits[0].doc as usize].id.as_str(), "a");
+    }
+
+    #[test]
+    fn briefs_beside_the_commonest_word_are_kept_only_when_nothing_else_can_beat_them() {
+        // No brief holds both words. "zebra" is rare but only in long summaries; "storm" is
+        // eight times as common and in short titles, where it scores more: the best three are
+        // "storm" briefs, which the briefs holding "zebra" must not be taken for.
+        let filler = "quiet ".repeat(300);
+        let mut briefs: Vec<Brief> = (0..155)
+            .map(|i| brief(&format!("f{i}"), "2020-01-01", "Weather report", "Nothing."))
+            .collect();
+        briefs.extend((0..40).map(|i| {
+            brief(
+                &format!("s{i}"),
+                "2020-01-01",
+                "Storm storm storm",
+                "Short.",
+            )
+        }));
+        briefs.extend((0..5).map(|i| {
+            let summary = format!("A zebra. {filler}");
+            brief(&format!("z{i}"), "2020-01-01", "Notes", &summary)
+        }));
+        let f = Fixture::new(briefs);
+        let all = search(&f.index, "zebra storm", usize::MAX);
+        let few = search(&f.index, "zebra storm", 3);
+        assert_eq!(few.total, all.total);
+        assert_eq!(few.hits, all.hits[..3]);
+        assert!(
+            f.briefs[few.hits[0].doc as usize]
+                .id
+                .as_str()
+                .starts_with('s')
+        );
+        // Against "weather", in most briefs and worth little, the briefs holding "zebra" win,
+        // and are kept without walking the others.
+        let few = search(&f.index, "zebra weather", 3);
+        let all = search(&f.index, "zebra weather", usize::MAX);
+        assert_eq!(few.hits, all.hits[..3]);
     }
 
     #[test]
