@@ -207,6 +207,14 @@ pub struct Block {
     peak: f32,
 }
 
+impl Block {
+    /// No doc of this block scores more than this, `scale` coming with the block from
+    /// [`Index::bounds`].
+    pub fn bound(&self, scale: f32) -> f32 {
+        self.peak * scale
+    }
+}
+
 /// BM25's length normalisation of a brief `length` long, at `average` length.
 fn norm(length: f32, average: f32) -> f32 {
     K1 * (1.0 - B + B * length / average)
@@ -913,7 +921,7 @@ impl Index {
     /// The blocks of `term`'s postings (see [`Block`]), in doc order: each covers the docs
     /// after the previous block's last, up to its own last. With them, what turns a block
     /// into a bound on its docs' scores for `term`, whose [`Index::idf`] is `idf`: see
-    /// [`Index::block_bound`].
+    /// [`Block::bound`].
     pub fn bounds(&self, term: TermId, idf: f32) -> (std::borrow::Cow<'_, [Block]>, f32) {
         let postings = &self.postings[term as usize];
         let (blocks, average) = if postings.blocks.is_empty() {
@@ -929,12 +937,6 @@ impl Index {
         let growth = (self.average_length / average).max(1.0);
         // A hair above the bound, so that rounding never puts a score over it.
         (blocks, idf * (K1 + 1.0) * growth * (1.0 + 1e-4))
-    }
-
-    /// No doc of `block` scores more than this, `scale` coming with the block from
-    /// [`Index::bounds`].
-    pub fn block_bound(block: &Block, scale: f32) -> f32 {
-        block.peak * scale
     }
 
     /// How much `term` weighs: the rarer, the more (BM25's inverse document frequency).

@@ -96,6 +96,15 @@ enum Matcher {
     },
 }
 
+impl Matcher {
+    /// The query words this matcher covers.
+    fn cover(&self) -> &[usize] {
+        match self {
+            Matcher::Terms { cover, .. } | Matcher::Phrase { cover, .. } => cover,
+        }
+    }
+}
+
 /// A word that was corrected before searching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
@@ -1034,8 +1043,6 @@ struct Shortlist {
     /// The briefs that may cover at least `covering` words, ascending.
     docs: Vec<DocId>,
     covering: usize,
-    /// How many briefs hold any word.
-    total: usize,
 }
 
 /// Briefs rank first by how many query words they cover, so the best `limit` are among the
@@ -1057,7 +1064,7 @@ fn covering_most_words(
     }
     let may: Vec<Vec<TermId>> = may_cover(index, words, matchers)
         .into_iter()
-        .map(|(_, ids)| ids)
+        .map(|word| word.terms)
         .collect();
     let (docs, covering) = (2..=may.len()).rev().find_map(|covering| {
         let rarest = &may[..may.len() - covering + 1];
@@ -1082,11 +1089,7 @@ fn covering_most_words(
         });
         (docs.len() >= limit).then_some((docs, covering))
     })?;
-    Some(Shortlist {
-        docs,
-        covering,
-        total: found_by_any(index, matchers),
-    })
+    Some(Shortlist { docs, covering })
 }
 
 /// How many briefs any matcher finds (side-by-side pairs find only briefs their words' terms
@@ -1113,11 +1116,19 @@ fn is_quoted(matcher: &Matcher) -> bool {
     matches!(matcher, Matcher::Phrase { boost, .. } if *boost == PHRASE_BOOST)
 }
 
+/// A query word with the terms a brief may cover it by.
+struct MayCover {
+    word: usize,
+    terms: Vec<TermId>,
+    /// How many briefs hold the terms, counting a brief once per term.
+    held: usize,
+}
+
 /// Per query word that some term may cover, the word and those terms, rarest word first (by
 /// how many briefs hold its terms). A brief covers a word only if it holds one of its terms
 /// here: the word's own terms, a join's term, or the first half of a run-together compound
 /// (two words side by side only score more: they need the words' own terms).
-fn may_cover(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<(usize, Vec<TermId>)> {
+fn may_cover(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<MayCover> {
     let mut may: Vec<Vec<TermId>> = vec![Vec::new(); words];
     for matcher in matchers {
         match matcher {
@@ -1135,17 +1146,18 @@ fn may_cover(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<(usize, V
         }
     }
     // A word no term covers is covered by no brief: only the others count.
-    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
-    let mut may: Vec<(usize, Vec<TermId>)> = may
+    let mut may: Vec<MayCover> = may
         .into_iter()
         .enumerate()
-        .filter(|(_, ids)| !ids.is_empty())
+        .filter(|(_, terms)| !terms.is_empty())
+        .map(|(word, mut terms)| {
+            terms.sort_unstable();
+            terms.dedup();
+            let held = terms.iter().map(|&id| index.docs(id).len()).sum();
+            MayCover { word, terms, held }
+        })
         .collect();
-    for (_, ids) in &mut may {
-        ids.sort_unstable();
-        ids.dedup();
-    }
-    may.sort_by_cached_key(|(_, ids)| held(ids));
+    may.sort_by_key(|word| word.held);
     may
 }
 
@@ -1163,17 +1175,16 @@ fn beside_the_commonest(
         return None;
     }
     let may = may_cover(index, words, matchers);
-    let ((commonest, common_ids), rarer) = may.split_last()?;
-    let held = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
-    let pooled: usize = rarer.iter().map(|(_, ids)| held(ids)).sum();
+    let (commonest, rarer) = may.split_last()?;
+    let pooled: usize = rarer.iter().map(|word| word.held).sum();
     // Worth a try only when the commonest word's briefs far outnumber the others': when the
     // try fails, everything is scored after it.
-    if rarer.is_empty() || pooled < limit || held(common_ids) < 8 * pooled {
+    if rarer.is_empty() || pooled < limit || commonest.held < 8 * pooled {
         return None;
     }
     let mut pool: Vec<DocId> = rarer
         .iter()
-        .flat_map(|(_, ids)| ids)
+        .flat_map(|word| &word.terms)
         .flat_map(|&id| index.docs(id).iter().copied())
         .collect();
     pool.sort_unstable();
@@ -1189,13 +1200,13 @@ fn beside_the_commonest(
         let (blocks, scale) = index.bounds(id, index.idf(id));
         blocks
             .iter()
-            .map(|block| Index::block_bound(block, scale))
+            .map(|block| block.bound(scale))
             .fold(0.0, f32::max)
     };
     let highest = |ids: &[TermId]| ids.iter().map(|&id| term_bound(id)).fold(0.0, f32::max);
     let ceiling = matchers
         .iter()
-        .filter(|m| matches!(m, Matcher::Terms { cover, .. } | Matcher::Phrase { cover, .. } if cover[..] == [*commonest]))
+        .filter(|matcher| matcher.cover() == [commonest.word])
         .map(|matcher| match matcher {
             Matcher::Terms { ids, .. } => highest(ids),
             Matcher::Phrase { parts, boost, .. } => {
@@ -1348,7 +1359,7 @@ impl<'a> Lane<'a> {
             self.block += 1;
         }
         let block = self.blocks.get(self.block)?;
-        let bound = Index::block_bound(block, self.scale);
+        let bound = block.bound(self.scale);
         if self.blocks.len() > 1 {
             Some((bound, block.last))
         } else if seek(self.docs, &mut self.cursor, doc) {
@@ -1663,13 +1674,13 @@ fn rank(
     matchers: &[Matcher],
     limit: usize,
 ) -> (Vec<Hit>, usize) {
-    // When enough briefs may cover most words, the best are among them: only they are scored
-    // (and if fewer than `limit` of them do cover that many, everything is).
+    // When enough briefs may cover most words, the best are among them: only they are walked
+    // (and if fewer than `limit` of them do cover that many, the next way is tried).
     let width = words.len();
     let shortcut = covering_most_words(index, width, matchers, limit)
         .map(|list| (best_of(index, width, matchers, &list.docs, limit), list))
         .filter(|(hits, list)| hits.len() >= limit && hits[limit - 1].covered >= list.covering)
-        .map(|(hits, list)| (hits, list.total));
+        .map(|(hits, _)| (hits, found_by_any(index, matchers)));
     // One term alone: its briefs are all there is to walk. Below a few blocks of them,
     // scoring them all costs less than setting up the walk.
     let single = || match matchers {
