@@ -10,13 +10,14 @@
 //!
 //! Only the best few are wanted, so ranking avoids scoring every brief found. Briefs covering
 //! more words rank first: when enough briefs holding the rarest words cover many words, only
-//! they are walked (see `covering_most_words`); when a very common word is alone in most
-//! briefs, those briefs are left out if they cannot score enough (see
-//! `beside_the_commonest`). The walk (`best_of`) keeps the best so far and
-//! passes over runs of briefs that cannot beat them, by bounds kept per block of each term's
-//! postings (as tantivy's block-max WAND does), and reads a phrase's positions only where its
-//! words' scores could lift a brief into the best. Property tests check that the best few are
-//! always exactly the head of the whole ranking.
+//! they are walked, tier by tier, each tier starting from the best of the one before (see
+//! `covering_most_words`); when a very common word is alone in most briefs, the briefs
+//! holding the other words are ranked first, and their best is the bar the briefs holding
+//! only the common word must beat (see `beside_the_commonest`). The walk (`best_of_seeded`)
+//! keeps the best so far and passes over runs of briefs that cannot beat them, by bounds kept
+//! per block of each term's postings (as tantivy's block-max WAND does), and reads a phrase's
+//! positions only where its words' scores could lift a brief into the best. Property tests
+//! check that the best few are always exactly the head of the whole ranking.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -1037,59 +1038,102 @@ impl<'a> PhraseWalk<'a> {
     }
 }
 
-/// The briefs that may cover the most query words, when there are enough of them.
-#[derive(Debug)]
-struct Shortlist {
-    /// The briefs that may cover at least `covering` words, ascending.
-    docs: Vec<DocId>,
-    covering: usize,
-}
-
-/// Briefs rank first by how many query words they cover, so the best `limit` are among the
-/// briefs that may cover at least `c` words, if at least `limit` of them do. Finds the
-/// largest such `c` above one and returns those briefs, or `None` when scoring them all is
-/// simpler: a quoted phrase in the query, a single word, or too few briefs cover two words.
+/// Briefs rank first by how many query words they cover, so when at least `limit` briefs
+/// cover `c` words, the best `limit` are among them. Tries `c` from every word down to two,
+/// and returns the best of the first tier that holds `limit` briefs, or `None` when scoring
+/// them all is simpler: a quoted phrase in the query, a single word, or too few briefs cover
+/// two words.
 ///
-/// A brief may cover a word when it holds a term of any matcher covering the word: the word's
-/// own terms, a join's term, or the first half of a run-together compound. A brief covering
-/// `c` of the words holds one of any `words - c + 1` of them: the rarest are walked.
+/// A brief covers a word when a matcher covering the word finds it, and then it holds a term
+/// [`may_cover`] lists for the word. So a brief covering `c` of the words holds one of any
+/// `words - c + 1` of them: only the briefs holding the rarest are walked.
 fn covering_most_words(
     index: &Index,
     words: usize,
     matchers: &[Matcher],
     limit: usize,
-) -> Option<Shortlist> {
+) -> Option<Vec<Hit>> {
     if limit == 0 || words < 2 || matchers.iter().any(is_quoted) {
         return None;
     }
-    let may: Vec<Vec<TermId>> = may_cover(index, words, matchers)
-        .into_iter()
-        .map(|word| word.terms)
-        .collect();
-    let (docs, covering) = (2..=may.len()).rev().find_map(|covering| {
+    let may = may_cover(index, words, matchers);
+    let matchers: Vec<&Matcher> = matchers.iter().collect();
+    // The last tier walked and its best: the next tier holds all its briefs.
+    let mut walked: Vec<DocId> = Vec::new();
+    let mut best: Vec<Hit> = Vec::new();
+    for covering in (2..=may.len()).rev() {
         let rarest = &may[..may.len() - covering + 1];
-        let mut docs: Vec<DocId> = rarest
-            .iter()
-            .flatten()
-            .flat_map(|&id| index.docs(id).iter().copied())
-            .collect();
-        docs.sort_unstable();
-        docs.dedup();
-        let mut cursors: Vec<Vec<usize>> = may.iter().map(|ids| vec![0; ids.len()]).collect();
+        if rarest.iter().map(|word| word.held).sum::<usize>() < limit {
+            continue;
+        }
+        // First the briefs that may cover enough words (cheap: no scores), and only if
+        // there are enough of them, the best of them.
+        let mut docs = docs_holding(index, rarest.iter().flat_map(|word| &word.terms)).into_owned();
+        let mut cursors: Vec<Vec<usize>> = may.iter().map(|w| vec![0; w.terms.len()]).collect();
         docs.retain(|&doc| {
             let mut covered = 0;
-            for (ids, cursors) in may.iter().zip(&mut cursors) {
+            for (word, cursors) in may.iter().zip(&mut cursors) {
                 let mut here = false;
-                for (&id, cursor) in ids.iter().zip(cursors.iter_mut()) {
+                for (&id, cursor) in word.terms.iter().zip(cursors.iter_mut()) {
                     here |= index.seek(id, cursor, doc);
                 }
                 covered += usize::from(here);
             }
             covered >= covering
         });
-        (docs.len() >= limit).then_some((docs, covering))
-    })?;
-    Some(Shortlist { docs, covering })
+        if docs.len() < limit {
+            continue;
+        }
+        // A brief may cover a word and not cover it (the first half of a compound without
+        // the second), so the best may cover fewer words than the tier: then the next tier
+        // is walked, starting from what this one found.
+        let seed = Seed {
+            hits: std::mem::take(&mut best),
+            taken: &walked,
+        };
+        let hits = best_of_seeded(index, words, &matchers, &docs, limit, seed);
+        if hits.len() >= limit && hits[limit - 1].covered >= covering {
+            return Some(hits);
+        }
+        best = hits;
+        walked = docs;
+    }
+    None
+}
+
+/// The briefs holding any of `terms`, ascending: borrowed when there is one term.
+fn docs_holding<'a>(
+    index: &'a Index,
+    terms: impl IntoIterator<Item = &'a TermId>,
+) -> std::borrow::Cow<'a, [DocId]> {
+    let mut terms = terms.into_iter().peekable();
+    let Some(&first) = terms.next() else {
+        return std::borrow::Cow::Borrowed(&[]);
+    };
+    if terms.peek().is_none() {
+        return index.docs(first).into();
+    }
+    let mut docs = index.docs(first).to_vec();
+    let mut merged = Vec::new();
+    for &id in terms {
+        merge_into(&mut merged, &docs, index.docs(id));
+        std::mem::swap(&mut docs, &mut merged);
+    }
+    docs.into()
+}
+
+/// Sets `out` to the docs in `a` or `b` (each ascending, without repeats), ascending.
+fn merge_into(out: &mut Vec<DocId>, a: &[DocId], b: &[DocId]) {
+    out.clear();
+    out.reserve(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
 }
 
 /// How many briefs any matcher finds (side-by-side pairs find only briefs their words' terms
@@ -1161,10 +1205,11 @@ fn may_cover(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<MayCover>
     may
 }
 
-/// When too few briefs cover two query words for the tiers to settle the best: the best
-/// among the briefs holding any word but the commonest, if they beat anything a brief holding
-/// only the commonest word can score (such a brief covers one word, for at most the bound of
-/// that word's own matchers).
+/// When too few briefs cover two query words for the tiers to settle the best: first the best
+/// among the briefs holding any word but the commonest; then the briefs holding only the
+/// commonest word, each of which covers one word and scores by that word's own matchers
+/// alone, walked with the best so far as the bar to beat, so that runs of them whose bounds
+/// fall short of it are passed over.
 fn beside_the_commonest(
     index: &Index,
     words: usize,
@@ -1177,44 +1222,29 @@ fn beside_the_commonest(
     let may = may_cover(index, words, matchers);
     let (commonest, rarer) = may.split_last()?;
     let pooled: usize = rarer.iter().map(|word| word.held).sum();
-    // Worth a try only when the commonest word's briefs far outnumber the others': when the
-    // try fails, everything is scored after it.
+    // Worth it only when the commonest word's briefs far outnumber the others'.
     if rarer.is_empty() || pooled < limit || commonest.held < 8 * pooled {
         return None;
     }
-    let mut pool: Vec<DocId> = rarer
-        .iter()
-        .flat_map(|word| &word.terms)
-        .flat_map(|&id| index.docs(id).iter().copied())
-        .collect();
-    pool.sort_unstable();
-    pool.dedup();
+    let pool = docs_holding(index, rarer.iter().flat_map(|word| &word.terms));
     if pool.len() < limit {
         return None;
     }
     let hits = best_of(index, words, matchers, &pool, limit);
-    let worst = hits.get(limit - 1)?;
-    // The most a brief outside the pool can score: only matchers covering the commonest word
-    // alone can find it (a join or a side-by-side pair needs another word's terms too).
-    let term_bound = |id: TermId| {
-        let (blocks, scale) = index.bounds(id, index.idf(id));
-        blocks
-            .iter()
-            .map(|block| block.bound(scale))
-            .fold(0.0, f32::max)
-    };
-    let highest = |ids: &[TermId]| ids.iter().map(|&id| term_bound(id)).fold(0.0, f32::max);
-    let ceiling = matchers
+    if hits.get(limit - 1)?.covered >= 2 {
+        return Some((hits, found_by_any(index, matchers)));
+    }
+    // A brief outside the pool holds no term of the other words, so only matchers covering
+    // the commonest word alone can find it (a join or a side-by-side pair needs another
+    // word's terms too); a phrase among them needs its first part, one of the word's terms.
+    let alone: Vec<&Matcher> = matchers
         .iter()
         .filter(|matcher| matcher.cover() == [commonest.word])
-        .map(|matcher| match matcher {
-            Matcher::Terms { ids, .. } => highest(ids),
-            Matcher::Phrase { parts, boost, .. } => {
-                parts.iter().map(|(ids, _)| highest(ids)).sum::<f32>() * boost
-            }
-        })
-        .fold(0.0, f32::max);
-    (worst.covered >= 2 || worst.score > ceiling).then(|| (hits, found_by_any(index, matchers)))
+        .collect();
+    let others = docs_holding(index, &commonest.terms);
+    let seed = Seed { hits, taken: &pool };
+    let hits = best_of_seeded(index, words, &alone, &others, limit, seed);
+    Some((hits, found_by_any(index, matchers)))
 }
 
 /// How many docs below `slots` are in any of `lists` (each ascending). The longest list is
@@ -1568,6 +1598,30 @@ fn best_of(
     docs: &[DocId],
     limit: usize,
 ) -> Vec<Hit> {
+    let matchers: Vec<&Matcher> = matchers.iter().collect();
+    best_of_seeded(index, words, &matchers, docs, limit, Seed::default())
+}
+
+/// What [`best_of_seeded`] starts from, and which briefs it keeps.
+#[derive(Default)]
+struct Seed<'a> {
+    /// Hits already ranked: the best so far.
+    hits: Vec<Hit>,
+    /// The briefs already walked (ascending), the hits' among them: passed over if met again.
+    taken: &'a [DocId],
+}
+
+/// The best `limit` hits among `seed.hits` and those of `docs` (ascending) not taken, best
+/// first: [`best_of`] with the seed's hits as the best so far, so that the bar they set
+/// passes over runs of `docs` from the start.
+fn best_of_seeded(
+    index: &Index,
+    words: usize,
+    matchers: &[&Matcher],
+    docs: &[DocId],
+    limit: usize,
+    seed: Seed<'_>,
+) -> Vec<Hit> {
     use std::cmp::Reverse;
     let width = words.max(1);
     // The terms' walks, then the phrases'.
@@ -1579,7 +1633,23 @@ fn best_of(
     // The scores in the brief at hand of the terms looked up so far.
     let mut known: Vec<(TermId, Option<f32>)> = Vec::new();
     let mut top: std::collections::BinaryHeap<Reverse<Ranked>> =
-        std::collections::BinaryHeap::with_capacity(limit.min(docs.len()) + 1);
+        std::collections::BinaryHeap::with_capacity(limit.min(docs.len() + seed.hits.len()) + 1);
+    let keep = |top: &mut std::collections::BinaryHeap<Reverse<Ranked>>, hit: Hit| {
+        let ranked = Ranked {
+            recency: index.recency(hit.doc),
+            hit,
+        };
+        if top.len() < limit {
+            top.push(Reverse(ranked));
+        } else if top.peek().is_some_and(|Reverse(worst)| ranked > *worst) {
+            top.pop();
+            top.push(Reverse(ranked));
+        }
+    };
+    for hit in seed.hits {
+        keep(&mut top, hit);
+    }
+    let mut taken = 0;
     let mut row = vec![0f32; width];
     // The bound worked out last: (words it may cover, score ceiling, last brief it holds for).
     let mut bound: Option<(usize, f32, DocId)> = None;
@@ -1607,6 +1677,10 @@ fn best_of(
                 at += docs[at..].partition_point(|&d| d <= end);
                 continue;
             }
+        }
+        if seek(seed.taken, &mut taken, doc) {
+            at += 1;
+            continue;
         }
         // Terms first: they are cheap to score, and with them a phrase's score is known but
         // for whether its words stand together, which is dear to check.
@@ -1644,20 +1718,14 @@ fn best_of(
         }
         if found {
             let (covered, score) = earned(&row);
-            let ranked = Ranked {
-                hit: Hit {
+            keep(
+                &mut top,
+                Hit {
                     doc,
                     covered,
                     score,
                 },
-                recency: index.recency(doc),
-            };
-            if top.len() < limit {
-                top.push(Reverse(ranked));
-            } else if top.peek().is_some_and(|Reverse(worst)| ranked > *worst) {
-                top.pop();
-                top.push(Reverse(ranked));
-            }
+            );
         }
         at += 1;
     }
@@ -1678,9 +1746,7 @@ fn rank(
     // (and if fewer than `limit` of them do cover that many, the next way is tried).
     let width = words.len();
     let shortcut = covering_most_words(index, width, matchers, limit)
-        .map(|list| (best_of(index, width, matchers, &list.docs, limit), list))
-        .filter(|(hits, list)| hits.len() >= limit && hits[limit - 1].covered >= list.covering)
-        .map(|(hits, _)| (hits, found_by_any(index, matchers)));
+        .map(|hits| (hits, found_by_any(index, matchers)));
     // One term alone: its briefs are all there is to walk. Below a few blocks of them,
     // scoring them all costs less than setting up the walk.
     let single = || match matchers {
@@ -1925,6 +1991,21 @@ mod tests {
             let borrowed: Vec<&[DocId]> = lists.iter().map(Vec::as_slice).collect();
             proptest::prop_assert_eq!(union_size(4000, borrowed), reference.len());
         }
+
+        #[test]
+        fn merging_two_lists_gives_their_union_in_order(
+            a in proptest::collection::btree_set(0u32..300, 0..80),
+            b in proptest::collection::btree_set(0u32..300, 0..80),
+        ) {
+            let (a, b): (Vec<DocId>, Vec<DocId>) =
+                (a.into_iter().collect(), b.into_iter().collect());
+            let mut merged = vec![7];
+            merge_into(&mut merged, &a, &b);
+            let mut reference = [a, b].concat();
+            reference.sort_unstable();
+            reference.dedup();
+            proptest::prop_assert_eq!(merged, reference);
+        }
     }
 
     #[test]
@@ -1950,6 +2031,64 @@ mod tests {
         assert_eq!(few.total, all.total);
         assert_eq!(few.hits, all.hits[..2]);
         assert_eq!(f.briefs[few.hits[0].doc as usize].id.as_str(), "a");
+    }
+
+    #[test]
+    fn a_tier_whose_briefs_cover_fewer_words_hands_its_best_to_the_next() {
+        // "b", "c" and "d" hold "hover" without "board": they may cover all three words but
+        // cover two. Of the briefs that may cover three, only "a" does, so the next tier is
+        // walked, past the briefs already scored: "a" must stay first.
+        let mut briefs = vec![brief("a", "2020-01-01", "Hoverboard zebra yak", "Other.")];
+        briefs.extend(
+            ["b", "c", "d"]
+                .map(|id| brief(id, "2020-01-01", "Hover zebra yak", "Other words here.")),
+        );
+        briefs.extend(["e", "f", "g"].map(|id| brief(id, "2020-01-01", "Zebra yak", "Short.")));
+        // "board" is a word of the library: "hoverboard" splits into "hover board".
+        briefs.push(brief("h", "2020-01-01", "Board", "Other."));
+        let f = Fixture::new(briefs);
+        let all = search(&f.index, "hoverboard zebra yak", usize::MAX);
+        let few = search(&f.index, "hoverboard zebra yak", 3);
+        assert_eq!(few.total, all.total);
+        assert_eq!(few.hits, all.hits[..3]);
+        assert_eq!(f.ids("hoverboard zebra yak")[..3], ["a", "e", "f"]);
+    }
+
+    #[test]
+    fn briefs_holding_only_the_commonest_word_are_walked_past_those_already_ranked() {
+        // Two briefs hold both words and score most for "storm" too; the others holding
+        // "zebra" bury it in long summaries, so the third best holds only "storm". The two
+        // are among the "storm" briefs walked for it: they must not come back as others.
+        let filler = "quiet ".repeat(300);
+        let mut briefs: Vec<Brief> = (0..150)
+            .map(|i| brief(&format!("f{i}"), "2020-01-01", "Weather report", "Nothing."))
+            .collect();
+        briefs.extend((0..2).map(|i| {
+            brief(
+                &format!("zs{i}"),
+                "2020-01-01",
+                "Storm storm storm",
+                "A zebra.",
+            )
+        }));
+        briefs.extend((0..3).map(|i| {
+            let summary = format!("A zebra. {filler}");
+            brief(&format!("z{i}"), "2020-01-01", "Notes", &summary)
+        }));
+        briefs.extend(
+            (0..50).map(|i| brief(&format!("s{i}"), "2020-01-01", "Storm report", "Short.")),
+        );
+        let f = Fixture::new(briefs);
+        let all = search(&f.index, "zebra storm", usize::MAX);
+        let few = search(&f.index, "zebra storm", 3);
+        assert_eq!(few.total, all.total);
+        assert_eq!(few.hits, all.hits[..3]);
+        let ids = f.ids("zebra storm");
+        assert!(
+            ids[0].starts_with("zs") && ids[1].starts_with("zs"),
+            "{ids:?}"
+        );
+        assert!(ids[2].starts_with('s'), "{ids:?}");
     }
 
     #[test]
