@@ -329,6 +329,30 @@ fn topics_of(brief: Option<&Brief>) -> Arc<[Topic]> {
         .collect()
 }
 
+/// Sorts `paths` in `Path`'s own order (component by component), for paths below one
+/// folder as listing it gives them (no `.` components or doubled separators below it). They
+/// are compared as bytes with the separator below every other byte, which orders them the
+/// same way: `Path`'s comparison splits both paths into components at every step, which took
+/// most of the time of listing 100,000 files.
+pub fn sort_paths(paths: &mut [PathBuf]) {
+    paths.sort_unstable_by(|a, b| path_order(a, b));
+}
+
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let rank = |bytes: &[u8]| {
+        bytes.get(common).map(|&byte| match byte {
+            _ if std::path::is_separator(char::from(byte)) => 0,
+            _ => u16::from(byte) + 1,
+        })
+    };
+    rank(a).cmp(&rank(b))
+}
+
 /// Whether a file or folder name is one the library skips: names starting with `_` (notes,
 /// drafts) or `.` (temporary files, the trash, the audit log).
 pub fn is_hidden(name: &str) -> bool {
@@ -377,7 +401,7 @@ pub fn brief_files(dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
             }
         }
     }
-    files.sort();
+    sort_paths(&mut files);
     Ok(files)
 }
 
@@ -466,6 +490,27 @@ fn id_location(text: &str) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn paths_sort_as_path_orders_them(
+            names in proptest::collection::vec(
+                // Names as a listing gives them: never "." or "..".
+                proptest::collection::vec("[a-b_!-][a-b._!-]{0,2}", 1..4),
+                0..40,
+            ),
+        ) {
+            let paths: Vec<std::path::PathBuf> = names
+                .iter()
+                .map(|parts| std::path::Path::new("briefs").join(parts.join("/")))
+                .collect();
+            let mut fast = paths.clone();
+            super::sort_paths(&mut fast);
+            let mut reference = paths;
+            reference.sort();
+            proptest::prop_assert_eq!(fast, reference);
+        }
+    }
+
     use super::*;
 
     fn write(dir: &Path, name: &str, text: &str) {

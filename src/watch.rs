@@ -229,7 +229,7 @@ impl LiveLibrary {
         mut candidates: Vec<PathBuf>,
     ) -> ReloadReport {
         let mut report = ReloadReport::default();
-        candidates.sort();
+        library::sort_paths(&mut candidates);
         candidates.dedup();
         let mut changed: Vec<(PathBuf, Option<Stamp>)> = Vec::new();
         for path in candidates {
