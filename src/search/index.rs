@@ -974,6 +974,40 @@ struct Partial {
     stems: Vec<Vec<TermId>>,
 }
 
+/// Words as written, to what analysing them gave (`None`: not indexable). Looked up once per
+/// word of every brief: words of at most 15 bytes (nearly all) are packed with their length
+/// into a `u128` kept in the table itself, so a lookup compares two integers instead of
+/// following a pointer to compare bytes.
+#[derive(Default)]
+struct SeenWords {
+    short: FxHashMap<u128, Option<Seen>>,
+    long: FxHashMap<Box<str>, Option<Seen>>,
+}
+
+impl SeenWords {
+    fn packed(word: &str) -> Option<u128> {
+        let bytes = word.as_bytes();
+        let mut packed = [0u8; 16];
+        packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        packed[15] = u8::try_from(bytes.len()).ok().filter(|&len| len < 16)?;
+        Some(u128::from_le_bytes(packed))
+    }
+
+    fn get(&self, word: &str) -> Option<Option<Seen>> {
+        match Self::packed(word) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(word).copied(),
+        }
+    }
+
+    fn insert(&mut self, word: &str, seen: Option<Seen>) {
+        match Self::packed(word) {
+            Some(key) => self.short.insert(key, seen),
+            None => self.long.insert(word.into(), seen),
+        };
+    }
+}
+
 /// A word as written, analysed once per chunk: its term and folded word as local ids.
 #[derive(Clone, Copy)]
 struct Seen {
@@ -999,8 +1033,7 @@ impl Partial {
             stems: languages.iter().map(|_| Vec::new()).collect(),
         };
         // Per language: every word as written, to its analysis (None: not indexable).
-        let mut seen: Vec<FxHashMap<Box<str>, Option<Seen>>> =
-            languages.iter().map(|_| FxHashMap::default()).collect();
+        let mut seen: Vec<SeenWords> = languages.iter().map(|_| SeenWords::default()).collect();
         // One doc's (term, position, weight), sorted into postings when the doc is done.
         let mut occurrences: Vec<(TermId, u32, u32)> = Vec::new();
         let mut doc_words: Vec<u32> = Vec::new();
@@ -1016,7 +1049,7 @@ impl Partial {
             let mut length = 0f32;
             for_each_field_word(analyzer, brief, |_, field, raw, _, position| {
                 let found = match seen.get(raw) {
-                    Some(found) => *found,
+                    Some(found) => found,
                     None => {
                         let found = analyzer.analyse_word(raw).map(|a| {
                             if a.stop {
@@ -1052,7 +1085,7 @@ impl Partial {
                                 stop: a.stop,
                             }
                         });
-                        seen.insert(raw.into(), found);
+                        seen.insert(raw, found);
                         found
                     }
                 };
@@ -1126,6 +1159,38 @@ fn recency_ranks<B: Borrow<Brief>>(briefs: &[B]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seen_words_tell_apart_words_packed_or_not() {
+        let mut seen = SeenWords::default();
+        let fifteen = "abcdefghijklmno";
+        let sixteen = "abcdefghijklmnop";
+        let mark = |term| {
+            Some(Seen {
+                term,
+                word: 0,
+                stop: false,
+            })
+        };
+        for (term, word) in ["a", "a\0", "", fifteen, sixteen, "putin", "Putin"]
+            .into_iter()
+            .enumerate()
+        {
+            assert!(seen.get(word).is_none(), "{word:?} before it was seen");
+            seen.insert(word, mark(term as TermId));
+        }
+        seen.insert("the", None);
+        for (term, word) in ["a", "a\0", "", fifteen, sixteen, "putin", "Putin"]
+            .into_iter()
+            .enumerate()
+        {
+            let found = seen.get(word).flatten().map(|seen| seen.term);
+            assert_eq!(found, Some(term as TermId), "{word:?}");
+        }
+        assert!(matches!(seen.get("the"), Some(None)));
+        assert!(seen.get(&fifteen[..14]).is_none());
+        assert!(seen.get("abcdefghijklmnopq").is_none());
+    }
     use crate::brief::parse;
     use std::path::Path;
 
