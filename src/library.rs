@@ -408,14 +408,18 @@ pub fn brief_files(dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
 /// Reads and parses `files` in parallel. Returns the good briefs and every problem; when two
 /// files define the same id, the first (in the order given) is kept and the second reported.
 pub fn parse_files(files: &[PathBuf], default_language: Language) -> (Vec<Brief>, Vec<BriefError>) {
-    // Each of at most 16 runs of files shares its repeated texts (see `brief::Texts`).
+    // Each of at most 16 runs of files shares its repeated texts (see `brief::Texts`) and
+    // one read buffer.
     let parsed: Vec<Result<Brief, Vec<BriefError>>> = files
         .par_iter()
         .with_min_len(files.len().div_ceil(16).max(1))
-        .map_init(brief::Texts::default, |texts, path| {
-            read_bounded(path)
-                .and_then(|bytes| brief::parse_sharing(path, &bytes, default_language, texts))
-        })
+        .map_init(
+            || (brief::Texts::default(), Vec::new()),
+            |(texts, bytes), path| {
+                read_bounded_into(path, bytes)?;
+                brief::parse_sharing(path, bytes, default_language, texts)
+            },
+        )
         .collect();
     let mut briefs: Vec<Brief> = Vec::with_capacity(parsed.len());
     let mut errors = Vec::new();
@@ -441,20 +445,33 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads a brief file, refusing one larger than [`MAX_FILE_BYTES`] without reading it all.
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Vec<BriefError>> {
+    let mut bytes = Vec::new();
+    read_bounded_into(path, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Room for a typical brief file, so that reading one takes a single read and a last one
+/// that finds its end (from an empty buffer, `read_to_end` probes and doubles its way up:
+/// eight reads for a 2 KiB file).
+const READ_AHEAD: usize = 16 * 1024;
+
+/// [`read_bounded`] into `bytes` (cleared first), whose room is kept for the next file.
+pub fn read_bounded_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), Vec<BriefError>> {
     use std::io::Read;
     let fail = |message: String| vec![BriefError::whole_file(path, message)];
     let file =
         std::fs::File::open(path).map_err(|err| fail(format!("cannot read the file: {err}")))?;
-    let mut bytes = Vec::new();
+    bytes.clear();
+    bytes.reserve(READ_AHEAD);
     file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
+        .read_to_end(bytes)
         .map_err(|err| fail(format!("cannot read the file: {err}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(fail(format!(
             "the file is larger than {MAX_FILE_BYTES} bytes; a brief is a short text file"
         )));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// The error for a brief whose id another file already defines; names both files.
