@@ -1057,7 +1057,6 @@ fn covering_most_words(
         return None;
     }
     let may = may_cover(index, words, matchers);
-    let matchers: Vec<&Matcher> = matchers.iter().collect();
     // The last tier walked and its best: the next tier holds all its briefs.
     let mut walked: Vec<DocId> = Vec::new();
     let mut best: Vec<Hit> = Vec::new();
@@ -1091,7 +1090,7 @@ fn covering_most_words(
             hits: std::mem::take(&mut best),
             taken: &walked,
         };
-        let hits = best_of_seeded(index, words, &matchers, &docs, limit, seed);
+        let hits = best_of_seeded(index, words, matchers, &docs, limit, seed);
         if hits.len() >= limit && hits[limit - 1].covered >= covering {
             return Some(hits);
         }
@@ -1598,8 +1597,7 @@ fn best_of(
     docs: &[DocId],
     limit: usize,
 ) -> Vec<Hit> {
-    let matchers: Vec<&Matcher> = matchers.iter().collect();
-    best_of_seeded(index, words, &matchers, docs, limit, Seed::default())
+    best_of_seeded(index, words, matchers, docs, limit, Seed::default())
 }
 
 /// What [`best_of_seeded`] starts from, and which briefs it keeps.
@@ -1614,10 +1612,10 @@ struct Seed<'a> {
 /// The best `limit` hits among `seed.hits` and those of `docs` (ascending) not taken, best
 /// first: [`best_of`] with the seed's hits as the best so far, so that the bar they set
 /// passes over runs of `docs` from the start.
-fn best_of_seeded(
+fn best_of_seeded<M: std::borrow::Borrow<Matcher>>(
     index: &Index,
     words: usize,
-    matchers: &[&Matcher],
+    matchers: &[M],
     docs: &[DocId],
     limit: usize,
     seed: Seed<'_>,
@@ -1625,7 +1623,10 @@ fn best_of_seeded(
     use std::cmp::Reverse;
     let width = words.max(1);
     // The terms' walks, then the phrases'.
-    let mut walks: Vec<Walk<'_>> = matchers.iter().map(|m| Walk::new(index, m)).collect();
+    let mut walks: Vec<Walk<'_>> = matchers
+        .iter()
+        .map(|m| Walk::new(index, m.borrow()))
+        .collect();
     walks.sort_by_key(|walk| matches!(walk, Walk::Phrase { .. }));
     let split = walks.partition_point(|walk| matches!(walk, Walk::Terms { .. }));
     // Per word, what the brief at hand would earn if its phrases' words stood together.
