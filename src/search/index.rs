@@ -434,9 +434,60 @@ pub struct LengthBucket {
     masks: Vec<u64>,
     ids: Vec<WordId>,
     letters: Vec<u8>,
+    /// How many words (the first ones) were in the bucket when it was sealed: those are in
+    /// alphabetical order, and `by_ending` lists them in the order of their reversed letters.
+    /// Words filed later follow, unordered.
+    sealed: usize,
+    by_ending: Vec<u32>,
 }
 
 impl LengthBucket {
+    /// Puts the words filed so far in alphabetical order and lists them by their endings.
+    fn seal(&mut self) {
+        let length = self.length();
+        let mut order: Vec<usize> = (0..self.ids.len()).collect();
+        order.sort_by(|&a, &b| self.word(a).1.cmp(self.word(b).1));
+        self.masks = order.iter().map(|&at| self.masks[at]).collect();
+        self.ids = order.iter().map(|&at| self.ids[at]).collect();
+        self.letters = order
+            .iter()
+            .flat_map(|&at| &self.letters[at * length..(at + 1) * length])
+            .copied()
+            .collect();
+        let mut by_ending: Vec<u32> = (0..self.ids.len() as u32).collect();
+        by_ending.sort_by(|&a, &b| {
+            let ending = |at: u32| self.word(at as usize).1.iter().rev();
+            ending(a).cmp(ending(b))
+        });
+        self.by_ending = by_ending;
+        self.sealed = self.ids.len();
+    }
+
+    fn length(&self) -> usize {
+        self.letters.len() / self.ids.len().max(1)
+    }
+
+    /// The places of the words starting with `head` or ending with `tail`, then of the words
+    /// filed since the bucket was sealed (a word may come twice).
+    pub fn starting_or_ending(&self, head: &[u8], tail: &[u8]) -> impl Iterator<Item = usize> {
+        let starts = |at: usize| {
+            let word = self.word(at).1;
+            word[..head.len().min(word.len())].cmp(head)
+        };
+        let from = partition(self.sealed, |at| starts(at).is_lt());
+        let to = partition(self.sealed, |at| starts(at).is_le());
+        let ends = |at: u32| {
+            let word = self.word(at as usize).1;
+            word.iter().rev().take(tail.len()).cmp(tail.iter().rev())
+        };
+        let endings = &self.by_ending;
+        let before = endings.partition_point(|&at| ends(at).is_lt());
+        let through = endings.partition_point(|&at| ends(at).is_le());
+        (from..to)
+            .chain(endings[before..through].iter().map(|&at| at as usize))
+            .chain(self.sealed..self.ids.len())
+    }
+
     fn push(&mut self, id: WordId, word: &str) {
         if !word.bytes().any(|b| b.is_ascii_digit()) {
             self.masks.push(super::query::letter_mask(word));
@@ -452,9 +503,23 @@ impl LengthBucket {
 
     /// The word at `at` in bucket order: its id and its letters.
     pub fn word(&self, at: usize) -> (WordId, &[u8]) {
-        let length = self.letters.len() / self.ids.len().max(1);
+        let length = self.length();
         (self.ids[at], &self.letters[at * length..(at + 1) * length])
     }
+}
+
+/// The first place below `end` where `before` stops holding (it holds for a prefix of them).
+fn partition(end: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, end);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if before(mid) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    low
 }
 
 /// Files `word` in its bucket by length (folded words are ASCII: bytes are letters).
@@ -586,6 +651,9 @@ impl Index {
         let mut words_by_length: Vec<LengthBucket> = Vec::new();
         for (id, word) in words.texts.iter().enumerate() {
             file_by_length(&mut words_by_length, id as WordId, word);
+        }
+        for bucket in &mut words_by_length {
+            bucket.seal();
         }
         let mut language_counts = vec![0; languages.len()];
         let mut total_length = 0f64;

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
-use super::index::{BLOCK, Block, DocId, Index, MAX_PHRASE_WORDS, TermId, seek};
+use super::index::{BLOCK, Block, DocId, Index, LengthBucket, MAX_PHRASE_WORDS, TermId, seek};
 use crate::brief::Brief;
 use crate::language::Language;
 
@@ -725,49 +725,113 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
         5..=8 => 1,
         _ => 2,
     };
-    let mask = letter_mask(word);
-    let typed: Vec<char> = word.chars().collect();
-    let mut candidate_chars: Vec<char> = Vec::new();
-    let mut best: Option<(usize, std::cmp::Reverse<u32>, &[u8])> = None;
+    let mut nearest = Nearest {
+        index,
+        word,
+        typed: word.chars().collect(),
+        mask: letter_mask(word),
+        allowed,
+        best: None,
+        candidate_chars: Vec::new(),
+    };
     // Nearest lengths first: once a close word is found, farther lengths cannot beat it.
     let lengths = (0..=allowed).flat_map(|d| [length - d, length + d]).skip(1);
     for candidate_length in lengths {
-        if candidate_length.abs_diff(length) > best.map_or(allowed, |b| b.0) {
+        if candidate_length.abs_diff(length) > nearest.limit() {
             continue;
         }
         for bucket in index.buckets_of_length(candidate_length) {
-            for (at, &candidate_mask) in bucket.masks().iter().enumerate() {
-                let limit = best.map_or(allowed, |b| b.0);
-                // Each edit takes away at most one letter and brings at most one: a cheap
-                // test first, on the letters each word has that the other lacks.
-                if !at_most(mask & !candidate_mask, limit)
-                    || !at_most(candidate_mask & !mask, limit)
-                {
-                    continue;
+            match one_edit_ends(word, allowed, candidate_length) {
+                Some((head, tail)) => {
+                    for at in bucket.starting_or_ending(head, tail) {
+                        if nearest.close_letters(bucket.masks()[at]) {
+                            nearest.consider(bucket, at);
+                        }
+                    }
                 }
-                let (id, candidate) = bucket.word(at);
-                let distance = if word.is_ascii() {
-                    osa_within(word.as_bytes(), candidate, limit)
-                } else {
-                    candidate_chars.clear();
-                    candidate_chars.extend(candidate.iter().map(|&b| char::from(b)));
-                    osa_within(&typed, &candidate_chars, limit)
-                };
-                let Some(distance) = distance else {
-                    continue;
-                };
-                let frequency = index.word_count(id);
-                if distance == 0 || frequency == 0 {
-                    continue;
-                }
-                let key = (distance, std::cmp::Reverse(frequency), candidate);
-                if best.is_none_or(|b| key < b) {
-                    best = Some(key);
+                None => {
+                    for (at, &mask) in bucket.masks().iter().enumerate() {
+                        if nearest.close_letters(mask) {
+                            nearest.consider(bucket, at);
+                        }
+                    }
                 }
             }
         }
     }
-    best.map(|(_, _, word)| String::from_utf8_lossy(word).into_owned())
+    nearest
+        .best
+        .map(|(_, _, word)| String::from_utf8_lossy(word).into_owned())
+}
+
+/// The search for the word nearest a typed one: the typed word, and the best so far.
+struct Nearest<'i> {
+    index: &'i Index,
+    word: &'i str,
+    typed: Vec<char>,
+    mask: u64,
+    allowed: usize,
+    /// (edits, how many briefs hold it, its letters): the lowest wins.
+    best: Option<(usize, std::cmp::Reverse<u32>, &'i [u8])>,
+    candidate_chars: Vec<char>,
+}
+
+impl<'i> Nearest<'i> {
+    /// The most edits a word may be away and still beat the best so far.
+    fn limit(&self) -> usize {
+        self.best.map_or(self.allowed, |best| best.0)
+    }
+
+    /// Each edit takes away at most one letter and brings at most one: a cheap test first,
+    /// on the letters each word has that the other lacks.
+    fn close_letters(&self, mask: u64) -> bool {
+        let limit = self.limit();
+        at_most(self.mask & !mask, limit) && at_most(mask & !self.mask, limit)
+    }
+
+    /// Takes the word at `at` of `bucket` as the best if it is near enough and nearer.
+    fn consider(&mut self, bucket: &'i LengthBucket, at: usize) {
+        let limit = self.limit();
+        let (id, candidate) = bucket.word(at);
+        let distance = if self.word.is_ascii() {
+            osa_within(self.word.as_bytes(), candidate, limit)
+        } else {
+            self.candidate_chars.clear();
+            self.candidate_chars
+                .extend(candidate.iter().map(|&b| char::from(b)));
+            osa_within(&self.typed, &self.candidate_chars, limit)
+        };
+        let Some(distance) = distance else {
+            return;
+        };
+        let frequency = self.index.word_count(id);
+        if distance == 0 || frequency == 0 {
+            return;
+        }
+        let key = (distance, std::cmp::Reverse(frequency), candidate);
+        if self.best.is_none_or(|best| key < best) {
+            self.best = Some(key);
+        }
+    }
+}
+
+/// For a typed word of five letters or more and a word of `length` letters one edit away
+/// from it: what the other word must start with or end with. An edit from the third letter
+/// on leaves the first two; one in the first three leaves the rest, which ends the other
+/// word (after its first three letters when the lengths are equal, its first one when it is
+/// a letter shorter, its first two when it is a letter longer). `None` when more edits are
+/// allowed or the word is not plain ASCII: then every word is looked at.
+fn one_edit_ends(typed: &str, allowed: usize, length: usize) -> Option<(&[u8], &[u8])> {
+    let bytes = typed.as_bytes();
+    if allowed != 1 || !typed.is_ascii() || bytes.len() < 5 {
+        return None;
+    }
+    let tail = match length.cmp(&bytes.len()) {
+        std::cmp::Ordering::Equal => &bytes[3..],
+        std::cmp::Ordering::Less => &bytes[2..],
+        std::cmp::Ordering::Greater => &bytes[1..],
+    };
+    Some((&bytes[..2], tail))
 }
 
 /// Whether at most `n` bits of `bits` are set (clearing the lowest set bit `n` times; no
@@ -1936,6 +2000,34 @@ mod tests {
         assert!(f.ids("vots").is_empty(), "no correction under 5 letters");
     }
 
+    /// [`nearest_word`] the slow way: every word of the lengths within reach, with the
+    /// reference edit distance.
+    fn nearest_by_scan(index: &Index, typed: &str) -> Option<String> {
+        let allowed = match typed.len() {
+            0..=4 => return None,
+            5..=8 => 1,
+            _ => 2,
+        };
+        let mut best: Option<(usize, std::cmp::Reverse<u32>, Vec<u8>)> = None;
+        for length in typed.len() - allowed..=typed.len() + allowed {
+            for bucket in index.buckets_of_length(length) {
+                for at in 0..bucket.masks().len() {
+                    let (id, letters) = bucket.word(at);
+                    let distance = strsim::osa_distance(typed, &String::from_utf8_lossy(letters));
+                    let frequency = index.word_count(id);
+                    if distance == 0 || distance > allowed || frequency == 0 {
+                        continue;
+                    }
+                    let key = (distance, std::cmp::Reverse(frequency), letters.to_vec());
+                    if best.as_ref().is_none_or(|best| key < *best) {
+                        best = Some(key);
+                    }
+                }
+            }
+        }
+        best.map(|(_, _, word)| String::from_utf8_lossy(&word).into_owned())
+    }
+
     #[test]
     fn bounded_distance_matches_the_reference() {
         let words = [
@@ -1973,6 +2065,32 @@ mod tests {
                 bounded_osa(&chars, &b, limit),
                 (reference <= limit).then_some(reference)
             );
+        }
+
+        #[test]
+        fn the_nearest_word_is_the_one_a_scan_of_every_word_finds(
+            words in proptest::collection::vec("[abcd]{3,10}", 10..60),
+            typed in proptest::collection::vec("[abcd]{5,10}", 1..8),
+        ) {
+            // One brief per word, each also holding a word further on, so that words are
+            // held by different numbers of briefs.
+            let briefs: Vec<Brief> = words
+                .iter()
+                .enumerate()
+                .map(|(i, word)| {
+                    let other = &words[(i * 7 + 3) % words.len()];
+                    brief(&format!("b{i}"), "2020-01-01", word, other)
+                })
+                .collect();
+            let f = Fixture::new(briefs);
+            for typed in &typed {
+                proptest::prop_assert_eq!(
+                    nearest_word(&f.index, typed),
+                    nearest_by_scan(&f.index, typed),
+                    "{}",
+                    typed
+                );
+            }
         }
 
         #[test]
