@@ -815,12 +815,17 @@ impl<'i> Nearest<'i> {
     }
 }
 
-/// For a typed word of five letters or more and a word of `length` letters one edit away
-/// from it: what the other word must start with or end with. An edit from the third letter
-/// on leaves the first two; one in the first three leaves the rest, which ends the other
-/// word (after its first three letters when the lengths are equal, its first one when it is
-/// a letter shorter, its first two when it is a letter longer). `None` when more edits are
-/// allowed or the word is not plain ASCII: then every word is looked at.
+/// For a typed word `t` of five letters or more, what a word `c` of `length` letters one edit
+/// away from it must start with or end with. Either the edit is from the third letter on, and
+/// `c` starts with `t`'s first two letters, or it is in the first three letters, and the rest
+/// of `t` ends `c`:
+/// - same length (a letter replaced or two swapped, at the latest the 2nd and 3rd): `t` from
+///   its 4th letter;
+/// - `c` a letter shorter (the 1st or 2nd letter of `t` dropped): `t` from its 3rd letter;
+/// - `c` a letter longer (a letter put before the 1st or 2nd letter of `t`): `t` from its 2nd.
+///
+/// `None` when more edits are allowed or the word is not plain ASCII: then every word is
+/// looked at.
 fn one_edit_ends(typed: &str, allowed: usize, length: usize) -> Option<(&[u8], &[u8])> {
     let bytes = typed.as_bytes();
     if allowed != 1 || !typed.is_ascii() || bytes.len() < 5 {
