@@ -1109,9 +1109,9 @@ impl<'a> PhraseWalk<'a> {
 
 /// Briefs rank first by how many query words they cover, so when at least `limit` briefs
 /// cover `c` words, the best `limit` are among them. Tries `c` from every word down to two,
-/// and returns the best of the first tier that holds `limit` briefs, or `None` when scoring
-/// them all is simpler: a quoted phrase in the query, a single word, or too few briefs cover
-/// two words.
+/// and returns the best `limit` of the first tier where they all cover `c` words, or `None`
+/// when scoring them all is simpler: a quoted phrase in the query, a single word, or too few
+/// briefs cover two words.
 ///
 /// A brief covers a word when a matcher covering the word finds it, and then it holds a term
 /// [`may_cover`] lists for the word. So a brief covering `c` of the words holds one of any
@@ -1152,9 +1152,10 @@ fn covering_most_words(
         if docs.len() < limit {
             continue;
         }
-        // A brief may cover a word and not cover it (the first half of a compound without
-        // the second), so the best may cover fewer words than the tier: then the next tier
-        // is walked, starting from what this one found.
+        // A brief may hold a term listed for a word and not cover it (the first half of a
+        // compound without the second), so the best may cover fewer words than the tier:
+        // then the next tier is walked, starting from this one's best. Its briefs are passed
+        // over there: each was scored, or passed over for a bar that the best only raise.
         let seed = Seed {
             hits: std::mem::take(&mut best),
             taken: &walked,
