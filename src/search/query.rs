@@ -741,7 +741,8 @@ fn nearest_word(index: &Index, word: &str) -> Option<String> {
             continue;
         }
         for bucket in index.buckets_of_length(candidate_length) {
-            match one_edit_ends(word, allowed, candidate_length) {
+            // Once a word one edit away is found, only words one edit away can beat it.
+            match one_edit_ends(word, nearest.limit(), candidate_length) {
                 Some((head, tail)) => {
                     for at in bucket.starting_or_ending(head, tail) {
                         if nearest.close_letters(bucket.masks()[at]) {
@@ -824,11 +825,11 @@ impl<'i> Nearest<'i> {
 /// - `c` a letter shorter (the 1st or 2nd letter of `t` dropped): `t` from its 3rd letter;
 /// - `c` a letter longer (a letter put before the 1st or 2nd letter of `t`): `t` from its 2nd.
 ///
-/// `None` when more edits are allowed or the word is not plain ASCII: then every word is
-/// looked at.
-fn one_edit_ends(typed: &str, allowed: usize, length: usize) -> Option<(&[u8], &[u8])> {
+/// `None` when more than one edit is allowed or the word is not plain ASCII: then every word
+/// is looked at.
+fn one_edit_ends(typed: &str, edits: usize, length: usize) -> Option<(&[u8], &[u8])> {
     let bytes = typed.as_bytes();
-    if allowed != 1 || !typed.is_ascii() || bytes.len() < 5 {
+    if edits != 1 || !typed.is_ascii() || bytes.len() < 5 {
         return None;
     }
     let tail = match length.cmp(&bytes.len()) {
@@ -2075,8 +2076,17 @@ mod tests {
 
         #[test]
         fn the_nearest_word_is_the_one_a_scan_of_every_word_finds(
-            words in proptest::collection::vec("[abcd]{3,10}", 10..60),
-            typed in proptest::collection::vec("[abcd]{5,10}", 1..8),
+            // Small alphabets, so that near words abound: four letters for the words of up to
+            // eight letters (one edit allowed), two for the longer ones (two edits allowed,
+            // one edit once a word one edit away is found).
+            words in proptest::collection::vec(
+                proptest::prop_oneof!["[abcd]{3,10}", "[ab]{8,11}"],
+                10..60,
+            ),
+            typed in proptest::collection::vec(
+                proptest::prop_oneof!["[abcd]{5,10}", "[ab]{9,10}"],
+                1..8,
+            ),
         ) {
             // One brief per word, each also holding a word further on, so that words are
             // held by different numbers of briefs.
@@ -2093,6 +2103,41 @@ mod tests {
                 proptest::prop_assert_eq!(
                     nearest_word(&f.index, typed),
                     nearest_by_scan(&f.index, typed),
+                    "{}",
+                    typed
+                );
+            }
+        }
+
+        #[test]
+        fn a_word_one_edit_from_its_start_is_found_as_a_scan_finds_it(
+            words in proptest::collection::vec("[abcd]{4,11}", 10..60),
+            edits in proptest::collection::vec(
+                (0usize..60, 0usize..4, 0usize..3, proptest::char::range('a', 'd')),
+                1..8,
+            ),
+        ) {
+            // The edits the ends of a word are needed for: in its first three letters.
+            let briefs: Vec<Brief> = words
+                .iter()
+                .enumerate()
+                .map(|(i, word)| brief(&format!("b{i}"), "2020-01-01", word, "Other."))
+                .collect();
+            let f = Fixture::new(briefs);
+            for (which, kind, at, letter) in edits {
+                let mut typed: Vec<char> = words[which % words.len()].chars().collect();
+                match kind {
+                    0 => typed[at] = letter,
+                    1 => typed.swap(at, at + 1),
+                    2 => typed.insert(at, letter),
+                    _ => {
+                        typed.remove(at);
+                    }
+                }
+                let typed: String = typed.into_iter().collect();
+                proptest::prop_assert_eq!(
+                    nearest_word(&f.index, &typed),
+                    nearest_by_scan(&f.index, &typed),
                     "{}",
                     typed
                 );
