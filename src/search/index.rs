@@ -426,18 +426,18 @@ impl Dictionary {
     }
 }
 
-/// The vocabulary's words of one length, laid out for the typo search to scan: each word's
-/// letter set (see `letter_mask`) to test first, then its letters, all in one run of memory.
-/// Words with digits are left out: typos are never corrected to them.
+/// The vocabulary's words of one length, laid out for the typo search: each word's letter set
+/// (see `letter_mask`) to test first, then its letters, all in one run of memory; sealed in
+/// alphabetical order with a list by endings, so that the words one edit away from a typed
+/// word can be read in runs (see [`LengthBucket::starting_or_ending`]). Words with digits are
+/// left out: typos are never corrected to them.
 #[derive(Debug, Clone, Default)]
 pub struct LengthBucket {
     masks: Vec<u64>,
     ids: Vec<WordId>,
     letters: Vec<u8>,
-    /// How many words (the first ones) were in the bucket when it was sealed: those are in
-    /// alphabetical order, and `by_ending` lists them in the order of their reversed letters.
-    /// Words filed later follow, unordered.
-    sealed: usize,
+    /// The words in the bucket when it was sealed, in the order of their reversed letters.
+    /// Those words come first, in alphabetical order; words filed later follow, unordered.
     by_ending: Vec<u32>,
 }
 
@@ -460,7 +460,6 @@ impl LengthBucket {
             ending(a).cmp(ending(b))
         });
         self.by_ending = by_ending;
-        self.sealed = self.ids.len();
     }
 
     fn length(&self) -> usize {
@@ -474,8 +473,9 @@ impl LengthBucket {
             let word = self.word(at).1;
             word[..head.len().min(word.len())].cmp(head)
         };
-        let from = partition(self.sealed, |at| starts(at).is_lt());
-        let to = partition(self.sealed, |at| starts(at).is_le());
+        let sealed = self.by_ending.len();
+        let from = partition(sealed, |at| starts(at).is_lt());
+        let to = partition(sealed, |at| starts(at).is_le());
         let ends = |at: u32| {
             let word = self.word(at as usize).1;
             word.iter().rev().take(tail.len()).cmp(tail.iter().rev())
@@ -485,7 +485,7 @@ impl LengthBucket {
         let through = endings.partition_point(|&at| ends(at).is_le());
         (from..to)
             .chain(endings[before..through].iter().map(|&at| at as usize))
-            .chain(self.sealed..self.ids.len())
+            .chain(sealed..self.ids.len())
     }
 
     fn push(&mut self, id: WordId, word: &str) {

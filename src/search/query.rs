@@ -1886,6 +1886,34 @@ mod tests {
                 .map(|hit| self.briefs[hit.doc as usize].id.as_str())
                 .collect()
         }
+
+        /// The ids of the best `limit` for `query`, checked to be the head of the whole
+        /// ranking (scores included) with the same total, however the ranking got them.
+        fn best_few(&self, query: &str, limit: usize) -> Vec<&str> {
+            let all = search(&self.index, query, usize::MAX);
+            let few = search(&self.index, query, limit);
+            assert_eq!(few.total, all.total, "{query}");
+            assert_eq!(few.hits, all.hits[..limit], "{query}");
+            few.hits
+                .iter()
+                .map(|hit| self.briefs[hit.doc as usize].id.as_str())
+                .collect()
+        }
+    }
+
+    /// `briefs` among many briefs about the weather, and `zebras` briefs that mention a zebra
+    /// once in a long summary (so that "zebra", rare, scores little).
+    fn among_the_weather(briefs: impl IntoIterator<Item = Brief>, zebras: usize) -> Fixture {
+        let filler = "quiet ".repeat(300);
+        let mut all: Vec<Brief> = (0..150)
+            .map(|i| brief(&format!("f{i}"), "2020-01-01", "Weather report", "Nothing."))
+            .collect();
+        all.extend(briefs);
+        all.extend((0..zebras).map(|i| {
+            let summary = format!("A zebra. {filler}");
+            brief(&format!("z{i}"), "2020-01-01", "Notes", &summary)
+        }));
+        Fixture::new(all)
     }
 
     #[test]
@@ -2195,12 +2223,8 @@ mod tests {
             brief("d", "2020-01-01", "Hover board", "Other."),
             brief("e", "2020-01-01", "Record", "Other."),
         ]);
-        let all = search(&f.index, "hoverboard record", usize::MAX);
-        let few = search(&f.index, "hoverboard record", 2);
-        assert_eq!(all.total, 5);
-        assert_eq!(few.total, all.total);
-        assert_eq!(few.hits, all.hits[..2]);
-        assert_eq!(f.briefs[few.hits[0].doc as usize].id.as_str(), "a");
+        assert_eq!(search(&f.index, "hoverboard record", usize::MAX).total, 5);
+        assert_eq!(f.best_few("hoverboard record", 2)[0], "a");
     }
 
     #[test]
@@ -2217,11 +2241,7 @@ mod tests {
         // "board" is a word of the library: "hoverboard" splits into "hover board".
         briefs.push(brief("h", "2020-01-01", "Board", "Other."));
         let f = Fixture::new(briefs);
-        let all = search(&f.index, "hoverboard zebra yak", usize::MAX);
-        let few = search(&f.index, "hoverboard zebra yak", 3);
-        assert_eq!(few.total, all.total);
-        assert_eq!(few.hits, all.hits[..3]);
-        assert_eq!(f.ids("hoverboard zebra yak")[..3], ["a", "e", "f"]);
+        assert_eq!(f.best_few("hoverboard zebra yak", 3), ["a", "e", "f"]);
     }
 
     #[test]
@@ -2229,31 +2249,18 @@ mod tests {
         // Two briefs hold both words and score most for "storm" too; the others holding
         // "zebra" bury it in long summaries, so the third best holds only "storm". The two
         // are among the "storm" briefs walked for it: they must not come back as others.
-        let filler = "quiet ".repeat(300);
-        let mut briefs: Vec<Brief> = (0..150)
-            .map(|i| brief(&format!("f{i}"), "2020-01-01", "Weather report", "Nothing."))
-            .collect();
-        briefs.extend((0..2).map(|i| {
+        let both = (0..2).map(|i| {
             brief(
                 &format!("zs{i}"),
                 "2020-01-01",
                 "Storm storm storm",
                 "A zebra.",
             )
-        }));
-        briefs.extend((0..3).map(|i| {
-            let summary = format!("A zebra. {filler}");
-            brief(&format!("z{i}"), "2020-01-01", "Notes", &summary)
-        }));
-        briefs.extend(
-            (0..50).map(|i| brief(&format!("s{i}"), "2020-01-01", "Storm report", "Short.")),
-        );
-        let f = Fixture::new(briefs);
-        let all = search(&f.index, "zebra storm", usize::MAX);
-        let few = search(&f.index, "zebra storm", 3);
-        assert_eq!(few.total, all.total);
-        assert_eq!(few.hits, all.hits[..3]);
-        let ids = f.ids("zebra storm");
+        });
+        let storms =
+            (0..50).map(|i| brief(&format!("s{i}"), "2020-01-01", "Storm report", "Short."));
+        let f = among_the_weather(both.chain(storms), 3);
+        let ids = f.best_few("zebra storm", 3);
         assert!(
             ids[0].starts_with("zs") && ids[1].starts_with("zs"),
             "{ids:?}"
@@ -2266,38 +2273,19 @@ mod tests {
         // No brief holds both words. "zebra" is rare but only in long summaries; "storm" is
         // eight times as common and in short titles, where it scores more: the best three are
         // "storm" briefs, which the briefs holding "zebra" must not be taken for.
-        let filler = "quiet ".repeat(300);
-        let mut briefs: Vec<Brief> = (0..155)
-            .map(|i| brief(&format!("f{i}"), "2020-01-01", "Weather report", "Nothing."))
-            .collect();
-        briefs.extend((0..40).map(|i| {
+        let storms = (0..40).map(|i| {
             brief(
                 &format!("s{i}"),
                 "2020-01-01",
                 "Storm storm storm",
                 "Short.",
             )
-        }));
-        briefs.extend((0..5).map(|i| {
-            let summary = format!("A zebra. {filler}");
-            brief(&format!("z{i}"), "2020-01-01", "Notes", &summary)
-        }));
-        let f = Fixture::new(briefs);
-        let all = search(&f.index, "zebra storm", usize::MAX);
-        let few = search(&f.index, "zebra storm", 3);
-        assert_eq!(few.total, all.total);
-        assert_eq!(few.hits, all.hits[..3]);
-        assert!(
-            f.briefs[few.hits[0].doc as usize]
-                .id
-                .as_str()
-                .starts_with('s')
-        );
-        // Against "weather", in most briefs and worth little, the briefs holding "zebra" win,
-        // and are kept without walking the others.
-        let few = search(&f.index, "zebra weather", 3);
-        let all = search(&f.index, "zebra weather", usize::MAX);
-        assert_eq!(few.hits, all.hits[..3]);
+        });
+        let f = among_the_weather(storms, 5);
+        assert!(f.best_few("zebra storm", 3)[0].starts_with('s'));
+        // Against "weather", in most briefs and worth little, the briefs holding "zebra" win:
+        // the bar they set passes over the blocks of briefs holding only "weather".
+        assert!(f.best_few("zebra weather", 3)[0].starts_with('z'));
     }
 
     #[test]
