@@ -131,6 +131,9 @@ pub async fn brief_remove(
     #[max_length = 80]
     id: String,
 ) -> Result<(), Error> {
+    // Removing waits for the library's lock, which a full rescan can hold for seconds:
+    // acknowledge first, within Discord's 3 s.
+    ctx.defer_ephemeral().await?;
     let live = ctx.data().live.clone();
     let actor = Actor::Discord(ctx.author().id.get());
     let wanted = id.trim().to_owned();
