@@ -13,7 +13,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bot::{Bot, TOKEN, WAIT, interact};
-use discord_double::{ADMIN_USER_ID, DiscordDouble, TestUser};
+use discord_double::{
+    ADMIN_USER_ID, APPLICATION_ID, DiscordDouble, GUILD_ID, MEMBER_USER_ID, OTHER_GUILD_ID,
+    TestUser, perms,
+};
+use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
 
 const CYBER: &str = r#"id = "cyber-unit"
@@ -53,12 +57,27 @@ fn assert_no_mentions(body: &Value) {
     assert!(mentions["roles"].as_array().is_none_or(Vec::is_empty));
 }
 
+/// The admin servers of a test: the double's guild.
+fn admin_guild() -> String {
+    format!("admin_guild_ids = [{GUILD_ID}]")
+}
+
+fn names(commands: &[Value]) -> Vec<&str> {
+    commands.iter().filter_map(|c| c["name"].as_str()).collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn commands_are_registered_with_their_options_and_descriptions() {
     let double = DiscordDouble::start().await;
-    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
-    let commands = double.registered_commands(None);
-    let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
+    let _bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &admin_guild(),
+    )
+    .await;
+    let mut commands = double.registered_commands(None);
+    commands.extend(double.registered_commands(Some(GUILD_ID)));
+    let names = names(&commands);
     for name in [
         "brief",
         "quotes",
@@ -524,7 +543,7 @@ async fn admins_add_replace_and_remove_briefs_through_discord() {
     let bot = Bot::start(
         &double,
         &[("cyber-unit.toml", CYBER.into())],
-        "download_timeout_secs = 1",
+        &format!("download_timeout_secs = 1\n{}", admin_guild()),
     )
     .await;
     let admin = double.admin_user();
@@ -804,4 +823,247 @@ fn run_without_a_token_says_so_in_one_line_and_exits_1() {
         Path::new(dir.path()).read_dir().unwrap().next().is_none(),
         "nothing written"
     );
+}
+
+/// What an older version left behind: its commands registered globally, admin ones included.
+async fn register_old_global_commands(double: &DiscordDouble, names: &[&str]) {
+    let http = double.serenity_http(TOKEN);
+    http.set_application_id(serenity::ApplicationId::new(APPLICATION_ID));
+    let old = names
+        .iter()
+        .map(|name| serenity::CreateCommand::new(*name).description("An older version's"))
+        .collect();
+    serenity::Command::set_global_commands(&http, old)
+        .await
+        .expect("registered");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_commands_are_registered_in_the_admin_guild_only_and_old_global_ones_removed() {
+    let double = DiscordDouble::start().await;
+    register_old_global_commands(&double, &["brief", "brief-add", "brief-remove"]).await;
+    let _bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &admin_guild(),
+    )
+    .await;
+    assert_eq!(
+        names(&double.registered_commands(None)),
+        ["brief", "quotes", "briefs", "help"],
+        "the global list is replaced: no admin command in it"
+    );
+    assert_eq!(
+        names(&double.registered_commands(Some(GUILD_ID))),
+        ["brief-add", "brief-remove"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_guild_ids_old_global_admin_commands_are_deleted_and_the_rest_left() {
+    let double = DiscordDouble::start().await;
+    register_old_global_commands(&double, &["brief", "brief-add", "brief-remove"]).await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &format!("guild_ids = [{GUILD_ID}]\n{}", admin_guild()),
+    )
+    .await;
+    assert_eq!(
+        names(&double.registered_commands(None)),
+        ["brief"],
+        "only the admin commands are deleted from the global list"
+    );
+    assert_eq!(
+        names(&double.registered_commands(Some(GUILD_ID))),
+        [
+            "brief",
+            "quotes",
+            "briefs",
+            "help",
+            "brief-add",
+            "brief-remove"
+        ],
+        "a server in both lists gets both sets in one list"
+    );
+    assert!(
+        bot.logs()
+            .contains("removed the global registration of an admin command"),
+        "{}",
+        bot.logs()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_guild_the_bot_is_not_in_only_warns_and_the_bot_serves_on() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &format!("admin_guild_ids = [{OTHER_GUILD_ID}, {GUILD_ID}]"),
+    )
+    .await;
+    let logs = bot.logs();
+    let warning = logs
+        .lines()
+        .find(|l| l.contains("WARN") && l.contains(&OTHER_GUILD_ID.to_string()))
+        .unwrap_or_else(|| panic!("a warning names the server:\n{logs}"));
+    assert!(warning.contains("cannot register"), "{warning}");
+    assert_eq!(
+        names(&double.registered_commands(Some(GUILD_ID))),
+        ["brief-add", "brief-remove"],
+        "the next server is registered all the same"
+    );
+    let answer = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "cyber"}]),
+            &double.member_user(),
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.body["data"]["embeds"][0]["title"],
+        "Trump and Putin plan a cyber security unit"
+    );
+}
+
+/// A `/brief-remove` of `id` by `user`.
+fn remove(double: &DiscordDouble, id: &str, user: &TestUser) -> Value {
+    double.interaction_command(
+        "brief-remove",
+        json!([{"name": "id", "type": 3, "value": id}]),
+        user,
+    )
+}
+
+/// Sends a refused admin command and returns what the caller was told.
+async fn refused(double: &DiscordDouble, interaction: Value) -> String {
+    let answer = interact(double, interaction).await;
+    assert_eq!(answer.body["type"], 4, "answered at once: {}", answer.body);
+    assert_eq!(answer.body["data"]["flags"], 64, "privately");
+    answer.body["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_admin_guilds_no_admin_command_is_registered_or_obeyed() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    assert_eq!(
+        names(&double.registered_commands(None)),
+        ["brief", "quotes", "briefs", "help"]
+    );
+    assert!(double.registered_commands(Some(GUILD_ID)).is_empty());
+    let logs = bot.logs();
+    let said: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("admin_guild_ids"))
+        .collect();
+    assert_eq!(said.len(), 1, "one line: {logs}");
+    assert!(
+        said[0].contains("/brief-add and /brief-remove are not registered")
+            && said[0].contains("briefbot add"),
+        "{}",
+        said[0]
+    );
+    // A command sent anyway (a stale client) is refused.
+    let text = refused(&double, remove(&double, "cyber-unit", &double.admin_user())).await;
+    assert!(text.contains("Only admins"), "{text}");
+    assert!(bot.briefs().join("cyber-unit.toml").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_of_another_guild_is_refused_and_in_the_admin_guild_removes_after_deferring() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &admin_guild(),
+    )
+    .await;
+    let manager = TestUser {
+        permissions: perms::EVERYONE | perms::MANAGE_GUILD,
+        ..double.member_user()
+    };
+
+    let text = refused(
+        &double,
+        double.in_other_guild(remove(&double, "cyber-unit", &manager)),
+    )
+    .await;
+    assert!(text.contains("Only admins"), "{text}");
+    assert!(
+        bot.briefs().join("cyber-unit.toml").exists(),
+        "nothing removed"
+    );
+    assert!(!bot.briefs().join(".trash").exists());
+
+    let interaction = remove(&double, "cyber-unit", &manager);
+    let token = interaction["token"].as_str().unwrap().to_owned();
+    let deferred = interact(&double, interaction).await;
+    assert_eq!(deferred.body["type"], 5, "deferred: {}", deferred.body);
+    assert_eq!(deferred.body["data"]["flags"], 64, "privately");
+    let answer = double
+        .wait_for(
+            |r| {
+                r.path.starts_with("/api/v10/webhooks/")
+                    && r.path.contains(&token)
+                    && r.body["content"].is_string()
+            },
+            WAIT,
+        )
+        .await
+        .expect("the answer came");
+    assert!(
+        answer.index > deferred.index,
+        "the deferral comes before the answer"
+    );
+    let content = answer.body["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("Removed Trump and Putin plan a cyber security unit (cyber-unit)."),
+        "{content}"
+    );
+    assert!(!bot.briefs().join("cyber-unit.toml").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listed_admin_user_is_refused_in_a_dm_and_in_another_guild() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(
+        &double,
+        &[
+            ("cyber-unit.toml", CYBER.into()),
+            ("election-1.toml", numbered(1)),
+        ],
+        &format!("{}\nadmin_user_ids = [{MEMBER_USER_ID}]", admin_guild()),
+    )
+    .await;
+    // A member without Manage Server, listed in admin_user_ids.
+    let editor = double.member_user();
+    let from_dm = refused(
+        &double,
+        double.in_dm(remove(&double, "cyber-unit", &editor)),
+    )
+    .await;
+    assert!(!from_dm.starts_with("Removed"), "{from_dm}");
+    let elsewhere = refused(
+        &double,
+        double.in_other_guild(remove(&double, "cyber-unit", &editor)),
+    )
+    .await;
+    assert!(elsewhere.contains("Only admins"), "{elsewhere}");
+    assert!(
+        bot.briefs().join("cyber-unit.toml").exists(),
+        "nothing removed"
+    );
+
+    // In the admin guild, the same user may.
+    let text = admin_answer(&double, remove(&double, "election-1", &editor)).await;
+    assert!(text.starts_with("Removed"), "{text}");
+    assert!(!bot.briefs().join("election-1.toml").exists());
 }

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod cooldown;
 pub mod embed;
 pub mod paging;
+pub mod registration;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -175,12 +176,6 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     let http = http.build();
 
-    let guilds: Vec<serenity::GuildId> = config
-        .discord
-        .guild_ids
-        .iter()
-        .map(|&id| serenity::GuildId::new(id))
-        .collect();
     let shards = config.discord.shards;
     let shard_range = config.discord.shard_range;
     let served = Arc::clone(&live);
@@ -197,20 +192,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .initialize_owners(false)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                if guilds.is_empty() {
-                    poise::builtins::register_globally(ctx, commands).await?;
-                    info!(commands = commands.len(), "commands registered globally");
-                } else {
-                    for guild in &guilds {
-                        poise::builtins::register_in_guild(ctx, commands, *guild).await?;
-                    }
-                    info!(
-                        commands = commands.len(),
-                        guilds = guilds.len(),
-                        "commands registered in guilds"
-                    );
-                }
+                registration::register(&ctx.http, &framework.options().commands, &config.discord)
+                    .await?;
                 info!(user = %ready.user.name, "connected to Discord");
                 Ok(Data {
                     live: served,
@@ -388,7 +371,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             let _ = say_ephemeral(ctx, &text).await;
         }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
-            let _ = say_ephemeral(ctx, "Only admins can do that: members with Manage Server, or the roles and users listed in the bot's config.").await;
+            let _ = say_ephemeral(ctx, "Only admins can do that, and only in the editorial team's server: there, members with Manage Server, or the roles and users listed in the bot's config.").await;
         }
         poise::FrameworkError::Command { error, ctx, .. } => {
             warn!(command = %ctx.command().qualified_name, %error, "command failed");
