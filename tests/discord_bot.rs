@@ -1067,3 +1067,55 @@ async fn a_listed_admin_user_is_refused_in_a_dm_and_in_another_guild() {
     assert!(text.starts_with("Removed"), "{text}");
     assert!(!bot.briefs().join("election-1.toml").exists());
 }
+
+#[test]
+fn run_refuses_a_discord_api_url_that_would_carry_the_token_in_clear() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let double = runtime.block_on(DiscordDouble::start());
+    // 0.0.0.0 reaches this machine's listeners on Linux, so without the check the token would
+    // reach the double; it is no loopback address, though, and so is refused.
+    let unencrypted = format!("http://0.0.0.0:{}", double.http_addr().port());
+    for (api, why) in [
+        (unencrypted.as_str(), "http:// to 0.0.0.0"),
+        ("http://discord.example", "http:// to discord.example"),
+        ("ftp://127.0.0.1", "its scheme is ftp:"),
+        ("discord.com", "not a valid URL"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+            .arg("run")
+            .current_dir(dir.path())
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", api)
+            .env("RUST_LOG", "trace")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("{api}: the bot ran instead of refusing");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{api}: {stderr}");
+        assert!(
+            stderr.contains("DISCORD_API_URL is refused") && stderr.contains(why),
+            "{api}: {stderr}"
+        );
+        assert!(!stderr.contains("secret-test-token"), "{api}: {stderr}");
+        assert!(
+            !String::from_utf8_lossy(&output.stdout).contains("secret-test-token"),
+            "{api}"
+        );
+    }
+    assert!(
+        double.requests().is_empty(),
+        "no request was made: {:?}",
+        double.requests()
+    );
+}

@@ -7,6 +7,7 @@
 //! Discord delivers the content of messages that mention it.
 
 pub mod admin;
+pub mod api_url;
 pub mod commands;
 pub mod cooldown;
 pub mod embed;
@@ -110,6 +111,8 @@ pub enum StartError {
     )]
     MissingToken,
     #[error(transparent)]
+    ApiUrl(#[from] api_url::Refused),
+    #[error(transparent)]
     Library(#[from] LibraryError),
     #[error("cannot watch the briefs folder: {0}")]
     Watch(#[from] notify_debouncer_full::notify::Error),
@@ -144,6 +147,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .ok_or(StartError::MissingToken)?;
+    let api = std::env::var("DISCORD_API_URL")
+        .ok()
+        .map(|api| api.trim().to_owned())
+        .filter(|api| !api.is_empty());
+    if let Some(api) = &api {
+        api_url::check(api)?;
+    }
     let (live, errors) =
         LiveLibrary::open(&config.briefs_dir, config.language, config.max_brief_bytes)?;
     for error in &errors {
@@ -164,14 +174,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let admin_channel = config.discord.admin_channel_id;
 
     let mut http = serenity::HttpBuilder::new(&token).default_allowed_mentions(no_mentions());
-    if let Ok(api) = std::env::var("DISCORD_API_URL")
-        && !api.trim().is_empty()
-    {
-        info!(api = %api.trim(), "using a Discord API other than discord.com");
+    if let Some(api) = &api {
+        info!(%api, "using a Discord API other than discord.com");
         // serenity sends requests through the proxy only with its own rate limiter off; the
         // proxy (or test double) is then the one that limits.
         http = http
-            .proxy(api.trim().trim_end_matches('/'))
+            .proxy(api.trim_end_matches('/'))
             .ratelimiter_disabled(true);
     }
     let http = http.build();
