@@ -592,9 +592,10 @@ async fn admins_add_replace_and_remove_briefs_through_discord() {
 
     // Each upload that must be refused, with what the admin is told.
     let refusals = [
-        ("bad.toml", 20, "bad.toml:2:1: unknown key `sumary`"),
+        // Quoted file content is escaped, so that a file cannot shape the answer.
+        ("bad.toml", 20, "bad.toml:2:1: unknown key \\`sumary\\`"),
         ("binary.toml", 7, "binary"),
-        ("evil.toml", fog.len(), "id `../../etc` contains '.'"),
+        ("evil.toml", fog.len(), "id \\`../../etc\\` contains '.'"),
         ("huge.toml", 10_000_000, "at most 262144 bytes"),
         (
             "missing.toml",
@@ -709,7 +710,7 @@ async fn a_file_dropped_in_the_folder_is_served_and_a_broken_one_reported() {
         .expect("the admin channel was told");
     let content = report.body["content"].as_str().unwrap();
     assert!(
-        content.contains("cyber-unit.toml:1:1: missing required key `published`"),
+        content.contains("cyber-unit.toml:1:1: missing required key \\`published\\`"),
         "{content}"
     );
     assert_no_mentions(&report.body);
@@ -1066,6 +1067,87 @@ async fn a_listed_admin_user_is_refused_in_a_dm_and_in_another_guild() {
     let text = admin_answer(&double, remove(&double, "election-1", &editor)).await;
     assert!(text.starts_with("Removed"), "{text}");
     assert!(!bot.briefs().join("election-1.toml").exists());
+}
+
+/// The masked links Discord would find in `markdown`: an unescaped `[`, the next unescaped
+/// `]`, then `(` and a target running to `)` without white space.
+fn masked_links(markdown: &str) -> Vec<String> {
+    let chars: Vec<char> = markdown.chars().collect();
+    let escaped = |i: usize| chars[..i].iter().rev().take_while(|c| **c == '\\').count() % 2 == 1;
+    let mut links = Vec::new();
+    for open in (0..chars.len()).filter(|&i| chars[i] == '[' && !escaped(i)) {
+        let Some(close) = (open + 1..chars.len()).find(|&i| chars[i] == ']' && !escaped(i)) else {
+            continue;
+        };
+        let target: String = chars[close + 1..]
+            .iter()
+            .skip(1)
+            .take_while(|c| **c != ')' && !c.is_whitespace())
+            .collect();
+        if chars.get(close + 1) == Some(&'(')
+            && chars.get(close + 2 + target.chars().count()) == Some(&')')
+        {
+            links.push(
+                chars[open..=close + 2 + target.chars().count()]
+                    .iter()
+                    .collect(),
+            );
+        }
+    }
+    links
+}
+
+/// Asserts that `text`, which quotes a masked link someone typed, shows it as text: no masked
+/// link, and no `https://` Discord would link.
+fn assert_shown_as_text(text: &str) {
+    assert!(text.contains("Free Nitro"), "the words are quoted: {text}");
+    assert_eq!(masked_links(text), Vec::<String>::new(), "{text}");
+    assert!(!text.contains("https://"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_masked_links_are_shown_as_text_in_mention_replies_and_answers() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let bot_user = double.bot_user();
+    let nitro = "[Free Nitro](https://evil.example)";
+    let posted = format!("/api/v10/channels/{}/messages", double.channel_id());
+
+    // Matched after a correction: "Showing results for …" quotes the corrected question.
+    // Not matched: the notes quote the phrase.
+    for question in [format!("{nitro} electoins"), format!("\"{nitro}\"")] {
+        let before = double.requests().len();
+        let message = double.message_create(
+            &format!("{} {question}", bot_user.mention()),
+            &member,
+            &[&bot_user],
+        );
+        double.dispatch("MESSAGE_CREATE", message).await;
+        let reply = double
+            .wait_for_new(before, |r| r.is("POST", &posted), WAIT)
+            .await
+            .expect("the bot replied");
+        assert_eq!(reply.status, 200, "{}", reply.response);
+        assert_shown_as_text(reply.body["content"].as_str().unwrap_or_default());
+    }
+
+    for (name, option, value) in [
+        ("brief", "topic", format!("\"{nitro}\"")),
+        ("quotes", "speaker", nitro.to_owned()),
+    ] {
+        let answer = interact(
+            &double,
+            command(
+                &double,
+                name,
+                json!([{"name": option, "type": 3, "value": value}]),
+                &member,
+            ),
+        )
+        .await;
+        assert_shown_as_text(answer.body["data"]["content"].as_str().unwrap_or_default());
+    }
 }
 
 #[test]
