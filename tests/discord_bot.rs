@@ -1150,6 +1150,84 @@ async fn typed_masked_links_are_shown_as_text_in_mention_replies_and_answers() {
     }
 }
 
+/// A brief whose embed, cut to fit, is exactly 6000: long title, three long quotes, a long
+/// footer of tags, and a summary that is cut to the room left.
+fn at_the_limit(id: &str) -> String {
+    let tags: Vec<String> = (0..9)
+        .map(|i| format!("\"{}{i}\"", "x".repeat(179)))
+        .collect();
+    let quotes: String = (0..3)
+        .map(|i| {
+            format!(
+                "[[quotes]]\nspeaker = \"{}{i}\"\nrole = \"{}\"\ntext = \"{}\"\n",
+                "S".repeat(99),
+                "r".repeat(200),
+                "q".repeat(1000)
+            )
+        })
+        .collect();
+    format!(
+        "id = \"{id}\"\ntitle = \"Zeppelin {}\"\npublished = 2020-01-01\ntags = [{}]\nsummary = \"{}\"\n{quotes}",
+        "T".repeat(240),
+        tags.join(", "),
+        "lorem ".repeat(300).trim()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mention_reply_with_more_briefs_stays_within_6000() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(
+        &double,
+        &[
+            ("zeppelin-1.toml", at_the_limit("zeppelin-1")),
+            ("zeppelin-2.toml", at_the_limit("zeppelin-2")),
+        ],
+        "",
+    )
+    .await;
+    let member = double.member_user();
+    let bot_user = double.bot_user();
+    let message = double.message_create(
+        &format!("{} zeppelin", bot_user.mention()),
+        &member,
+        &[&bot_user],
+    );
+    double.dispatch("MESSAGE_CREATE", message).await;
+    let reply = double
+        .wait_for(
+            |r| {
+                r.is(
+                    "POST",
+                    &format!("/api/v10/channels/{}/messages", double.channel_id()),
+                )
+            },
+            WAIT,
+        )
+        .await
+        .expect("the bot replied");
+    assert_eq!(reply.status, 200, "Discord took it: {}", reply.response);
+    let embed = &reply.body["embeds"][0];
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.encode_utf16().count());
+    let total = len(&embed["title"])
+        + len(&embed["description"])
+        + len(&embed["footer"]["text"])
+        + embed["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| len(&f["name"]) + len(&f["value"]))
+            .sum::<usize>();
+    assert_eq!(total, 6000, "cut to the limit, the footer included");
+    assert!(
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with(" · 1 more: /brief"),
+        "{embed}"
+    );
+}
+
 #[test]
 fn run_refuses_a_discord_api_url_that_would_carry_the_token_in_clear() {
     let runtime = tokio::runtime::Runtime::new().unwrap();

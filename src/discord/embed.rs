@@ -76,6 +76,17 @@ impl Embed {
         self
     }
 
+    /// Adds `part` to the footer (after " · "), then fits the whole within the limits again,
+    /// so that the addition never takes the embed past 6000.
+    pub fn append_footer(mut self, part: &str) -> Self {
+        if self.footer.is_empty() {
+            self.footer = part.to_owned();
+        } else {
+            self.footer = format!("{} · {part}", self.footer);
+        }
+        self.within_limits()
+    }
+
     /// All the text Discord counts towards the 6000 limit.
     pub fn total(&self) -> usize {
         utf16_len(&self.title)
@@ -606,6 +617,31 @@ mod tests {
         );
         assert_eq!(plain("a: //b c:/d"), "a: //b c:/d");
         assert_eq!(content("key `sumary`"), "key \\`sumary\\`");
+    }
+
+    #[test]
+    fn the_more_footer_keeps_an_embed_at_the_limit_within_6000() {
+        let mut answer = result(&"T".repeat(300), &"s".repeat(4000), 3, 1000);
+        answer.tags = vec!["t".repeat(1700)];
+        let embed = brief(&answer, 1, 1);
+        assert_eq!(
+            embed.total(),
+            limits::EMBED_TOTAL,
+            "the embed is at the limit"
+        );
+        let more = embed.append_footer("4 more: /brief");
+        assert!(more.total() <= limits::EMBED_TOTAL, "{}", more.total());
+        assert!(
+            more.footer.ends_with(" · 4 more: /brief"),
+            "{}",
+            more.footer
+        );
+        assert!(more.description.ends_with('…'));
+        assert_eq!(
+            Embed::default().append_footer("1 more").footer,
+            "1 more",
+            "no separator before the first part"
+        );
     }
 
     #[test]

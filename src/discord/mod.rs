@@ -449,10 +449,7 @@ async fn on_event(
             Some(result) => {
                 let mut embed = embed::brief(result, 1, 1);
                 if answer.total > 1 {
-                    embed.footer = embed::truncate(
-                        &format!("{} · {} more: /brief", embed.footer, answer.total - 1),
-                        embed::limits::FOOTER,
-                    );
+                    embed = embed.append_footer(&format!("{} more: /brief", answer.total - 1));
                 }
                 message = message.embed(embed.to_serenity());
                 if let Some(suggestion) = &answer.suggestion {
