@@ -560,6 +560,11 @@ fn check_url(field: &Spanned<String>, name: &str, at: &Locator<'_>) -> Result<St
     if text.chars().count() > MAX_URL {
         return Err(bad("too long"));
     }
+    // The URL parser would drop tabs and line breaks and encode spaces, so that what is
+    // served differs from what was written; a URL has no white space.
+    if let Some(space) = text.chars().find(|c| c.is_whitespace()) {
+        return Err(bad(&format!("it contains white space, {space:?}")));
+    }
     let url = url::Url::parse(text).map_err(|err| bad(&err.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));
@@ -567,7 +572,13 @@ fn check_url(field: &Spanned<String>, name: &str, at: &Locator<'_>) -> Result<St
     if url.host_str().is_none_or(str::is_empty) {
         return Err(bad("no host"));
     }
-    Ok(text.to_owned())
+    // Stored as the parser writes it: the host in lower case (and punycode), everything a URL
+    // may not hold percent-encoded. That is what links are made of.
+    let normalised = String::from(url);
+    if normalised.chars().count() > MAX_URL {
+        return Err(bad("too long once percent-encoded"));
+    }
+    Ok(normalised)
 }
 
 #[cfg(test)]
@@ -723,6 +734,57 @@ text = "Partnering with Putin is akin to partnering with Assad."
         assert!(errors[0].message.contains("not a valid URL"));
         assert_eq!(at(&errors[1]), (4, 12));
         assert!(errors[1].message.contains("unknown language `xx`"));
+    }
+
+    #[test]
+    fn a_url_with_white_space_is_refused_where_it_is_written() {
+        for space in [" ", "\\t", "\\n", "\\u00a0", "\\u2003", "\\u3000"] {
+            let err = only_error(&GOOD.replace(
+                "source = \"https://example.com/a\"",
+                &format!("source = \"https://ex.com/a){space}[Verify](https://evil.example/\""),
+            ));
+            assert_eq!(at(&err), (3, 10), "{space}");
+            assert!(err.message.contains("white space"), "{}", err.message);
+        }
+        let err = only_error(&GOOD.replace(
+            "source = \"https://example.com/a\"",
+            "source = \"https://example.com/a\"\nimage = \"https://ex.com/a b.png\"",
+        ));
+        assert_eq!(at(&err), (4, 9));
+        assert!(
+            err.message.starts_with(
+                "image `https://ex.com/a b.png` is not a valid URL (it contains white space, ' ')"
+            ),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn urls_are_stored_normalised() {
+        let brief = parse_str(&GOOD.replace(
+            "source = \"https://example.com/a\"",
+            "source = \"  HTTPS://Example.COM/a/../b/Fernández?q=\\\"x\\\"#frag  \"\nimage = \"https://ex.com\"",
+        ))
+        .unwrap();
+        assert_eq!(
+            brief.source.as_deref(),
+            Some("https://example.com/b/Fern%C3%A1ndez?q=%22x%22#frag")
+        );
+        assert_eq!(brief.image.as_deref(), Some("https://ex.com/"));
+        let plain = parse_str(GOOD).unwrap();
+        assert_eq!(
+            plain.source.as_deref(),
+            Some("https://example.com/a"),
+            "unchanged"
+        );
+        let long = format!("https://ex.com/{}", "é".repeat(MAX_URL - 20));
+        let err = only_error(&GOOD.replace("https://example.com/a", &long));
+        assert!(
+            err.message.contains("too long once percent-encoded"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub enum Shards {
 pub struct DiscordConfig {
     /// Register the commands in these guilds only (instant, for testing); empty: globally.
     pub guild_ids: Vec<u64>,
+    /// The editorial team's servers: the only ones where the admin commands are registered
+    /// and obeyed. Empty: no admin commands at all (briefs come as files or by the CLI).
+    pub admin_guild_ids: Vec<u64>,
     pub shards: Shards,
     /// Run only shards `first..last` of `shards` (several processes split the work).
     pub shard_range: Option<(u32, u32)>,
@@ -66,6 +69,7 @@ impl Default for DiscordConfig {
     fn default() -> Self {
         DiscordConfig {
             guild_ids: Vec::new(),
+            admin_guild_ids: Vec::new(),
             shards: Shards::Auto,
             shard_range: None,
             page_timeout_secs: 600,
@@ -124,13 +128,14 @@ struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDiscord {
-    guild_ids: Option<Vec<u64>>,
+    guild_ids: Option<Vec<toml::Spanned<u64>>>,
+    admin_guild_ids: Option<Vec<toml::Spanned<u64>>>,
     shards: Option<toml::Spanned<RawShards>>,
     shard_range: Option<toml::Spanned<[u32; 2]>>,
     page_timeout_secs: Option<toml::Spanned<u64>>,
-    admin_role_ids: Option<Vec<u64>>,
-    admin_user_ids: Option<Vec<u64>>,
-    admin_channel_id: Option<u64>,
+    admin_role_ids: Option<Vec<toml::Spanned<u64>>>,
+    admin_user_ids: Option<Vec<toml::Spanned<u64>>>,
+    admin_channel_id: Option<toml::Spanned<u64>>,
     download_timeout_secs: Option<toml::Spanned<u64>>,
     cooldown_commands: Option<toml::Spanned<usize>>,
     cooldown_secs: Option<toml::Spanned<u64>>,
@@ -236,10 +241,29 @@ impl Config {
             &mut config.max_brief_bytes,
         )?;
         if let Some(discord) = raw.discord {
-            config.discord.guild_ids = discord.guild_ids.unwrap_or_default();
-            config.discord.admin_role_ids = discord.admin_role_ids.unwrap_or_default();
-            config.discord.admin_user_ids = discord.admin_user_ids.unwrap_or_default();
-            config.discord.admin_channel_id = discord.admin_channel_id;
+            // Discord ids are never 0, and serenity panics on one.
+            let id = |value: toml::Spanned<u64>, name: &str| match *value.get_ref() {
+                0 => Err(invalid(
+                    value.span().start,
+                    format!("{name} holds 0; expected a Discord id (Copy ID in developer mode)"),
+                )),
+                id => Ok(id),
+            };
+            let ids = |values: Option<Vec<toml::Spanned<u64>>>, name: &str| {
+                values
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|value| id(value, name))
+                    .collect::<Result<Vec<u64>, ConfigError>>()
+            };
+            config.discord.guild_ids = ids(discord.guild_ids, "guild_ids")?;
+            config.discord.admin_guild_ids = ids(discord.admin_guild_ids, "admin_guild_ids")?;
+            config.discord.admin_role_ids = ids(discord.admin_role_ids, "admin_role_ids")?;
+            config.discord.admin_user_ids = ids(discord.admin_user_ids, "admin_user_ids")?;
+            config.discord.admin_channel_id = discord
+                .admin_channel_id
+                .map(|value| id(value, "admin_channel_id"))
+                .transpose()?;
             if let Some(shards) = discord.shards {
                 let span = shards.span();
                 config.discord.shards = match shards.into_inner() {
@@ -372,6 +396,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("shard_range"), "{err}");
+    }
+
+    #[test]
+    fn admin_guilds_are_read_and_ids_are_never_0() {
+        assert!(parse("").unwrap().discord.admin_guild_ids.is_empty());
+        let config = parse("[discord]\nadmin_guild_ids = [7, 8]\n").unwrap();
+        assert_eq!(config.discord.admin_guild_ids, [7, 8]);
+        let err = parse("[discord]\nadmin_guild_ids = [7, 0]\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "config.toml:2:23: admin_guild_ids holds 0; expected a Discord id (Copy ID in developer mode)"
+        );
+        let err = parse("[discord]\nadmin_channel_id = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:2:20: admin_channel_id holds 0"),
+            "{err}"
+        );
+        let err = parse("[discord]\nadmin_guild_ids = \"7\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("config.toml:2:19:"), "{err}");
     }
 
     #[test]

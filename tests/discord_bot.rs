@@ -13,7 +13,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bot::{Bot, TOKEN, WAIT, interact};
-use discord_double::{ADMIN_USER_ID, DiscordDouble, TestUser};
+use discord_double::{
+    ADMIN_USER_ID, APPLICATION_ID, DiscordDouble, GUILD_ID, MEMBER_USER_ID, OTHER_GUILD_ID,
+    TestUser, perms,
+};
+use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
 
 const CYBER: &str = r#"id = "cyber-unit"
@@ -53,12 +57,27 @@ fn assert_no_mentions(body: &Value) {
     assert!(mentions["roles"].as_array().is_none_or(Vec::is_empty));
 }
 
+/// The admin servers of a test: the double's guild.
+fn admin_guild() -> String {
+    format!("admin_guild_ids = [{GUILD_ID}]")
+}
+
+fn names(commands: &[Value]) -> Vec<&str> {
+    commands.iter().filter_map(|c| c["name"].as_str()).collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn commands_are_registered_with_their_options_and_descriptions() {
     let double = DiscordDouble::start().await;
-    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
-    let commands = double.registered_commands(None);
-    let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
+    let _bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &admin_guild(),
+    )
+    .await;
+    let mut commands = double.registered_commands(None);
+    commands.extend(double.registered_commands(Some(GUILD_ID)));
+    let names = names(&commands);
     for name in [
         "brief",
         "quotes",
@@ -524,7 +543,7 @@ async fn admins_add_replace_and_remove_briefs_through_discord() {
     let bot = Bot::start(
         &double,
         &[("cyber-unit.toml", CYBER.into())],
-        "download_timeout_secs = 1",
+        &format!("download_timeout_secs = 1\n{}", admin_guild()),
     )
     .await;
     let admin = double.admin_user();
@@ -573,9 +592,10 @@ async fn admins_add_replace_and_remove_briefs_through_discord() {
 
     // Each upload that must be refused, with what the admin is told.
     let refusals = [
-        ("bad.toml", 20, "bad.toml:2:1: unknown key `sumary`"),
+        // Quoted file content is escaped, so that a file cannot shape the answer.
+        ("bad.toml", 20, "bad.toml:2:1: unknown key \\`sumary\\`"),
         ("binary.toml", 7, "binary"),
-        ("evil.toml", fog.len(), "id `../../etc` contains '.'"),
+        ("evil.toml", fog.len(), "id \\`../../etc\\` contains '.'"),
         ("huge.toml", 10_000_000, "at most 262144 bytes"),
         (
             "missing.toml",
@@ -690,7 +710,7 @@ async fn a_file_dropped_in_the_folder_is_served_and_a_broken_one_reported() {
         .expect("the admin channel was told");
     let content = report.body["content"].as_str().unwrap();
     assert!(
-        content.contains("cyber-unit.toml:1:1: missing required key `published`"),
+        content.contains("cyber-unit.toml:1:1: missing required key \\`published\\`"),
         "{content}"
     );
     assert_no_mentions(&report.body);
@@ -803,5 +823,459 @@ fn run_without_a_token_says_so_in_one_line_and_exits_1() {
     assert!(
         Path::new(dir.path()).read_dir().unwrap().next().is_none(),
         "nothing written"
+    );
+}
+
+/// What an older version left behind: its commands registered globally, admin ones included.
+async fn register_old_global_commands(double: &DiscordDouble, names: &[&str]) {
+    let http = double.serenity_http(TOKEN);
+    http.set_application_id(serenity::ApplicationId::new(APPLICATION_ID));
+    let old = names
+        .iter()
+        .map(|name| serenity::CreateCommand::new(*name).description("An older version's"))
+        .collect();
+    serenity::Command::set_global_commands(&http, old)
+        .await
+        .expect("registered");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_commands_are_registered_in_the_admin_guild_only_and_old_global_ones_removed() {
+    let double = DiscordDouble::start().await;
+    register_old_global_commands(&double, &["brief", "brief-add", "brief-remove"]).await;
+    let _bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &admin_guild(),
+    )
+    .await;
+    assert_eq!(
+        names(&double.registered_commands(None)),
+        ["brief", "quotes", "briefs", "help"],
+        "the global list is replaced: no admin command in it"
+    );
+    assert_eq!(
+        names(&double.registered_commands(Some(GUILD_ID))),
+        ["brief-add", "brief-remove"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_guild_ids_old_global_admin_commands_are_deleted_and_the_rest_left() {
+    let double = DiscordDouble::start().await;
+    register_old_global_commands(&double, &["brief", "brief-add", "brief-remove"]).await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &format!("guild_ids = [{GUILD_ID}]\n{}", admin_guild()),
+    )
+    .await;
+    assert_eq!(
+        names(&double.registered_commands(None)),
+        ["brief"],
+        "only the admin commands are deleted from the global list"
+    );
+    assert_eq!(
+        names(&double.registered_commands(Some(GUILD_ID))),
+        [
+            "brief",
+            "quotes",
+            "briefs",
+            "help",
+            "brief-add",
+            "brief-remove"
+        ],
+        "a server in both lists gets both sets in one list"
+    );
+    assert!(
+        bot.logs()
+            .contains("removed the global registration of an admin command"),
+        "{}",
+        bot.logs()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_guild_the_bot_is_not_in_only_warns_and_the_bot_serves_on() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &format!("admin_guild_ids = [{OTHER_GUILD_ID}, {GUILD_ID}]"),
+    )
+    .await;
+    let logs = bot.logs();
+    let warning = logs
+        .lines()
+        .find(|l| l.contains("WARN") && l.contains(&OTHER_GUILD_ID.to_string()))
+        .unwrap_or_else(|| panic!("a warning names the server:\n{logs}"));
+    assert!(warning.contains("cannot register"), "{warning}");
+    assert_eq!(
+        names(&double.registered_commands(Some(GUILD_ID))),
+        ["brief-add", "brief-remove"],
+        "the next server is registered all the same"
+    );
+    let answer = interact(
+        &double,
+        command(
+            &double,
+            "brief",
+            json!([{"name": "topic", "type": 3, "value": "cyber"}]),
+            &double.member_user(),
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.body["data"]["embeds"][0]["title"],
+        "Trump and Putin plan a cyber security unit"
+    );
+}
+
+/// A `/brief-remove` of `id` by `user`.
+fn remove(double: &DiscordDouble, id: &str, user: &TestUser) -> Value {
+    double.interaction_command(
+        "brief-remove",
+        json!([{"name": "id", "type": 3, "value": id}]),
+        user,
+    )
+}
+
+/// Sends a refused admin command and returns what the caller was told.
+async fn refused(double: &DiscordDouble, interaction: Value) -> String {
+    let answer = interact(double, interaction).await;
+    assert_eq!(answer.body["type"], 4, "answered at once: {}", answer.body);
+    assert_eq!(answer.body["data"]["flags"], 64, "privately");
+    answer.body["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_admin_guilds_no_admin_command_is_registered_or_obeyed() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    assert_eq!(
+        names(&double.registered_commands(None)),
+        ["brief", "quotes", "briefs", "help"]
+    );
+    assert!(double.registered_commands(Some(GUILD_ID)).is_empty());
+    let logs = bot.logs();
+    let said: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("admin_guild_ids"))
+        .collect();
+    assert_eq!(said.len(), 1, "one line: {logs}");
+    assert!(
+        said[0].contains("/brief-add and /brief-remove are not registered")
+            && said[0].contains("briefbot add"),
+        "{}",
+        said[0]
+    );
+    // A command sent anyway (a stale client) is refused.
+    let text = refused(&double, remove(&double, "cyber-unit", &double.admin_user())).await;
+    assert!(text.contains("Only admins"), "{text}");
+    assert!(bot.briefs().join("cyber-unit.toml").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_of_another_guild_is_refused_and_in_the_admin_guild_removes_after_deferring() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &admin_guild(),
+    )
+    .await;
+    let manager = TestUser {
+        permissions: perms::EVERYONE | perms::MANAGE_GUILD,
+        ..double.member_user()
+    };
+
+    let text = refused(
+        &double,
+        double.in_other_guild(remove(&double, "cyber-unit", &manager)),
+    )
+    .await;
+    assert!(text.contains("Only admins"), "{text}");
+    assert!(
+        bot.briefs().join("cyber-unit.toml").exists(),
+        "nothing removed"
+    );
+    assert!(!bot.briefs().join(".trash").exists());
+
+    let interaction = remove(&double, "cyber-unit", &manager);
+    let token = interaction["token"].as_str().unwrap().to_owned();
+    let deferred = interact(&double, interaction).await;
+    assert_eq!(deferred.body["type"], 5, "deferred: {}", deferred.body);
+    assert_eq!(deferred.body["data"]["flags"], 64, "privately");
+    let answer = double
+        .wait_for(
+            |r| {
+                r.path.starts_with("/api/v10/webhooks/")
+                    && r.path.contains(&token)
+                    && r.body["content"].is_string()
+            },
+            WAIT,
+        )
+        .await
+        .expect("the answer came");
+    assert!(
+        answer.index > deferred.index,
+        "the deferral comes before the answer"
+    );
+    let content = answer.body["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("Removed Trump and Putin plan a cyber security unit (cyber-unit)."),
+        "{content}"
+    );
+    assert!(!bot.briefs().join("cyber-unit.toml").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listed_admin_user_is_refused_in_a_dm_and_in_another_guild() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(
+        &double,
+        &[
+            ("cyber-unit.toml", CYBER.into()),
+            ("election-1.toml", numbered(1)),
+        ],
+        &format!("{}\nadmin_user_ids = [{MEMBER_USER_ID}]", admin_guild()),
+    )
+    .await;
+    // A member without Manage Server, listed in admin_user_ids.
+    let editor = double.member_user();
+    let from_dm = refused(
+        &double,
+        double.in_dm(remove(&double, "cyber-unit", &editor)),
+    )
+    .await;
+    assert!(!from_dm.starts_with("Removed"), "{from_dm}");
+    let elsewhere = refused(
+        &double,
+        double.in_other_guild(remove(&double, "cyber-unit", &editor)),
+    )
+    .await;
+    assert!(elsewhere.contains("Only admins"), "{elsewhere}");
+    assert!(
+        bot.briefs().join("cyber-unit.toml").exists(),
+        "nothing removed"
+    );
+
+    // In the admin guild, the same user may.
+    let text = admin_answer(&double, remove(&double, "election-1", &editor)).await;
+    assert!(text.starts_with("Removed"), "{text}");
+    assert!(!bot.briefs().join("election-1.toml").exists());
+}
+
+/// The masked links Discord would find in `markdown`: an unescaped `[`, the next unescaped
+/// `]`, then `(` and a target running to `)` without white space.
+fn masked_links(markdown: &str) -> Vec<String> {
+    let chars: Vec<char> = markdown.chars().collect();
+    let escaped = |i: usize| chars[..i].iter().rev().take_while(|c| **c == '\\').count() % 2 == 1;
+    let mut links = Vec::new();
+    for open in (0..chars.len()).filter(|&i| chars[i] == '[' && !escaped(i)) {
+        let Some(close) = (open + 1..chars.len()).find(|&i| chars[i] == ']' && !escaped(i)) else {
+            continue;
+        };
+        let target: String = chars[close + 1..]
+            .iter()
+            .skip(1)
+            .take_while(|c| **c != ')' && !c.is_whitespace())
+            .collect();
+        if chars.get(close + 1) == Some(&'(')
+            && chars.get(close + 2 + target.chars().count()) == Some(&')')
+        {
+            links.push(
+                chars[open..=close + 2 + target.chars().count()]
+                    .iter()
+                    .collect(),
+            );
+        }
+    }
+    links
+}
+
+/// Asserts that `text`, which quotes a masked link someone typed, shows it as text: no masked
+/// link, and no `https://` Discord would link.
+fn assert_shown_as_text(text: &str) {
+    assert!(text.contains("Free Nitro"), "the words are quoted: {text}");
+    assert_eq!(masked_links(text), Vec::<String>::new(), "{text}");
+    assert!(!text.contains("https://"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_masked_links_are_shown_as_text_in_mention_replies_and_answers() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let bot_user = double.bot_user();
+    let nitro = "[Free Nitro](https://evil.example)";
+    let posted = format!("/api/v10/channels/{}/messages", double.channel_id());
+
+    // Matched after a correction: "Showing results for …" quotes the corrected question.
+    // Not matched: the notes quote the phrase.
+    for question in [format!("{nitro} electoins"), format!("\"{nitro}\"")] {
+        let before = double.requests().len();
+        let message = double.message_create(
+            &format!("{} {question}", bot_user.mention()),
+            &member,
+            &[&bot_user],
+        );
+        double.dispatch("MESSAGE_CREATE", message).await;
+        let reply = double
+            .wait_for_new(before, |r| r.is("POST", &posted), WAIT)
+            .await
+            .expect("the bot replied");
+        assert_eq!(reply.status, 200, "{}", reply.response);
+        assert_shown_as_text(reply.body["content"].as_str().unwrap_or_default());
+    }
+
+    for (name, option, value) in [
+        ("brief", "topic", format!("\"{nitro}\"")),
+        ("quotes", "speaker", nitro.to_owned()),
+    ] {
+        let answer = interact(
+            &double,
+            command(
+                &double,
+                name,
+                json!([{"name": option, "type": 3, "value": value}]),
+                &member,
+            ),
+        )
+        .await;
+        assert_shown_as_text(answer.body["data"]["content"].as_str().unwrap_or_default());
+    }
+}
+
+/// A brief whose embed, cut to fit, is exactly 6000: long title, three long quotes, a long
+/// footer of tags, and a summary that is cut to the room left.
+fn at_the_limit(id: &str) -> String {
+    let tags: Vec<String> = (0..9)
+        .map(|i| format!("\"{}{i}\"", "x".repeat(179)))
+        .collect();
+    let quotes: String = (0..3)
+        .map(|i| {
+            format!(
+                "[[quotes]]\nspeaker = \"{}{i}\"\nrole = \"{}\"\ntext = \"{}\"\n",
+                "S".repeat(99),
+                "r".repeat(200),
+                "q".repeat(1000)
+            )
+        })
+        .collect();
+    format!(
+        "id = \"{id}\"\ntitle = \"Zeppelin {}\"\npublished = 2020-01-01\ntags = [{}]\nsummary = \"{}\"\n{quotes}",
+        "T".repeat(240),
+        tags.join(", "),
+        "lorem ".repeat(300).trim()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mention_reply_with_more_briefs_stays_within_6000() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(
+        &double,
+        &[
+            ("zeppelin-1.toml", at_the_limit("zeppelin-1")),
+            ("zeppelin-2.toml", at_the_limit("zeppelin-2")),
+        ],
+        "",
+    )
+    .await;
+    let member = double.member_user();
+    let bot_user = double.bot_user();
+    let message = double.message_create(
+        &format!("{} zeppelin", bot_user.mention()),
+        &member,
+        &[&bot_user],
+    );
+    double.dispatch("MESSAGE_CREATE", message).await;
+    let reply = double
+        .wait_for(
+            |r| {
+                r.is(
+                    "POST",
+                    &format!("/api/v10/channels/{}/messages", double.channel_id()),
+                )
+            },
+            WAIT,
+        )
+        .await
+        .expect("the bot replied");
+    assert_eq!(reply.status, 200, "Discord took it: {}", reply.response);
+    let embed = &reply.body["embeds"][0];
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.encode_utf16().count());
+    let total = len(&embed["title"])
+        + len(&embed["description"])
+        + len(&embed["footer"]["text"])
+        + embed["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| len(&f["name"]) + len(&f["value"]))
+            .sum::<usize>();
+    assert_eq!(total, 6000, "cut to the limit, the footer included");
+    assert!(
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with(" · 1 more: /brief"),
+        "{embed}"
+    );
+}
+
+#[test]
+fn run_refuses_a_discord_api_url_that_would_carry_the_token_in_clear() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let double = runtime.block_on(DiscordDouble::start());
+    // 0.0.0.0 reaches this machine's listeners on Linux, so without the check the token would
+    // reach the double; it is no loopback address, though, and so is refused.
+    let unencrypted = format!("http://0.0.0.0:{}", double.http_addr().port());
+    for (api, why) in [
+        (unencrypted.as_str(), "http:// to 0.0.0.0"),
+        ("http://discord.example", "http:// to discord.example"),
+        ("ftp://127.0.0.1", "its scheme is ftp:"),
+        ("discord.com", "not a valid URL"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+            .arg("run")
+            .current_dir(dir.path())
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", api)
+            .env("RUST_LOG", "trace")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("{api}: the bot ran instead of refusing");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{api}: {stderr}");
+        assert!(
+            stderr.contains("DISCORD_API_URL is refused") && stderr.contains(why),
+            "{api}: {stderr}"
+        );
+        assert!(!stderr.contains("secret-test-token"), "{api}: {stderr}");
+        assert!(
+            !String::from_utf8_lossy(&output.stdout).contains("secret-test-token"),
+            "{api}"
+        );
+    }
+    assert!(
+        double.requests().is_empty(),
+        "no request was made: {:?}",
+        double.requests()
     );
 }

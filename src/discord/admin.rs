@@ -1,38 +1,93 @@
-//! Admin commands: add a brief by uploading its file, remove one by id. Both are registered
-//! with Manage Server as the default member permission, so others do not even see them, and
-//! [`is_admin`] checks again on every call.
+//! Admin commands: add a brief by uploading its file, remove one by id.
+//!
+//! The library is shared by every server the bot is in, so the right to change it belongs to
+//! the editorial team's servers (`[discord] admin_guild_ids`), not to whoever manages some
+//! server the bot was invited to. The commands are registered in those servers only (see
+//! [`super::registration`]), with Manage Server as their default member permission, so others
+//! do not even see them; and [`is_admin`] checks again on every call, because a registration
+//! is not a proof: one left by an older version, or a stale client, can still send a command.
+//!
+//! Not from a DM, not even for `admin_user_ids`: a DM has no server, so it is outside the
+//! boundary that the admin servers draw. The commands are guild commands of the admin servers,
+//! so Discord offers them in no DM, and [`is_admin`] refuses any call that does not come from
+//! an admin server.
 
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
+use tracing::info;
 
 use super::{Context, Error, embed, say_ephemeral};
+use crate::config::DiscordConfig;
 use crate::intake::{Actor, IntakeError};
 
-/// Whether the caller may change the library: Manage Server or Administrator, or a role or
-/// user listed in the config.
+/// The `category` of the admin commands: what registration keeps out of the public list.
+const CATEGORY: &str = "admin";
+
+/// Whether `command` is one of the admin commands.
+pub fn is_admin_command<U, E>(command: &poise::Command<U, E>) -> bool {
+    command.category.as_deref() == Some(CATEGORY)
+}
+
+/// What the admin check knows of a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The server the call came from; none in a DM.
+    pub guild: Option<u64>,
+    pub user: u64,
+    /// Manage Server or Administrator in that server.
+    pub manages: bool,
+    /// The caller's roles in that server.
+    pub roles: Vec<u64>,
+}
+
+/// Whether `caller` may change the library: the call comes from an admin server, and there
+/// the caller has Manage Server or Administrator, or a role or user id listed in the config.
+pub fn may_change_library(discord: &DiscordConfig, caller: &Caller) -> bool {
+    let in_admin_guild = caller
+        .guild
+        .is_some_and(|guild| discord.admin_guild_ids.contains(&guild));
+    in_admin_guild
+        && (caller.manages
+            || discord.admin_user_ids.contains(&caller.user)
+            || caller
+                .roles
+                .iter()
+                .any(|role| discord.admin_role_ids.contains(role)))
+}
+
+/// The check of both admin commands: [`may_change_library`] for the author of this call.
 pub async fn is_admin(ctx: Context<'_>) -> Result<bool, Error> {
-    let discord = &ctx.data().config.discord;
-    if discord.admin_user_ids.contains(&ctx.author().id.get()) {
-        return Ok(true);
-    }
-    let Some(member) = ctx.author_member().await else {
-        return Ok(false);
+    let member = ctx.author_member().await;
+    let caller = Caller {
+        guild: ctx.guild_id().map(serenity::GuildId::get),
+        user: ctx.author().id.get(),
+        manages: member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .is_some_and(|p| p.manage_guild() || p.administrator()),
+        roles: member
+            .as_ref()
+            .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            .unwrap_or_default(),
     };
-    let permitted = member
-        .permissions
-        .is_some_and(|p| p.manage_guild() || p.administrator());
-    let listed_role = member
-        .roles
-        .iter()
-        .any(|r| discord.admin_role_ids.contains(&r.get()));
-    Ok(permitted || listed_role)
+    let allowed = may_change_library(&ctx.data().config.discord, &caller);
+    if !allowed {
+        info!(
+            command = %ctx.command().qualified_name,
+            user = caller.user,
+            guild = caller.guild,
+            "admin command refused"
+        );
+    }
+    Ok(allowed)
 }
 
 /// Add a brief from its .toml file (admins only)
 #[poise::command(
     slash_command,
     rename = "brief-add",
+    category = "admin",
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
     check = "is_admin"
@@ -120,6 +175,7 @@ async fn download(url: &str, max: usize, timeout: Duration) -> Result<Vec<u8>, S
 #[poise::command(
     slash_command,
     rename = "brief-remove",
+    category = "admin",
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
     check = "is_admin"
@@ -131,6 +187,9 @@ pub async fn brief_remove(
     #[max_length = 80]
     id: String,
 ) -> Result<(), Error> {
+    // Removing waits for the library's lock, which a full rescan can hold for seconds:
+    // acknowledge first, within Discord's 3 s.
+    ctx.defer_ephemeral().await?;
     let live = ctx.data().live.clone();
     let actor = Actor::Discord(ctx.author().id.get());
     let wanted = id.trim().to_owned();
@@ -168,4 +227,73 @@ async fn autocomplete_id(ctx: Context<'_>, partial: &str) -> serenity::CreateAut
         }
     }
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADMIN_GUILD: u64 = 100;
+    const OTHER_GUILD: u64 = 200;
+    const EDITOR: u64 = 7;
+    const EDITORS_ROLE: u64 = 70;
+
+    fn discord() -> DiscordConfig {
+        DiscordConfig {
+            admin_guild_ids: vec![ADMIN_GUILD],
+            admin_user_ids: vec![EDITOR],
+            admin_role_ids: vec![EDITORS_ROLE],
+            ..DiscordConfig::default()
+        }
+    }
+
+    fn caller(guild: Option<u64>, user: u64, manages: bool, roles: &[u64]) -> Caller {
+        Caller {
+            guild,
+            user,
+            manages,
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn in_the_admin_guild_the_usual_rules_apply() {
+        let d = discord();
+        assert!(may_change_library(
+            &d,
+            &caller(Some(ADMIN_GUILD), 1, true, &[])
+        ));
+        assert!(may_change_library(
+            &d,
+            &caller(Some(ADMIN_GUILD), EDITOR, false, &[])
+        ));
+        assert!(may_change_library(
+            &d,
+            &caller(Some(ADMIN_GUILD), 1, false, &[EDITORS_ROLE])
+        ));
+        assert!(!may_change_library(
+            &d,
+            &caller(Some(ADMIN_GUILD), 1, false, &[71])
+        ));
+    }
+
+    #[test]
+    fn outside_the_admin_guilds_and_in_dms_everyone_is_refused() {
+        let d = discord();
+        for guild in [Some(OTHER_GUILD), None] {
+            assert!(!may_change_library(&d, &caller(guild, 1, true, &[])));
+            assert!(!may_change_library(
+                &d,
+                &caller(guild, EDITOR, true, &[EDITORS_ROLE])
+            ));
+        }
+        let no_admin_guild = DiscordConfig {
+            admin_guild_ids: vec![],
+            ..discord()
+        };
+        assert!(!may_change_library(
+            &no_admin_guild,
+            &caller(Some(ADMIN_GUILD), EDITOR, true, &[EDITORS_ROLE])
+        ));
+    }
 }

@@ -4,6 +4,14 @@
 //! handed to serenity. Every text is escaped for Discord markdown (a brief's `*` or `_` is
 //! shown, not interpreted), matched words are bold, and every length is cut at a character
 //! boundary with "…". Discord counts lengths in UTF-16 code units, so that is what is counted.
+//!
+//! Nothing a user types or a brief holds can shape the bot's output: text from either goes
+//! through [`plain`] (embeds) or [`content`] (message text), so it can make no masked link
+//! (`[`, `]` are escaped, and a masked link needs `](`), no mention, channel, timestamp or
+//! command pill (`<` is escaped), no heading, quote or code, and no link at all: the `:` of
+//! `scheme://` is escaped, so a URL someone typed is shown as text, neither linked nor
+//! previewed. The only links are a brief's own `source`, and where it goes into markdown it
+//! passes through [`link_target`], which leaves it no character that could end the link.
 
 use poise::serenity_prelude as serenity;
 
@@ -66,6 +74,17 @@ impl Embed {
         }
         while self.total() > limits::EMBED_TOTAL && self.fields.pop().is_some() {}
         self
+    }
+
+    /// Adds `part` to the footer (after " · "), then fits the whole within the limits again,
+    /// so that the addition never takes the embed past 6000.
+    pub fn append_footer(mut self, part: &str) -> Self {
+        if self.footer.is_empty() {
+            self.footer = part.to_owned();
+        } else {
+            self.footer = format!("{} · {part}", self.footer);
+        }
+        self.within_limits()
     }
 
     /// All the text Discord counts towards the 6000 limit.
@@ -166,7 +185,7 @@ pub fn quotes(answer: &QuotesAnswer, page: &[SpeakerQuote], number: usize, pages
                 value.push_str(&format!(", {}", plain(role)));
             }
             let name = format!("{} ({})", plain(&quote.brief_title), quote.published);
-            let value = match &quote.source {
+            let value = match quote.source.as_deref().map(link_target) {
                 Some(url) => format!(
                     "{}\n{url}",
                     truncate(&value, limits::FIELD_VALUE - url.len() - 1)
@@ -201,7 +220,7 @@ pub fn brief_list(briefs: &[&Brief], number: usize, pages: usize, total: usize) 
         .map(|b| {
             let title = plain(&b.title);
             match &b.source {
-                Some(url) => format!("`{}` [{title}]({url})", b.published),
+                Some(url) => format!("`{}` [{title}]({})", b.published, link_target(url)),
                 None => format!("`{}` {title} (`{}`)", b.published, b.id),
             }
         })
@@ -258,10 +277,38 @@ fn attribution(speaker: &str, role: Option<&str>) -> String {
     }
 }
 
-/// Text for plain message content: at most 2000, and mentions made inert in the text too
-/// (allowed mentions are off anyway; this keeps "@everyone" from even looking like a ping).
+/// Plain text as message content: escaped like [`plain`] (so it may quote what a user typed
+/// or a file holds), at most 2000.
 pub fn content(text: &str) -> String {
-    truncate(&defuse_mentions(text), limits::CONTENT)
+    truncate(&plain(text), limits::CONTENT)
+}
+
+/// A URL as the target of a markdown link, or on a line of its own: every character that
+/// could end the link or start other markdown (white space, `(`, `)`, `<`, `>`, `\`, `"`,
+/// `` ` ``, `{`, `}`, `|`, `^`) and anything outside ASCII is percent-encoded, so a URL can
+/// never close its link and add another. A URL's meaning does not change: these characters
+/// are not delimiters of the URL syntax (`(` and `)` are sub-delimiters that servers read
+/// the same encoded). `[` and `]` are kept for IPv6 hosts; they cannot end a link target.
+pub fn link_target(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        let unsafe_here = !c.is_ascii()
+            || c.is_ascii_control()
+            || c.is_whitespace()
+            || matches!(
+                c,
+                '(' | ')' | '<' | '>' | '\\' | '"' | '`' | '{' | '}' | '|' | '^'
+            );
+        if unsafe_here {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// An autocomplete choice's label or value, at most 100.
@@ -274,12 +321,14 @@ fn defuse_mentions(text: &str) -> String {
         .replace("@here", "@\u{200b}here")
 }
 
-/// Escapes Discord markdown so the text shows as written.
+/// Escapes Discord markdown so the text shows as written: no formatting, no masked link, no
+/// mention or other `<…>` pill, and no link from a `scheme://` typed in the text.
 pub fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut line_start = true;
-    for c in text.chars() {
-        let special = matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']')
+    for (at, c) in text.char_indices() {
+        let special = matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '<')
+            || (c == ':' && text[at + 1..].starts_with("//"))
             || (line_start && matches!(c, '>' | '#' | '-'));
         if special {
             out.push('\\');
@@ -423,6 +472,176 @@ mod tests {
             "hi @\u{200b}everyone and @\u{200b}here"
         );
         assert_eq!(bold(&marked("a_b c", Some(0..3))), "**a\\_b** c");
+    }
+
+    /// The masked links Discord would find: an unescaped `[`, the next unescaped `]`, then
+    /// `(`, and a target running to `)` without white space. Returns (text, target).
+    fn masked_links(markdown: &str) -> Vec<(String, String)> {
+        let chars: Vec<char> = markdown.chars().collect();
+        let escaped = |i: usize| {
+            i > 0 && chars[..i].iter().rev().take_while(|c| **c == '\\').count() % 2 == 1
+        };
+        let mut links = Vec::new();
+        for open in (0..chars.len()).filter(|&i| chars[i] == '[' && !escaped(i)) {
+            let Some(close) = (open + 1..chars.len()).find(|&i| chars[i] == ']' && !escaped(i))
+            else {
+                continue;
+            };
+            if chars.get(close + 1) != Some(&'(') {
+                continue;
+            }
+            let target: String = chars[close + 2..]
+                .iter()
+                .take_while(|c| **c != ')' && !c.is_whitespace())
+                .collect();
+            if chars.get(close + 2 + target.chars().count()) == Some(&')') {
+                links.push((chars[open + 1..close].iter().collect(), target));
+            }
+        }
+        links
+    }
+
+    /// Where a URL would be linked without markdown: a `scheme://` whose `:` is not escaped.
+    fn raw_links(markdown: &str) -> usize {
+        markdown
+            .match_indices("://")
+            .filter(|(at, _)| !markdown[..*at].ends_with('\\'))
+            .count()
+    }
+
+    /// A source that tries to close its link and add another. It has no white space, so it
+    /// passes validation; stored normalised, it still holds `)` and `](`.
+    const HOSTILE_SOURCE: &str = "https://ex.com/a)[Verify](https://evil.example/";
+
+    fn hostile_brief() -> Brief {
+        let text = format!(
+            "id = \"hostile\"\ntitle = \"Fog horn\"\npublished = 2019-01-01\nsource = \"{HOSTILE_SOURCE}\"\nsummary = \"S.\"\n"
+        );
+        crate::brief::parse(
+            std::path::Path::new("hostile.toml"),
+            text.as_bytes(),
+            crate::language::Language::English,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_hostile_source_cannot_add_a_second_link_to_the_list() {
+        let brief = hostile_brief();
+        let stored = brief.source.clone().unwrap();
+        assert!(
+            stored.contains(")[Verify]("),
+            "stored as the parser writes it: {stored}"
+        );
+        let list = brief_list(&[&brief], 1, 1, 1);
+        let links = masked_links(&list.description);
+        assert_eq!(
+            links,
+            [(
+                "Fog horn".to_owned(),
+                "https://ex.com/a%29[Verify]%28https://evil.example/".to_owned()
+            )],
+            "{}",
+            list.description
+        );
+        // However Discord reads the brackets, the target runs to the end of the line.
+        assert_eq!(
+            list.description.matches("](").count(),
+            1,
+            "{}",
+            list.description
+        );
+        assert!(list.description.ends_with("%28https://evil.example/)"));
+    }
+
+    #[test]
+    fn a_hostile_source_cannot_add_a_link_to_a_quote() {
+        let brief = hostile_brief();
+        let quote = SpeakerQuote {
+            speaker: "Marco Rubio".into(),
+            role: None,
+            text: marked("Words.", vec![]),
+            context: None,
+            brief_id: "hostile".into(),
+            brief_title: "Fog horn".into(),
+            published: "2019-01-01".into(),
+            source: brief.source.clone(),
+        };
+        let answer = QuotesAnswer {
+            speaker: "rubio".into(),
+            about: None,
+            matched: SpeakerMatch::Found,
+            candidates: vec![],
+            quotes: vec![quote.clone()],
+            total: 1,
+            suggestion: None,
+            notes: vec![],
+        };
+        let page = quotes(&answer, &[quote], 1, 1);
+        let value = &page.fields[0].1;
+        assert!(masked_links(value).is_empty(), "{value}");
+        let line = value.lines().last().unwrap();
+        assert_eq!(line, "https://ex.com/a%29[Verify]%28https://evil.example/");
+        assert!(
+            !line.contains(['(', ')', ' ']),
+            "one URL to the end of the line"
+        );
+    }
+
+    #[test]
+    fn link_targets_keep_nothing_that_ends_a_link() {
+        assert_eq!(
+            link_target("https://ex.com/a b)(c<d>\\e\"f`g{h}|^\u{a0}é"),
+            "https://ex.com/a%20b%29%28c%3Cd%3E%5Ce%22f%60g%7Bh%7D%7C%5E%C2%A0%C3%A9"
+        );
+        assert_eq!(
+            link_target("http://[::1]:8080/a_b~c?d=e&f#g"),
+            "http://[::1]:8080/a_b~c?d=e&f#g"
+        );
+    }
+
+    #[test]
+    fn typed_text_makes_no_link_no_pill_and_no_markdown() {
+        let typed = "electoins [Free Nitro](https://evil.example) <@123> <t:1:R> </brief-remove:9> <https://x.example>";
+        for text in [
+            plain(typed),
+            content(&format!("Showing results for “{typed}”.")),
+        ] {
+            assert!(masked_links(&text).is_empty(), "{text}");
+            assert_eq!(raw_links(&text), 0, "{text}");
+            assert!(!text.contains(" <"), "every < is escaped: {text}");
+        }
+        assert_eq!(
+            plain("[Free Nitro](https://evil.example)"),
+            "\\[Free Nitro\\](https\\://evil.example)"
+        );
+        assert_eq!(plain("a: //b c:/d"), "a: //b c:/d");
+        assert_eq!(content("key `sumary`"), "key \\`sumary\\`");
+    }
+
+    #[test]
+    fn the_more_footer_keeps_an_embed_at_the_limit_within_6000() {
+        let mut answer = result(&"T".repeat(300), &"s".repeat(4000), 3, 1000);
+        answer.tags = vec!["t".repeat(1700)];
+        let embed = brief(&answer, 1, 1);
+        assert_eq!(
+            embed.total(),
+            limits::EMBED_TOTAL,
+            "the embed is at the limit"
+        );
+        let more = embed.append_footer("4 more: /brief");
+        assert!(more.total() <= limits::EMBED_TOTAL, "{}", more.total());
+        assert!(
+            more.footer.ends_with(" · 4 more: /brief"),
+            "{}",
+            more.footer
+        );
+        assert!(more.description.ends_with('…'));
+        assert_eq!(
+            Embed::default().append_footer("1 more").footer,
+            "1 more",
+            "no separator before the first part"
+        );
     }
 
     #[test]

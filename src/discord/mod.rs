@@ -7,10 +7,12 @@
 //! Discord delivers the content of messages that mention it.
 
 pub mod admin;
+pub mod api_url;
 pub mod commands;
 pub mod cooldown;
 pub mod embed;
 pub mod paging;
+pub mod registration;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -109,6 +111,8 @@ pub enum StartError {
     )]
     MissingToken,
     #[error(transparent)]
+    ApiUrl(#[from] api_url::Refused),
+    #[error(transparent)]
     Library(#[from] LibraryError),
     #[error("cannot watch the briefs folder: {0}")]
     Watch(#[from] notify_debouncer_full::notify::Error),
@@ -143,6 +147,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .ok_or(StartError::MissingToken)?;
+    let api = std::env::var("DISCORD_API_URL")
+        .ok()
+        .map(|api| api.trim().to_owned())
+        .filter(|api| !api.is_empty());
+    if let Some(api) = &api {
+        api_url::check(api)?;
+    }
     let (live, errors) =
         LiveLibrary::open(&config.briefs_dir, config.language, config.max_brief_bytes)?;
     for error in &errors {
@@ -163,24 +174,16 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let admin_channel = config.discord.admin_channel_id;
 
     let mut http = serenity::HttpBuilder::new(&token).default_allowed_mentions(no_mentions());
-    if let Ok(api) = std::env::var("DISCORD_API_URL")
-        && !api.trim().is_empty()
-    {
-        info!(api = %api.trim(), "using a Discord API other than discord.com");
+    if let Some(api) = &api {
+        info!(%api, "using a Discord API other than discord.com");
         // serenity sends requests through the proxy only with its own rate limiter off; the
         // proxy (or test double) is then the one that limits.
         http = http
-            .proxy(api.trim().trim_end_matches('/'))
+            .proxy(api.trim_end_matches('/'))
             .ratelimiter_disabled(true);
     }
     let http = http.build();
 
-    let guilds: Vec<serenity::GuildId> = config
-        .discord
-        .guild_ids
-        .iter()
-        .map(|&id| serenity::GuildId::new(id))
-        .collect();
     let shards = config.discord.shards;
     let shard_range = config.discord.shard_range;
     let served = Arc::clone(&live);
@@ -197,20 +200,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .initialize_owners(false)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                if guilds.is_empty() {
-                    poise::builtins::register_globally(ctx, commands).await?;
-                    info!(commands = commands.len(), "commands registered globally");
-                } else {
-                    for guild in &guilds {
-                        poise::builtins::register_in_guild(ctx, commands, *guild).await?;
-                    }
-                    info!(
-                        commands = commands.len(),
-                        guilds = guilds.len(),
-                        "commands registered in guilds"
-                    );
-                }
+                registration::register(&ctx.http, &framework.options().commands, &config.discord)
+                    .await?;
                 info!(user = %ready.user.name, "connected to Discord");
                 Ok(Data {
                     live: served,
@@ -388,7 +379,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             let _ = say_ephemeral(ctx, &text).await;
         }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
-            let _ = say_ephemeral(ctx, "Only admins can do that: members with Manage Server, or the roles and users listed in the bot's config.").await;
+            let _ = say_ephemeral(ctx, "Only admins can do that, and only in the editorial team's server: there, members with Manage Server, or the roles and users listed in the bot's config.").await;
         }
         poise::FrameworkError::Command { error, ctx, .. } => {
             warn!(command = %ctx.command().qualified_name, %error, "command failed");
@@ -458,10 +449,7 @@ async fn on_event(
             Some(result) => {
                 let mut embed = embed::brief(result, 1, 1);
                 if answer.total > 1 {
-                    embed.footer = embed::truncate(
-                        &format!("{} · {} more: /brief", embed.footer, answer.total - 1),
-                        embed::limits::FOOTER,
-                    );
+                    embed = embed.append_footer(&format!("{} more: /brief", answer.total - 1));
                 }
                 message = message.embed(embed.to_serenity());
                 if let Some(suggestion) = &answer.suggestion {

@@ -95,6 +95,8 @@ impl Bot {
             "the bot registered its commands; logs:\n{}",
             bot.logs()
         );
+        // Logged when every list (global and per server) is registered.
+        bot.wait_log("connected to Discord").await;
         bot
     }
 

@@ -33,6 +33,10 @@
 //! content, embed limits, empty messages, interaction acknowledged twice or after 3 s) with
 //! Discord's error codes, so a bot that would fail against Discord fails here too.
 //!
+//! Commands are kept per scope, global and per guild, as Discord does: a bulk overwrite replaces
+//! that scope's whole list, and registering, listing or deleting commands in a guild the bot is
+//! not in ([`OTHER_GUILD_ID`]) fails with 403 Missing Access.
+//!
 //! Gateway intents are honoured like Discord does: without GUILD_MESSAGES no guild MESSAGE_CREATE
 //! is delivered, and without the privileged MESSAGE_CONTENT intent a guild message that does not
 //! mention the bot arrives with empty content. Messages the bot creates over HTTP are echoed back as
@@ -76,6 +80,14 @@ pub const GUILD_ID: u64 = 1_180_000_000_000_000_001;
 pub const CHANNEL_ID: u64 = 1_180_000_000_000_000_002;
 /// The category holding [`CHANNEL_ID`].
 pub const CATEGORY_ID: u64 = 1_180_000_000_000_000_003;
+/// A guild the bot is not in. Its members can still send the bot's commands (Discord delivers
+/// the interactions of an app a server added with only `applications.commands`, and a stale
+/// command list can send a command that is no longer registered there); registering or
+/// listing commands in it fails with 403 Missing Access, as on Discord.
+/// Its id is below [`GUILD_ID`], so code that goes through guilds in id order meets it first.
+pub const OTHER_GUILD_ID: u64 = 1_179_999_999_999_999_001;
+/// A text channel of [`OTHER_GUILD_ID`].
+pub const OTHER_CHANNEL_ID: u64 = 1_179_999_999_999_999_002;
 /// The bot's user id. Deliberately different from [`APPLICATION_ID`] (on Discord they are often
 /// equal), so code that mixes them up fails here.
 pub const BOT_USER_ID: u64 = 1_180_000_000_000_000_010;
@@ -904,6 +916,61 @@ impl DiscordDouble {
             data["guild_id"] = json!(GUILD_ID.to_string());
         }
         interaction_json(2, data, user, None)
+    }
+
+    /// `interaction` (from [`Self::interaction_command`] and the like) as sent from a text
+    /// channel of [`OTHER_GUILD_ID`], by the same member with the same permissions there.
+    pub fn in_other_guild(&self, mut interaction: Value) -> Value {
+        let other = OTHER_GUILD_ID.to_string();
+        interaction["guild_id"] = json!(other);
+        interaction["channel_id"] = json!(OTHER_CHANNEL_ID.to_string());
+        interaction["channel"]["id"] = json!(OTHER_CHANNEL_ID.to_string());
+        interaction["channel"]["guild_id"] = json!(other);
+        interaction["channel"]["parent_id"] = Value::Null;
+        interaction["authorizing_integration_owners"] = json!({"0": other});
+        if interaction["data"].get("guild_id").is_some() {
+            interaction["data"]["guild_id"] = json!(other);
+        }
+        interaction
+    }
+
+    /// `interaction` as sent from the user's DM with the bot: no guild and no member, the
+    /// user instead, and the DM channel (which the double then knows, as if the bot had opened
+    /// it).
+    pub fn in_dm(&self, mut interaction: Value) -> Value {
+        let user = interaction["member"]["user"].clone();
+        let user_id = id_of(&user["id"]).expect("an interaction from a member");
+        let channel = {
+            let mut st = self.inner.lock();
+            match st.dm_channels.iter().find(|(_, u)| **u == user_id) {
+                Some((c, _)) => *c,
+                None => {
+                    let c = snowflake();
+                    st.dm_channels.insert(c, user_id);
+                    c
+                }
+            }
+        };
+        let Some(map) = interaction.as_object_mut() else {
+            return interaction;
+        };
+        for key in ["guild_id", "member", "guild_locale"] {
+            map.remove(key);
+        }
+        if let Some(data) = map.get_mut("data").and_then(Value::as_object_mut) {
+            data.remove("guild_id");
+        }
+        map.insert("user".into(), user.clone());
+        map.insert("channel_id".into(), json!(channel.to_string()));
+        map.insert(
+            "channel".into(),
+            json!({"id": channel.to_string(), "type": 1, "last_message_id": null, "flags": 0,
+                   "recipients": [user]}),
+        );
+        // 1 is BOT_DM; an app installed to a guild and used in a DM is owned by guild "0".
+        map.insert("context".into(), json!(1));
+        map.insert("authorizing_integration_owners".into(), json!({"0": "0"}));
+        interaction
     }
 
     /// An INTERACTION_CREATE of type 4 (autocomplete): the user is typing `partial` into the
@@ -1915,12 +1982,25 @@ fn route(inner: &Inner, st: &mut State, req: &Recorded) -> Reply {
             )
         }
         ("GET", ["applications", _, "commands"]) => Reply::ok(json!(st.global_commands)),
-        ("GET", ["applications", _, "guilds", g, "commands"]) => Reply::ok(json!(
-            parse_id(g)
-                .and_then(|g| st.guild_commands.get(&g))
-                .cloned()
-                .unwrap_or_default()
-        )),
+        ("GET", ["applications", _, "guilds", g, "commands"]) => {
+            match parse_id(g).filter(|g| *g == GUILD_ID) {
+                Some(guild) => Reply::ok(json!(
+                    st.guild_commands.get(&guild).cloned().unwrap_or_default()
+                )),
+                None => Reply::error(403, 50001, "Missing Access"),
+            }
+        }
+        ("DELETE", ["applications", _, "commands", c]) => {
+            delete_command(parse_id(c), &mut st.global_commands)
+        }
+        ("DELETE", ["applications", _, "guilds", g, "commands", c]) => {
+            match parse_id(g).filter(|g| *g == GUILD_ID) {
+                Some(guild) => {
+                    delete_command(parse_id(c), st.guild_commands.entry(guild).or_default())
+                }
+                None => Reply::error(403, 50001, "Missing Access"),
+            }
+        }
         ("POST", ["applications", _, "commands"]) => {
             upsert_command(body, None, &mut st.global_commands)
         }
@@ -2606,6 +2686,8 @@ fn validate_message(body: &Value, has_files: bool, creating: bool) -> Result<(),
     Ok(())
 }
 
+/// Discord's bulk overwrite (`PUT .../commands`): the list replaces the whole stored list, so
+/// a command left out is gone; one that keeps its name keeps its id.
 fn put_commands(body: &Value, guild: Option<u64>, store: &mut Vec<Value>) -> Reply {
     let Some(list) = body.as_array() else {
         return form_error(vec![("_", "BASE_TYPE_ARRAY", "Must be an array".into())]);
@@ -2644,6 +2726,19 @@ fn put_commands(body: &Value, guild: Option<u64>, store: &mut Vec<Value>) -> Rep
         store.push(command_object(c, guild, id));
     }
     Reply::ok(json!(store))
+}
+
+fn delete_command(id: Option<u64>, store: &mut Vec<Value>) -> Reply {
+    match store
+        .iter()
+        .position(|c| id.is_some() && id_of(&c["id"]) == id)
+    {
+        Some(at) => {
+            store.remove(at);
+            Reply::no_content()
+        }
+        None => Reply::error(404, 10063, "Unknown application command"),
+    }
 }
 
 fn upsert_command(body: &Value, guild: Option<u64>, store: &mut Vec<Value>) -> Reply {
