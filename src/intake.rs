@@ -180,18 +180,55 @@ fn pause_before_rename_for_tests() {
     }
 }
 
-/// A free name in `dir/.trash/` for a version of `id`, stamped with the time.
-fn trash_path(dir: &Path, id: &BriefId) -> std::io::Result<PathBuf> {
+/// Gives the file at `path` a new name in `dir/.trash/`, named with the id and the time,
+/// and returns it; the file stays at `path` too. The name is taken exclusively, so nothing
+/// already in the trash is ever replaced or written through (not even a link someone left
+/// there): a hard link where the file system allows one (the same file, nothing copied),
+/// else a copy into a file created new.
+fn keep_in_trash(dir: &Path, path: &Path, id: &BriefId) -> std::io::Result<PathBuf> {
     let trash = dir.join(TRASH);
     std::fs::create_dir_all(&trash)?;
     let stamp = timestamp(SystemTime::now()).replace([':', '-'], "");
+    let mut linkable = true;
     let mut destination = trash.join(format!("{id}-{stamp}.toml"));
     let mut n = 1;
-    while destination.exists() {
-        n += 1;
-        destination = trash.join(format!("{id}-{stamp}-{n}.toml"));
+    loop {
+        let kept = if linkable {
+            std::fs::hard_link(path, &destination).or_else(|error| {
+                if error.kind() == std::io::ErrorKind::AlreadyExists {
+                    return Err(error);
+                }
+                // No hard links here (some file systems, or a file of another user under
+                // `protected_hardlinks`): copy instead.
+                linkable = false;
+                copy_new(path, &destination)
+            })
+        } else {
+            copy_new(path, &destination)
+        };
+        match kept {
+            Ok(()) => return Ok(destination),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                n += 1;
+                destination = trash.join(format!("{id}-{stamp}-{n}.toml"));
+            }
+            Err(e) => return Err(e),
+        }
     }
-    Ok(destination)
+}
+
+/// Copies `from` into `to`, which must not exist yet (not even as a link), and flushes it.
+fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = std::fs::File::open(from)?;
+    let mut copy = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(to)?;
+    let copied = std::io::copy(&mut source, &mut copy).and_then(|_| copy.sync_all());
+    if copied.is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+    copied
 }
 
 /// Moves a brief's file into `dir/.trash/`, named with the id and the time, so a slip can be
@@ -201,24 +238,25 @@ pub fn move_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, I
         path: path.to_owned(),
         source,
     };
-    let destination = trash_path(dir, id).map_err(io)?;
-    std::fs::rename(path, &destination).map_err(io)?;
+    let destination = keep_in_trash(dir, path, id).map_err(io)?;
+    if let Err(error) = std::fs::remove_file(path) {
+        // The file stays where it was: the trash need not keep a second name for it.
+        let _ = std::fs::remove_file(&destination);
+        return Err(io(error));
+    }
     sync_dir(&dir.join(TRASH)).map_err(io)?;
     sync_dir(path.parent().unwrap_or(dir)).map_err(io)?;
     Ok(destination)
 }
 
-/// Copies a brief's file into `dir/.trash/` before it is overwritten.
+/// Keeps a brief's file in `dir/.trash/` before it is overwritten. Writes replace the file
+/// (a new one renamed over it), never change it in place, so a hard link keeps the old version.
 pub fn copy_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, IntakeError> {
     let io = |source| IntakeError::Io {
         path: path.to_owned(),
         source,
     };
-    let destination = trash_path(dir, id).map_err(io)?;
-    std::fs::copy(path, &destination).map_err(io)?;
-    std::fs::File::open(&destination)
-        .and_then(|f| f.sync_all())
-        .map_err(io)?;
+    let destination = keep_in_trash(dir, path, id).map_err(io)?;
     sync_dir(&dir.join(TRASH)).map_err(io)?;
     Ok(destination)
 }
@@ -365,6 +403,72 @@ mod tests {
         std::fs::write(dir.path().join(".other.tmp"), "not ours").unwrap();
         assert_eq!(clean_leftovers(dir.path()), 1);
         assert!(dir.path().join(".other.tmp").exists());
+    }
+
+    /// Issue 13: trash names were checked with `exists()` and then renamed or copied into
+    /// place, which replaces whatever took the name meanwhile. A dangling symbolic link, which
+    /// `exists()` calls absent, shows it every time: a move replaced the link, a copy wrote
+    /// through it, outside the trash.
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_already_in_the_trash_is_never_replaced_or_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let trash = dir.path().join(TRASH);
+        std::fs::create_dir(&trash).unwrap();
+        let outside = dir.path().join("outside");
+        // Every name the next few seconds can choose is taken: the first by a dangling link,
+        // the second by an older version.
+        let now = SystemTime::now();
+        let mut taken = Vec::new();
+        for id in ["a", "b"] {
+            for second in 0..10 {
+                let stamp = timestamp(now + Duration::from_secs(second)).replace([':', '-'], "");
+                let link = trash.join(format!("{id}-{stamp}.toml"));
+                std::os::unix::fs::symlink(&outside, &link).unwrap();
+                let older = trash.join(format!("{id}-{stamp}-2.toml"));
+                std::fs::write(&older, "older").unwrap();
+                taken.push((link, older));
+            }
+        }
+        let (a, b) = (BriefId::parse("a").unwrap(), BriefId::parse("b").unwrap());
+        let path = target(dir.path(), &a);
+        std::fs::write(&path, "moved").unwrap();
+        let moved = move_to_trash(dir.path(), &path, &a).unwrap();
+        let path = target(dir.path(), &b);
+        std::fs::write(&path, "kept").unwrap();
+        let copied = copy_to_trash(dir.path(), &path, &b).unwrap();
+        assert_eq!(std::fs::read_to_string(&moved).unwrap(), "moved");
+        assert_eq!(std::fs::read_to_string(&copied).unwrap(), "kept");
+        assert!(!outside.exists(), "nothing was written through a link");
+        for (link, older) in &taken {
+            let meta = std::fs::symlink_metadata(link).unwrap();
+            assert!(
+                meta.file_type().is_symlink(),
+                "{} was replaced",
+                link.display()
+            );
+            assert_eq!(std::fs::read_to_string(older).unwrap(), "older");
+        }
+    }
+
+    /// Where hard links fail, the copy is as careful: it never writes through a link.
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_into_the_trash_takes_its_name_exclusively() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to, outside) = (
+            dir.path().join("a.toml"),
+            dir.path().join("taken"),
+            dir.path().join("outside"),
+        );
+        std::fs::write(&from, "new").unwrap();
+        std::os::unix::fs::symlink(&outside, &to).unwrap();
+        let err = copy_new(&from, &to).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert!(!outside.exists());
+        let free = dir.path().join("free");
+        copy_new(&from, &free).unwrap();
+        assert_eq!(std::fs::read_to_string(free).unwrap(), "new");
     }
 
     #[test]
