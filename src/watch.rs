@@ -414,9 +414,11 @@ impl LiveLibrary {
                 path: path.clone(),
             });
         }
-        // Nothing is lost: the version being replaced is kept in the trash. The new file is
-        // written before the old one is touched, so a failed write changes nothing.
-        if existing.as_ref() == Some(&target) && target.exists() {
+        // Nothing is lost: every file overwritten or removed is kept in the trash first. That
+        // includes the target whatever it holds (the version served, a broken file, a
+        // duplicate of the id served from another file). The new file is written before the
+        // old one is touched, so a failed write changes nothing.
+        if replace && std::fs::symlink_metadata(&target).is_ok() {
             intake::copy_to_trash(&self.dir, &target, &brief.id)?;
         }
         intake::write_atomically(&self.dir, &target, &brief.id, bytes, replace)?;
@@ -720,6 +722,48 @@ mod tests {
             live.remove("storm", &actor),
             Err(IntakeError::NoSuchBrief(_))
         ));
+    }
+
+    /// The contents of every file in the trash, sorted.
+    fn trashed(dir: &Path) -> Vec<String> {
+        let mut kept: Vec<String> = std::fs::read_dir(dir.join(intake::TRASH))
+            .map(|entries| {
+                entries
+                    .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        kept.sort();
+        kept
+    }
+
+    /// Issue 13: when `a.toml` served id `x` and `x.toml` also existed (broken, or a duplicate
+    /// of `x`), a replace overwrote `x.toml` and kept only `a.toml` in the trash.
+    #[test]
+    fn a_replace_keeps_every_file_it_overwrites_or_removes_in_the_trash() {
+        let duplicate = brief("x", "Duplicate in x");
+        for (case, in_target) in [("broken", "title = \"Half"), ("duplicate", &duplicate)] {
+            let dir = tempfile::tempdir().unwrap();
+            let served = brief("x", "Served from a");
+            std::fs::write(dir.path().join("a.toml"), &served).unwrap();
+            std::fs::write(dir.path().join("x.toml"), in_target).unwrap();
+            let live = open(dir.path());
+            assert_eq!(titles(&live), ["Served from a"], "{case}");
+            let new = brief("x", "New");
+            let added = live
+                .add("up.toml", new.as_bytes(), true, &Actor::Watcher)
+                .unwrap();
+            assert!(added.replaced, "{case}");
+            assert_eq!(titles(&live), ["New"], "{case}");
+            assert!(!dir.path().join("a.toml").exists(), "{case}");
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join("x.toml")).unwrap(),
+                new
+            );
+            let mut both = vec![served, in_target.to_owned()];
+            both.sort();
+            assert_eq!(trashed(dir.path()), both, "{case}: both old files kept");
+        }
     }
 
     #[test]
