@@ -5,7 +5,15 @@
 //! A write goes to a hidden temporary file in the briefs folder itself (the loader skips names
 //! starting with `.`), is flushed to disk, renamed over the target, and the folder is flushed so
 //! the rename survives a crash. A crash at any point leaves the old file or the new one, never a
-//! mix; temporary files a crash leaves behind are removed at the next start.
+//! mix.
+//!
+//! Several processes may change one folder (the bot, and `briefbot add` on the same server):
+//! they take turns through a [`FolderLock`], an exclusive lock on `.briefbot.lock` in the
+//! folder, held for each whole add or remove. Temporary files are only written under that
+//! lock, and gone when it is released; so a process that holds the lock knows that every
+//! temporary file it sees was left by a writer that died (the system releases a dead
+//! process's lock). That is the rule for cleaning up: at start, temporary files are removed if
+//! the lock is free at once, and left for a later start if someone is writing.
 
 use std::fmt;
 use std::io::Write;
@@ -25,6 +33,8 @@ const TEMP_PREFIX: &str = ".briefbot-";
 const TEMP_SUFFIX: &str = ".tmp";
 /// Removed briefs go here, inside the briefs folder.
 pub const TRASH: &str = ".trash";
+/// The file locked while a process changes the briefs folder, inside it.
+pub const LOCK: &str = ".briefbot.lock";
 /// The audit trail, inside the briefs folder.
 pub const AUDIT_LOG: &str = ".audit.log";
 
@@ -125,15 +135,69 @@ pub fn check(
     brief::parse(Path::new(origin), bytes, language).map_err(IntakeError::Invalid)
 }
 
+/// The right to change a briefs folder, held by one process (and one caller in it) at a time:
+/// an exclusive `flock` on its `.briefbot.lock`, released when this is dropped or the process
+/// ends, however it ends.
+#[derive(Debug)]
+pub struct FolderLock {
+    _file: std::fs::File,
+}
+
+impl FolderLock {
+    /// Waits until the folder is free, saying in the log when another process holds it.
+    pub fn acquire(dir: &Path) -> Result<FolderLock, IntakeError> {
+        let path = dir.join(LOCK);
+        let io = |source| IntakeError::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = Self::open(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                tracing::warn!(
+                    "waiting for another process to finish changing {} (it holds {})",
+                    dir.display(),
+                    path.display()
+                );
+                file.lock().map_err(io)?;
+            }
+            Err(std::fs::TryLockError::Error(error)) => return Err(io(error)),
+        }
+        Ok(FolderLock { _file: file })
+    }
+
+    /// The lock if it is free at once; `None` if another holder has it.
+    pub fn try_acquire(dir: &Path) -> std::io::Result<Option<FolderLock>> {
+        let file = Self::open(&dir.join(LOCK))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(FolderLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(error)) => Err(error),
+        }
+    }
+
+    fn open(path: &Path) -> std::io::Result<std::fs::File> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+    }
+}
+
 /// Where a brief with this id is stored: the file name comes from the id alone.
 pub fn target(dir: &Path, id: &BriefId) -> PathBuf {
     dir.join(format!("{id}.toml"))
 }
 
 /// Writes `bytes` to `target` (in `dir`) atomically. Without `overwrite`, fails with
-/// `Exists` if `target` exists, even if it appeared a moment ago.
+/// `Exists` if `target` exists, even if it appeared a moment ago. The caller holds `dir`'s
+/// lock, so that no other process takes the temporary file for a leftover
+/// ([`clean_leftovers`]).
 pub fn write_atomically(
     dir: &Path,
+    _held: &FolderLock,
     target: &Path,
     id: &BriefId,
     bytes: &[u8],
@@ -169,14 +233,28 @@ pub fn write_atomically(
     sync_dir(dir).map_err(io)
 }
 
-/// Debug builds only: when `BRIEFBOT_TEST_PAUSE_BEFORE_RENAME` names a file, create it and
-/// wait, so that a test can kill the process between the write and the rename and check
-/// that the old brief survives whole.
+/// A seam for tests of the real binary: when `BRIEFBOT_TEST_PAUSE_BEFORE_RENAME` names a file
+/// that does not exist, create it and wait, between the write and the rename, until it is
+/// deleted (60 s at most). A test can then kill the process there, or start another one, and
+/// see what the folder holds. It is in every build, so that `cargo test --release` tests the
+/// binary it ships; all it can do is make a write wait, and it says so in the log.
 fn pause_before_rename_for_tests() {
-    #[cfg(debug_assertions)]
-    if let Some(marker) = std::env::var_os("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME") {
-        let _ = std::fs::write(marker, b"written, not yet renamed");
-        std::thread::sleep(std::time::Duration::from_secs(30));
+    const MOST: std::time::Duration = std::time::Duration::from_secs(60);
+    let Some(marker) = std::env::var_os("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME") else {
+        return;
+    };
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&marker)
+        .and_then(|mut file| file.write_all(b"written, not yet renamed"));
+    if created.is_err() {
+        return;
+    }
+    tracing::warn!("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME is set: pausing a write (a test seam)");
+    let started = std::time::Instant::now();
+    while Path::new(&marker).exists() && started.elapsed() < MOST {
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -261,10 +339,26 @@ pub fn copy_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, I
     Ok(destination)
 }
 
-/// Removes temporary files that a crash left in `dir`; returns how many.
+/// Removes the temporary files that writers which died left in `dir`; returns how many. They
+/// are removed only when `dir`'s lock is free at once, which makes them all leftovers (see the
+/// module's documentation); while another process is writing, they are left for later. A
+/// folder with no temporary file is not touched.
 pub fn clean_leftovers(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    if temporary_files(dir).is_empty() {
         return 0;
+    }
+    let Ok(Some(_held)) = FolderLock::try_acquire(dir) else {
+        return 0;
+    };
+    temporary_files(dir)
+        .into_iter()
+        .filter(|path| std::fs::remove_file(path).is_ok())
+        .count()
+}
+
+fn temporary_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
     };
     entries
         .flatten()
@@ -273,8 +367,8 @@ pub fn clean_leftovers(dir: &Path) -> usize {
             let name = name.to_string_lossy();
             name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
         })
-        .filter(|e| std::fs::remove_file(e.path()).is_ok())
-        .count()
+        .map(|e| e.path())
+        .collect()
 }
 
 /// What a change did, for the audit trail.
@@ -376,17 +470,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let id = BriefId::parse("a").unwrap();
         let path = target(dir.path(), &id);
-        write_atomically(dir.path(), &path, &id, b"one", false).unwrap();
-        let err = write_atomically(dir.path(), &path, &id, b"two", false).unwrap_err();
+        let held = FolderLock::acquire(dir.path()).unwrap();
+        write_atomically(dir.path(), &held, &path, &id, b"one", false).unwrap();
+        let err = write_atomically(dir.path(), &held, &path, &id, b"two", false).unwrap_err();
         assert!(matches!(err, IntakeError::Exists { .. }));
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
-        write_atomically(dir.path(), &path, &id, b"two", true).unwrap();
+        write_atomically(dir.path(), &held, &path, &id, b"two", true).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+        names.sort();
+        assert_eq!(names, [LOCK, "a.toml"], "no temporary file left");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use notify_debouncer_full::notify::{self, RecursiveMode};
 use tracing::{info, warn};
 
 use crate::brief::{self, Brief, BriefError, BriefId};
-use crate::intake::{self, Action, Actor, IntakeError};
+use crate::intake::{self, Action, Actor, FolderLock, IntakeError};
 use crate::language::Language;
 use crate::library::{self, Edit, Library, LibraryError};
 
@@ -123,8 +123,8 @@ impl std::fmt::Debug for LiveLibrary {
 }
 
 impl LiveLibrary {
-    /// Loads the folder (removing temporary files a crash left behind first). Returns the
-    /// library and the problems met.
+    /// Loads the folder (removing temporary files a crash left behind first, unless another
+    /// process is changing the folder). Returns the library and the problems met.
     pub fn open(
         dir: &Path,
         language: Language,
@@ -378,6 +378,9 @@ impl LiveLibrary {
         actor: &Actor,
     ) -> Result<Added, IntakeError> {
         let brief = intake::check(origin, bytes, self.max_bytes, self.language)?;
+        // Other processes changing the folder take turns with this one. Their lock is taken
+        // before this library's own, so reloads here never wait on another process.
+        let held = FolderLock::acquire(&self.dir)?;
         let mut files = self.lock();
         let target = intake::target(&self.dir, &brief.id);
         // Catch up with the files involved first, so the checks below see what is there now.
@@ -421,7 +424,7 @@ impl LiveLibrary {
         if replace && std::fs::symlink_metadata(&target).is_ok() {
             intake::copy_to_trash(&self.dir, &target, &brief.id)?;
         }
-        intake::write_atomically(&self.dir, &target, &brief.id, bytes, replace)?;
+        intake::write_atomically(&self.dir, &held, &target, &brief.id, bytes, replace)?;
         if let Some(old) = existing.as_ref().filter(|old| **old != target) {
             intake::move_to_trash(&self.dir, old, &brief.id)?;
         }
@@ -448,6 +451,7 @@ impl LiveLibrary {
 
     /// Moves a brief's file to the trash and stops serving it.
     pub fn remove(&self, id: &str, actor: &Actor) -> Result<Removed, IntakeError> {
+        let _held = FolderLock::acquire(&self.dir)?;
         let mut files = self.lock();
         if let Some(brief) = self.current.load().get(id) {
             // Catch up with its file first: it may have changed since.
@@ -781,11 +785,16 @@ mod tests {
             )
             .is_ok()
         );
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names.len(), 2, "only ok.toml and the audit log: {names:?}");
+        names.sort();
+        assert_eq!(
+            names,
+            [intake::AUDIT_LOG, intake::LOCK, "ok.toml"],
+            "only ok.toml, the audit log and the lock"
+        );
         assert!(
             dir.path().join("ok.toml").exists(),
             "the name comes from the id, never the upload"

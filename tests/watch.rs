@@ -210,3 +210,23 @@ fn leftover_temporary_files_are_cleaned_at_start() {
     let _live = open(dir.path());
     assert!(!dir.path().join(".briefbot-crash.tmp").exists());
 }
+
+/// Issue 13: every start removed every temporary file, including the one another process
+/// (`briefbot add` beside the bot) was about to rename into place. A writer holds the folder's
+/// lock for as long as its temporary file lives; a start leaves the files alone while the
+/// lock is held, and cleans them once their writer is gone.
+#[test]
+fn a_start_leaves_the_temporary_file_of_a_write_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let in_flight = dir.path().join(".briefbot-inflight.tmp");
+    std::fs::write(&in_flight, brief("new", "Being written")).unwrap();
+    let writer = briefbot::intake::FolderLock::acquire(dir.path()).unwrap();
+    let _live = open(dir.path());
+    assert!(in_flight.exists(), "the write in flight is left alone");
+    drop(writer);
+    let _live = open(dir.path());
+    assert!(
+        !in_flight.exists(),
+        "once its writer is gone, it is a leftover"
+    );
+}
