@@ -70,6 +70,11 @@ pub enum IntakeError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}: cannot keep it in the trash: {source}", path.display())]
+    Trash {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 fn join(errors: &[BriefError]) -> String {
@@ -265,7 +270,9 @@ fn pause_before_rename_for_tests() {
 /// else a copy into a file created new.
 fn keep_in_trash(dir: &Path, path: &Path, id: &BriefId) -> std::io::Result<PathBuf> {
     let trash = dir.join(TRASH);
-    std::fs::create_dir_all(&trash)?;
+    std::fs::create_dir_all(&trash).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot make the folder {TRASH}/: {e}"))
+    })?;
     let stamp = timestamp(SystemTime::now()).replace([':', '-'], "");
     let mut linkable = true;
     let mut destination = trash.join(format!("{id}-{stamp}.toml"));
@@ -312,7 +319,7 @@ fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
 /// Moves a brief's file into `dir/.trash/`, named with the id and the time, so a slip can be
 /// undone by moving it back.
 pub fn move_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, IntakeError> {
-    let io = |source| IntakeError::Io {
+    let io = |source| IntakeError::Trash {
         path: path.to_owned(),
         source,
     };
@@ -330,7 +337,7 @@ pub fn move_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, I
 /// Keeps a brief's file in `dir/.trash/` before it is overwritten. Writes replace the file
 /// (a new one renamed over it), never change it in place, so a hard link keeps the old version.
 pub fn copy_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, IntakeError> {
-    let io = |source| IntakeError::Io {
+    let io = |source| IntakeError::Trash {
         path: path.to_owned(),
         source,
     };
@@ -389,13 +396,25 @@ impl fmt::Display for Action {
     }
 }
 
-/// Records a change: a line in `dir/.audit.log` and in the log. Returns the line.
-pub fn audit(dir: &Path, action: Action, id: &BriefId, bytes: &[u8], actor: &Actor) -> String {
-    let line = format!(
+/// Records a change: a line in `dir/.audit.log` and in the log. Returns the line. A `warning`
+/// (what went wrong in a change that was made) ends the line, quoted and escaped so that it
+/// stays one line.
+pub fn audit(
+    dir: &Path,
+    action: Action,
+    id: &BriefId,
+    bytes: &[u8],
+    actor: &Actor,
+    warning: Option<&str>,
+) -> String {
+    let mut line = format!(
         "{} {action} id={id} sha256={} by={actor}",
         timestamp(SystemTime::now()),
         sha256(bytes)
     );
+    if let Some(warning) = warning {
+        line.push_str(&format!(" warning={warning:?}"));
+    }
     tracing::info!(target: "briefbot::audit", "{line}");
     let written = std::fs::OpenOptions::new()
         .create(true)
@@ -571,7 +590,14 @@ mod tests {
     fn audit_lines_say_who_when_what_and_the_hash() {
         let dir = tempfile::tempdir().unwrap();
         let id = BriefId::parse("a").unwrap();
-        let line = audit(dir.path(), Action::Add, &id, b"abc", &Actor::Discord(42));
+        let line = audit(
+            dir.path(),
+            Action::Add,
+            &id,
+            b"abc",
+            &Actor::Discord(42),
+            None,
+        );
         assert!(line.ends_with(" add id=a sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad by=discord:42"), "{line}");
         let log = std::fs::read_to_string(dir.path().join(AUDIT_LOG)).unwrap();
         assert_eq!(log.trim_end(), line);

@@ -89,6 +89,60 @@ pub struct Added {
     /// Set when a brief with the same id was replaced; its old file is in the trash.
     pub replaced: bool,
     pub audit: String,
+    /// Set when the new file was written but the old one could not be moved to the trash.
+    pub left_behind: Option<LeftBehind>,
+}
+
+/// The answer to whoever added the brief: "Added <title> (<id>).", and what went wrong, if
+/// anything did.
+impl std::fmt::Display for Added {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verb = if self.replaced { "Replaced" } else { "Added" };
+        write!(f, "{verb} {} ({}).", self.title, self.id)?;
+        if let Some(left) = &self.left_behind {
+            write!(f, " But {left}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The old file of a replaced brief, left where it was because it could not be moved to the
+/// trash after the new file was written. Paths are relative to the briefs folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftBehind {
+    pub path: PathBuf,
+    /// Why it could not be moved.
+    pub error: String,
+    pub id: BriefId,
+    /// The new file, which holds the id too.
+    pub new: PathBuf,
+    /// The file serving the id now: of two files holding an id, the first by path.
+    pub served: Option<PathBuf>,
+}
+
+impl std::fmt::Display for LeftBehind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (old, new) = (self.path.display(), self.new.display());
+        write!(
+            f,
+            "the old file {old} could not be moved to the trash: {}. It still holds the id `{}`, \
+             so it is now a duplicate of {new}",
+            self.error, self.id
+        )?;
+        match &self.served {
+            Some(served) if *served == self.path => write!(
+                f,
+                ", and {old} (the first by name) is the one served until it is moved away or \
+                 deleted."
+            ),
+            Some(served) => write!(
+                f,
+                ", and {} (the first by name) is the one served; move {old} away or delete it.",
+                served.display()
+            ),
+            None => write!(f, "; move {old} away or delete it."),
+        }
+    }
 }
 
 /// A brief that was removed.
@@ -425,27 +479,61 @@ impl LiveLibrary {
             intake::copy_to_trash(&self.dir, &target, &brief.id)?;
         }
         intake::write_atomically(&self.dir, &held, &target, &brief.id, bytes, replace)?;
-        if let Some(old) = existing.as_ref().filter(|old| **old != target) {
-            intake::move_to_trash(&self.dir, old, &brief.id)?;
-        }
-        let action = if existing.is_some() {
-            Action::Replace
-        } else {
-            Action::Add
-        };
-        let audit = intake::audit(&self.dir, action, &brief.id, bytes, actor);
+        // The change is made: from here on, a failure is reported with it, not instead of it.
+        let not_trashed = existing
+            .as_ref()
+            .filter(|old| **old != target)
+            .and_then(
+                |old| match intake::move_to_trash(&self.dir, old, &brief.id) {
+                    Ok(_) => None,
+                    Err(IntakeError::Trash { source, .. }) => {
+                        Some((old.clone(), source.to_string()))
+                    }
+                    Err(other) => Some((old.clone(), other.to_string())),
+                },
+            );
         let mut involved = vec![target.clone()];
         involved.extend(existing.clone());
         let report = self.apply_locked(&mut files, involved);
         for error in &report.errors {
             warn!("{error}");
         }
+        let relative = |path: &Path| path.strip_prefix(&self.dir).unwrap_or(path).to_owned();
+        let left_behind = not_trashed.map(|(old, error)| LeftBehind {
+            path: relative(&old),
+            error,
+            id: brief.id.clone(),
+            new: relative(&target),
+            served: self
+                .current
+                .load()
+                .get(brief.id.as_str())
+                .map(|b| relative(&b.path)),
+        });
+        let warning = left_behind.as_ref().map(ToString::to_string);
+        if let Some(warning) = &warning {
+            warn!("{warning}");
+        }
+        let action = if existing.is_some() {
+            Action::Replace
+        } else {
+            Action::Add
+        };
+        let audit = intake::audit(
+            &self.dir,
+            action,
+            &brief.id,
+            bytes,
+            actor,
+            warning.as_deref(),
+        );
         Ok(Added {
             id: brief.id,
             title: brief.title,
             path: target,
             replaced: existing.is_some(),
             audit,
+            left_behind,
         })
     }
 
@@ -463,7 +551,7 @@ impl LiveLibrary {
             .ok_or_else(|| IntakeError::NoSuchBrief(id.to_owned()))?;
         let bytes = std::fs::read(&brief.path).unwrap_or_default();
         let trashed = intake::move_to_trash(&self.dir, &brief.path, &brief.id)?;
-        let audit = intake::audit(&self.dir, Action::Remove, &brief.id, &bytes, actor);
+        let audit = intake::audit(&self.dir, Action::Remove, &brief.id, &bytes, actor, None);
         self.apply_locked(&mut files, vec![brief.path.clone()]);
         Ok(Removed {
             id: brief.id.clone(),
@@ -768,6 +856,69 @@ mod tests {
             both.sort();
             assert_eq!(trashed(dir.path()), both, "{case}: both old files kept");
         }
+    }
+
+    /// Issue 13: when the new file was written but the old one could not be moved to the
+    /// trash, the add failed as if nothing had happened, and nothing was audited. (The trash is
+    /// made unusable by a file in its place: permissions do not stop root.)
+    #[test]
+    fn a_replace_whose_old_file_cannot_be_trashed_says_what_happened() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.toml"), brief("x", "Old in a")).unwrap();
+        std::fs::write(dir.path().join(intake::TRASH), "not a folder").unwrap();
+        let live = open(dir.path());
+        let new = brief("x", "New");
+        let added = live
+            .add("up.toml", new.as_bytes(), true, &Actor::Local("ed".into()))
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("x.toml")).unwrap(),
+            new,
+            "the new file was written"
+        );
+        let left = added
+            .left_behind
+            .as_ref()
+            .expect("the old file is reported");
+        assert_eq!(left.path, Path::new("a.toml"));
+        assert_eq!(left.served.as_deref(), Some(Path::new("a.toml")));
+        assert_eq!(titles(&live), ["Old in a"], "a.toml comes first by name");
+        let said = added.to_string();
+        assert!(
+            said.starts_with(
+                "Replaced New (x). But the old file a.toml could not be moved to the trash: "
+            ),
+            "{said}"
+        );
+        assert!(
+            said.ends_with(
+                "It still holds the id `x`, so it is now a duplicate of x.toml, and a.toml \
+                 (the first by name) is the one served until it is moved away or deleted."
+            ),
+            "{said}"
+        );
+        let audit = std::fs::read_to_string(dir.path().join(intake::AUDIT_LOG)).unwrap();
+        let line = audit.lines().last().unwrap();
+        assert!(line.contains(" replace id=x "), "{line}");
+        assert!(
+            line.ends_with(&format!(" warning={:?}", left.to_string())),
+            "{line}"
+        );
+
+        // Before the write, a failure changes nothing: x.toml cannot be kept, so it stays.
+        let err = live
+            .add(
+                "up.toml",
+                brief("x", "Newer").as_bytes(),
+                true,
+                &Actor::Watcher,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("x.toml"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("x.toml")).unwrap(),
+            new
+        );
     }
 
     #[test]

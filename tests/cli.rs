@@ -763,6 +763,49 @@ fn add_with_replace_replaces_the_brief() {
     );
 }
 
+/// Issue 13: when the new file was written but the old one could not be moved to the trash,
+/// `add` said only that it could not write, as if nothing had changed, and audited nothing.
+#[test]
+fn add_whose_old_file_cannot_be_trashed_says_what_happened_and_exits_1() {
+    let fixture = Fixture::with_briefs(&[("old-name.toml", FOG_HORN)]);
+    // A file where the trash folder goes: permissions would not stop root.
+    fixture.brief(".trash", "not a folder");
+    let changed = FOG_HORN.replace("repaired", "replaced");
+    fixture.write("new.toml", &changed);
+    let output = fixture
+        .cmd()
+        .args(["add", "--replace", "new.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8(output.stdout).unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        out.starts_with("Replaced \"Fog horn replaced\" (fog-horn) as "),
+        "{out}"
+    );
+    // The log's warning comes first; the last line is the command's error.
+    assert!(
+        err.lines().last().is_some_and(|l| l.starts_with(
+            "error: the old file old-name.toml could not be moved to the trash: \
+             cannot make the folder .trash/: "
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("It still holds the id `fog-horn`, so it is now a duplicate of fog-horn.toml"),
+        "{err}"
+    );
+    assert_eq!(fixture.read("briefs/fog-horn.toml"), changed);
+    assert_eq!(fixture.read("briefs/old-name.toml"), FOG_HORN);
+    let audit = fixture.read("briefs/.audit.log");
+    assert!(audit.contains(" replace id=fog-horn "), "{audit}");
+    assert!(
+        audit.contains(" warning=\"the old file old-name.toml could not be moved"),
+        "{audit}"
+    );
+}
+
 #[test]
 fn add_finds_an_id_stored_under_another_file_name() {
     let fixture = Fixture::with_briefs(&[("old-name.toml", FOG_HORN)]);
