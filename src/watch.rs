@@ -86,7 +86,8 @@ pub struct Added {
     pub id: BriefId,
     pub title: String,
     pub path: PathBuf,
-    /// Set when a brief with the same id was replaced; its old file is in the trash.
+    /// Set when a brief with the same id was replaced; its old file is in the trash (unless
+    /// `left_behind` says otherwise).
     pub replaced: bool,
     pub audit: String,
     /// Set when the new file was written but the old one could not be moved to the trash.
