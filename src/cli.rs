@@ -369,7 +369,14 @@ fn add(config: &Config, file: &Path, replace: bool, out: &mut impl Write) -> Res
         added.id,
         added.path.display()
     )?;
-    Ok(0)
+    match &added.left_behind {
+        None => Ok(0),
+        Some(left) => {
+            // The brief was added, but the folder needs a hand: say so, and fail the command.
+            eprintln!("error: {left}");
+            Ok(1)
+        }
+    }
 }
 
 fn remove(config: &Config, id: &str, out: &mut impl Write) -> Result<u8, CliError> {

@@ -5,7 +5,15 @@
 //! A write goes to a hidden temporary file in the briefs folder itself (the loader skips names
 //! starting with `.`), is flushed to disk, renamed over the target, and the folder is flushed so
 //! the rename survives a crash. A crash at any point leaves the old file or the new one, never a
-//! mix; temporary files a crash leaves behind are removed at the next start.
+//! mix.
+//!
+//! Several processes may change one folder (the bot, and `briefbot add` on the same server):
+//! they take turns through a [`FolderLock`], an exclusive lock on `.briefbot.lock` in the
+//! folder, held for each whole add or remove. Temporary files are only written under that
+//! lock, and gone when it is released; so a process that holds the lock knows that every
+//! temporary file it sees was left by a writer that died (the system releases a dead
+//! process's lock). That is the rule for cleaning up: at start, temporary files are removed if
+//! the lock is free at once, and left for a later start if someone is writing.
 
 use std::fmt;
 use std::io::Write;
@@ -25,6 +33,8 @@ const TEMP_PREFIX: &str = ".briefbot-";
 const TEMP_SUFFIX: &str = ".tmp";
 /// Removed briefs go here, inside the briefs folder.
 pub const TRASH: &str = ".trash";
+/// The file locked while a process changes the briefs folder, inside it.
+pub const LOCK: &str = ".briefbot.lock";
 /// The audit trail, inside the briefs folder.
 pub const AUDIT_LOG: &str = ".audit.log";
 
@@ -57,6 +67,11 @@ pub enum IntakeError {
     Library(#[from] LibraryError),
     #[error("{}: cannot write: {source}", path.display())]
     Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot keep it in the trash: {source}", path.display())]
+    Trash {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -125,15 +140,69 @@ pub fn check(
     brief::parse(Path::new(origin), bytes, language).map_err(IntakeError::Invalid)
 }
 
+/// The right to change a briefs folder, held by one process (and one caller in it) at a time:
+/// an exclusive `flock` on its `.briefbot.lock`, released when this is dropped or the process
+/// ends, however it ends.
+#[derive(Debug)]
+pub struct FolderLock {
+    _file: std::fs::File,
+}
+
+impl FolderLock {
+    /// Waits until the folder is free, saying in the log when another process holds it.
+    pub fn acquire(dir: &Path) -> Result<FolderLock, IntakeError> {
+        let path = dir.join(LOCK);
+        let io = |source| IntakeError::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = Self::open(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                tracing::warn!(
+                    "waiting for another process to finish changing {} (it holds {})",
+                    dir.display(),
+                    path.display()
+                );
+                file.lock().map_err(io)?;
+            }
+            Err(std::fs::TryLockError::Error(error)) => return Err(io(error)),
+        }
+        Ok(FolderLock { _file: file })
+    }
+
+    /// The lock if it is free at once; `None` if another holder has it.
+    pub fn try_acquire(dir: &Path) -> std::io::Result<Option<FolderLock>> {
+        let file = Self::open(&dir.join(LOCK))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(FolderLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(error)) => Err(error),
+        }
+    }
+
+    fn open(path: &Path) -> std::io::Result<std::fs::File> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+    }
+}
+
 /// Where a brief with this id is stored: the file name comes from the id alone.
 pub fn target(dir: &Path, id: &BriefId) -> PathBuf {
     dir.join(format!("{id}.toml"))
 }
 
 /// Writes `bytes` to `target` (in `dir`) atomically. Without `overwrite`, fails with
-/// `Exists` if `target` exists, even if it appeared a moment ago.
+/// `Exists` if `target` exists, even if it appeared a moment ago. The caller holds `dir`'s
+/// lock, so that no other process takes the temporary file for a leftover
+/// ([`clean_leftovers`]).
 pub fn write_atomically(
     dir: &Path,
+    _held: &FolderLock,
     target: &Path,
     id: &BriefId,
     bytes: &[u8],
@@ -169,64 +238,134 @@ pub fn write_atomically(
     sync_dir(dir).map_err(io)
 }
 
-/// Debug builds only: when `BRIEFBOT_TEST_PAUSE_BEFORE_RENAME` names a file, create it and
-/// wait, so that a test can kill the process between the write and the rename and check
-/// that the old brief survives whole.
+/// A seam for tests of the real binary: when `BRIEFBOT_TEST_PAUSE_BEFORE_RENAME` names a file
+/// that does not exist, create it and wait, between the write and the rename, until it is
+/// deleted (60 s at most). A test can then kill the process there, or start another one, and
+/// see what the folder holds. It is in every build, so that `cargo test --release` tests the
+/// binary it ships; all it can do is make a write wait, and it says so in the log.
 fn pause_before_rename_for_tests() {
-    #[cfg(debug_assertions)]
-    if let Some(marker) = std::env::var_os("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME") {
-        let _ = std::fs::write(marker, b"written, not yet renamed");
-        std::thread::sleep(std::time::Duration::from_secs(30));
+    const MOST: std::time::Duration = std::time::Duration::from_secs(60);
+    let Some(marker) = std::env::var_os("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME") else {
+        return;
+    };
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&marker)
+        .and_then(|mut file| file.write_all(b"written, not yet renamed"));
+    if created.is_err() {
+        return;
+    }
+    tracing::warn!("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME is set: pausing a write (a test seam)");
+    let started = std::time::Instant::now();
+    while Path::new(&marker).exists() && started.elapsed() < MOST {
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
-/// A free name in `dir/.trash/` for a version of `id`, stamped with the time.
-fn trash_path(dir: &Path, id: &BriefId) -> std::io::Result<PathBuf> {
+/// Gives the file at `path` a new name in `dir/.trash/`, named with the id and the time,
+/// and returns it; the file stays at `path` too. The name is taken exclusively, so nothing
+/// already in the trash is ever replaced or written through (not even a link someone left
+/// there): a hard link where the file system allows one (the same file, nothing copied),
+/// else a copy into a file created new.
+fn keep_in_trash(dir: &Path, path: &Path, id: &BriefId) -> std::io::Result<PathBuf> {
     let trash = dir.join(TRASH);
-    std::fs::create_dir_all(&trash)?;
+    std::fs::create_dir_all(&trash).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot make the folder {TRASH}/: {e}"))
+    })?;
     let stamp = timestamp(SystemTime::now()).replace([':', '-'], "");
+    let mut linkable = true;
     let mut destination = trash.join(format!("{id}-{stamp}.toml"));
     let mut n = 1;
-    while destination.exists() {
-        n += 1;
-        destination = trash.join(format!("{id}-{stamp}-{n}.toml"));
+    loop {
+        let kept = if linkable {
+            std::fs::hard_link(path, &destination).or_else(|error| {
+                if error.kind() == std::io::ErrorKind::AlreadyExists {
+                    return Err(error);
+                }
+                // No hard links here (some file systems, or a file of another user under
+                // `protected_hardlinks`): copy instead.
+                linkable = false;
+                copy_new(path, &destination)
+            })
+        } else {
+            copy_new(path, &destination)
+        };
+        match kept {
+            Ok(()) => return Ok(destination),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                n += 1;
+                destination = trash.join(format!("{id}-{stamp}-{n}.toml"));
+            }
+            Err(e) => return Err(e),
+        }
     }
-    Ok(destination)
+}
+
+/// Copies `from` into `to`, which must not exist yet (not even as a link), and flushes it.
+fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = std::fs::File::open(from)?;
+    let mut copy = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(to)?;
+    let copied = std::io::copy(&mut source, &mut copy).and_then(|_| copy.sync_all());
+    if copied.is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+    copied
 }
 
 /// Moves a brief's file into `dir/.trash/`, named with the id and the time, so a slip can be
 /// undone by moving it back.
 pub fn move_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, IntakeError> {
-    let io = |source| IntakeError::Io {
+    let io = |source| IntakeError::Trash {
         path: path.to_owned(),
         source,
     };
-    let destination = trash_path(dir, id).map_err(io)?;
-    std::fs::rename(path, &destination).map_err(io)?;
+    let destination = keep_in_trash(dir, path, id).map_err(io)?;
+    if let Err(error) = std::fs::remove_file(path) {
+        // The file stays where it was: the trash need not keep a second name for it.
+        let _ = std::fs::remove_file(&destination);
+        return Err(io(error));
+    }
     sync_dir(&dir.join(TRASH)).map_err(io)?;
     sync_dir(path.parent().unwrap_or(dir)).map_err(io)?;
     Ok(destination)
 }
 
-/// Copies a brief's file into `dir/.trash/` before it is overwritten.
+/// Keeps a brief's file in `dir/.trash/` before it is overwritten. Writes replace the file
+/// (a new one renamed over it), never change it in place, so a hard link keeps the old version.
 pub fn copy_to_trash(dir: &Path, path: &Path, id: &BriefId) -> Result<PathBuf, IntakeError> {
-    let io = |source| IntakeError::Io {
+    let io = |source| IntakeError::Trash {
         path: path.to_owned(),
         source,
     };
-    let destination = trash_path(dir, id).map_err(io)?;
-    std::fs::copy(path, &destination).map_err(io)?;
-    std::fs::File::open(&destination)
-        .and_then(|f| f.sync_all())
-        .map_err(io)?;
+    let destination = keep_in_trash(dir, path, id).map_err(io)?;
     sync_dir(&dir.join(TRASH)).map_err(io)?;
     Ok(destination)
 }
 
-/// Removes temporary files that a crash left in `dir`; returns how many.
+/// Removes the temporary files that writers which died left in `dir`; returns how many. They
+/// are removed only when `dir`'s lock is free at once, which makes them all leftovers (see the
+/// module's documentation); while another process is writing, they are left for later. A
+/// folder with no temporary file is not touched.
 pub fn clean_leftovers(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    if temporary_files(dir).is_empty() {
         return 0;
+    }
+    let Ok(Some(_held)) = FolderLock::try_acquire(dir) else {
+        return 0;
+    };
+    temporary_files(dir)
+        .into_iter()
+        .filter(|path| std::fs::remove_file(path).is_ok())
+        .count()
+}
+
+fn temporary_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
     };
     entries
         .flatten()
@@ -235,8 +374,8 @@ pub fn clean_leftovers(dir: &Path) -> usize {
             let name = name.to_string_lossy();
             name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
         })
-        .filter(|e| std::fs::remove_file(e.path()).is_ok())
-        .count()
+        .map(|e| e.path())
+        .collect()
 }
 
 /// What a change did, for the audit trail.
@@ -257,13 +396,25 @@ impl fmt::Display for Action {
     }
 }
 
-/// Records a change: a line in `dir/.audit.log` and in the log. Returns the line.
-pub fn audit(dir: &Path, action: Action, id: &BriefId, bytes: &[u8], actor: &Actor) -> String {
-    let line = format!(
+/// Records a change: a line in `dir/.audit.log` and in the log. Returns the line. A `warning`
+/// (what went wrong in a change that was made) ends the line, quoted and escaped so that it
+/// stays one line.
+pub fn audit(
+    dir: &Path,
+    action: Action,
+    id: &BriefId,
+    bytes: &[u8],
+    actor: &Actor,
+    warning: Option<&str>,
+) -> String {
+    let mut line = format!(
         "{} {action} id={id} sha256={} by={actor}",
         timestamp(SystemTime::now()),
         sha256(bytes)
     );
+    if let Some(warning) = warning {
+        line.push_str(&format!(" warning={warning:?}"));
+    }
     tracing::info!(target: "briefbot::audit", "{line}");
     let written = std::fs::OpenOptions::new()
         .create(true)
@@ -338,17 +489,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let id = BriefId::parse("a").unwrap();
         let path = target(dir.path(), &id);
-        write_atomically(dir.path(), &path, &id, b"one", false).unwrap();
-        let err = write_atomically(dir.path(), &path, &id, b"two", false).unwrap_err();
+        let held = FolderLock::acquire(dir.path()).unwrap();
+        write_atomically(dir.path(), &held, &path, &id, b"one", false).unwrap();
+        let err = write_atomically(dir.path(), &held, &path, &id, b"two", false).unwrap_err();
         assert!(matches!(err, IntakeError::Exists { .. }));
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
-        write_atomically(dir.path(), &path, &id, b"two", true).unwrap();
+        write_atomically(dir.path(), &held, &path, &id, b"two", true).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+        names.sort();
+        assert_eq!(names, [LOCK, "a.toml"], "no temporary file left");
     }
 
     #[test]
@@ -367,11 +520,84 @@ mod tests {
         assert!(dir.path().join(".other.tmp").exists());
     }
 
+    /// Issue 13: trash names were checked with `exists()` and then renamed or copied into
+    /// place, which replaces whatever took the name meanwhile. A dangling symbolic link, which
+    /// `exists()` calls absent, shows it every time: a move replaced the link, a copy wrote
+    /// through it, outside the trash.
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_already_in_the_trash_is_never_replaced_or_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let trash = dir.path().join(TRASH);
+        std::fs::create_dir(&trash).unwrap();
+        let outside = dir.path().join("outside");
+        // Every name the next few seconds can choose is taken: the first by a dangling link,
+        // the second by an older version.
+        let now = SystemTime::now();
+        let mut taken = Vec::new();
+        for id in ["a", "b"] {
+            for second in 0..10 {
+                let stamp = timestamp(now + Duration::from_secs(second)).replace([':', '-'], "");
+                let link = trash.join(format!("{id}-{stamp}.toml"));
+                std::os::unix::fs::symlink(&outside, &link).unwrap();
+                let older = trash.join(format!("{id}-{stamp}-2.toml"));
+                std::fs::write(&older, "older").unwrap();
+                taken.push((link, older));
+            }
+        }
+        let (a, b) = (BriefId::parse("a").unwrap(), BriefId::parse("b").unwrap());
+        let path = target(dir.path(), &a);
+        std::fs::write(&path, "moved").unwrap();
+        let moved = move_to_trash(dir.path(), &path, &a).unwrap();
+        let path = target(dir.path(), &b);
+        std::fs::write(&path, "kept").unwrap();
+        let copied = copy_to_trash(dir.path(), &path, &b).unwrap();
+        assert_eq!(std::fs::read_to_string(&moved).unwrap(), "moved");
+        assert_eq!(std::fs::read_to_string(&copied).unwrap(), "kept");
+        assert!(!outside.exists(), "nothing was written through a link");
+        for (link, older) in &taken {
+            let meta = std::fs::symlink_metadata(link).unwrap();
+            assert!(
+                meta.file_type().is_symlink(),
+                "{} was replaced",
+                link.display()
+            );
+            assert_eq!(std::fs::read_to_string(older).unwrap(), "older");
+        }
+    }
+
+    /// Where hard links fail, the copy is as careful: it never writes through a link.
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_into_the_trash_takes_its_name_exclusively() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to, outside) = (
+            dir.path().join("a.toml"),
+            dir.path().join("taken"),
+            dir.path().join("outside"),
+        );
+        std::fs::write(&from, "new").unwrap();
+        std::os::unix::fs::symlink(&outside, &to).unwrap();
+        let err = copy_new(&from, &to).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert!(!outside.exists());
+        let free = dir.path().join("free");
+        copy_new(&from, &free).unwrap();
+        assert_eq!(std::fs::read_to_string(free).unwrap(), "new");
+    }
+
     #[test]
     fn audit_lines_say_who_when_what_and_the_hash() {
         let dir = tempfile::tempdir().unwrap();
         let id = BriefId::parse("a").unwrap();
-        let line = audit(dir.path(), Action::Add, &id, b"abc", &Actor::Discord(42));
+        let line = audit(
+            dir.path(),
+            Action::Add,
+            &id,
+            b"abc",
+            &Actor::Discord(42),
+            None,
+        );
         assert!(line.ends_with(" add id=a sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad by=discord:42"), "{line}");
         let log = std::fs::read_to_string(dir.path().join(AUDIT_LOG)).unwrap();
         assert_eq!(log.trim_end(), line);

@@ -20,7 +20,7 @@ use notify_debouncer_full::notify::{self, RecursiveMode};
 use tracing::{info, warn};
 
 use crate::brief::{self, Brief, BriefError, BriefId};
-use crate::intake::{self, Action, Actor, IntakeError};
+use crate::intake::{self, Action, Actor, FolderLock, IntakeError};
 use crate::language::Language;
 use crate::library::{self, Edit, Library, LibraryError};
 
@@ -86,9 +86,64 @@ pub struct Added {
     pub id: BriefId,
     pub title: String,
     pub path: PathBuf,
-    /// Set when a brief with the same id was replaced; its old file is in the trash.
+    /// Set when a brief with the same id was replaced; its old file is in the trash (unless
+    /// `left_behind` says otherwise).
     pub replaced: bool,
     pub audit: String,
+    /// Set when the new file was written but the old one could not be moved to the trash.
+    pub left_behind: Option<LeftBehind>,
+}
+
+/// The answer to whoever added the brief: "Added <title> (<id>).", and what went wrong, if
+/// anything did.
+impl std::fmt::Display for Added {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verb = if self.replaced { "Replaced" } else { "Added" };
+        write!(f, "{verb} {} ({}).", self.title, self.id)?;
+        if let Some(left) = &self.left_behind {
+            write!(f, " But {left}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The old file of a replaced brief, left where it was because it could not be moved to the
+/// trash after the new file was written. Paths are relative to the briefs folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftBehind {
+    pub path: PathBuf,
+    /// Why it could not be moved.
+    pub error: String,
+    pub id: BriefId,
+    /// The new file, which holds the id too.
+    pub new: PathBuf,
+    /// The file serving the id now: of two files holding an id, the first by path.
+    pub served: Option<PathBuf>,
+}
+
+impl std::fmt::Display for LeftBehind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (old, new) = (self.path.display(), self.new.display());
+        write!(
+            f,
+            "the old file {old} could not be moved to the trash: {}. It still holds the id `{}`, \
+             so it is now a duplicate of {new}",
+            self.error, self.id
+        )?;
+        match &self.served {
+            Some(served) if *served == self.path => write!(
+                f,
+                ", and {old} (the first by name) is the one served until it is moved away or \
+                 deleted."
+            ),
+            Some(served) => write!(
+                f,
+                ", and {} (the first by name) is the one served; move {old} away or delete it.",
+                served.display()
+            ),
+            None => write!(f, "; move {old} away or delete it."),
+        }
+    }
 }
 
 /// A brief that was removed.
@@ -123,8 +178,8 @@ impl std::fmt::Debug for LiveLibrary {
 }
 
 impl LiveLibrary {
-    /// Loads the folder (removing temporary files a crash left behind first). Returns the
-    /// library and the problems met.
+    /// Loads the folder (removing temporary files a crash left behind first, unless another
+    /// process is changing the folder). Returns the library and the problems met.
     pub fn open(
         dir: &Path,
         language: Language,
@@ -378,6 +433,9 @@ impl LiveLibrary {
         actor: &Actor,
     ) -> Result<Added, IntakeError> {
         let brief = intake::check(origin, bytes, self.max_bytes, self.language)?;
+        // Other processes changing the folder take turns with this one. Their lock is taken
+        // before this library's own, so reloads here never wait on another process.
+        let held = FolderLock::acquire(&self.dir)?;
         let mut files = self.lock();
         let target = intake::target(&self.dir, &brief.id);
         // Catch up with the files involved first, so the checks below see what is there now.
@@ -414,38 +472,75 @@ impl LiveLibrary {
                 path: path.clone(),
             });
         }
-        // Nothing is lost: the version being replaced is kept in the trash. The new file is
-        // written before the old one is touched, so a failed write changes nothing.
-        if existing.as_ref() == Some(&target) && target.exists() {
+        // Nothing is lost: every file overwritten or removed is kept in the trash first. That
+        // includes the target whatever it holds (the version served, a broken file, a
+        // duplicate of the id served from another file). The new file is written before the
+        // old one is touched, so a failed write changes nothing.
+        if replace && std::fs::symlink_metadata(&target).is_ok() {
             intake::copy_to_trash(&self.dir, &target, &brief.id)?;
         }
-        intake::write_atomically(&self.dir, &target, &brief.id, bytes, replace)?;
-        if let Some(old) = existing.as_ref().filter(|old| **old != target) {
-            intake::move_to_trash(&self.dir, old, &brief.id)?;
-        }
-        let action = if existing.is_some() {
-            Action::Replace
-        } else {
-            Action::Add
-        };
-        let audit = intake::audit(&self.dir, action, &brief.id, bytes, actor);
+        intake::write_atomically(&self.dir, &held, &target, &brief.id, bytes, replace)?;
+        // The change is made: from here on, a failure is reported with it, not instead of it.
+        let not_trashed = existing
+            .as_ref()
+            .filter(|old| **old != target)
+            .and_then(
+                |old| match intake::move_to_trash(&self.dir, old, &brief.id) {
+                    Ok(_) => None,
+                    Err(IntakeError::Trash { source, .. }) => {
+                        Some((old.clone(), source.to_string()))
+                    }
+                    Err(other) => Some((old.clone(), other.to_string())),
+                },
+            );
         let mut involved = vec![target.clone()];
         involved.extend(existing.clone());
         let report = self.apply_locked(&mut files, involved);
         for error in &report.errors {
             warn!("{error}");
         }
+        let relative = |path: &Path| path.strip_prefix(&self.dir).unwrap_or(path).to_owned();
+        let left_behind = not_trashed.map(|(old, error)| LeftBehind {
+            path: relative(&old),
+            error,
+            id: brief.id.clone(),
+            new: relative(&target),
+            served: self
+                .current
+                .load()
+                .get(brief.id.as_str())
+                .map(|b| relative(&b.path)),
+        });
+        let warning = left_behind.as_ref().map(ToString::to_string);
+        if let Some(warning) = &warning {
+            warn!("{warning}");
+        }
+        let action = if existing.is_some() {
+            Action::Replace
+        } else {
+            Action::Add
+        };
+        let audit = intake::audit(
+            &self.dir,
+            action,
+            &brief.id,
+            bytes,
+            actor,
+            warning.as_deref(),
+        );
         Ok(Added {
             id: brief.id,
             title: brief.title,
             path: target,
             replaced: existing.is_some(),
             audit,
+            left_behind,
         })
     }
 
     /// Moves a brief's file to the trash and stops serving it.
     pub fn remove(&self, id: &str, actor: &Actor) -> Result<Removed, IntakeError> {
+        let _held = FolderLock::acquire(&self.dir)?;
         let mut files = self.lock();
         if let Some(brief) = self.current.load().get(id) {
             // Catch up with its file first: it may have changed since.
@@ -457,7 +552,7 @@ impl LiveLibrary {
             .ok_or_else(|| IntakeError::NoSuchBrief(id.to_owned()))?;
         let bytes = std::fs::read(&brief.path).unwrap_or_default();
         let trashed = intake::move_to_trash(&self.dir, &brief.path, &brief.id)?;
-        let audit = intake::audit(&self.dir, Action::Remove, &brief.id, &bytes, actor);
+        let audit = intake::audit(&self.dir, Action::Remove, &brief.id, &bytes, actor, None);
         self.apply_locked(&mut files, vec![brief.path.clone()]);
         Ok(Removed {
             id: brief.id.clone(),
@@ -722,6 +817,111 @@ mod tests {
         ));
     }
 
+    /// The contents of every file in the trash, sorted.
+    fn trashed(dir: &Path) -> Vec<String> {
+        let mut kept: Vec<String> = std::fs::read_dir(dir.join(intake::TRASH))
+            .map(|entries| {
+                entries
+                    .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        kept.sort();
+        kept
+    }
+
+    /// Issue 13: when `a.toml` served id `x` and `x.toml` also existed (broken, or a duplicate
+    /// of `x`), a replace overwrote `x.toml` and kept only `a.toml` in the trash.
+    #[test]
+    fn a_replace_keeps_every_file_it_overwrites_or_removes_in_the_trash() {
+        let duplicate = brief("x", "Duplicate in x");
+        for (case, in_target) in [("broken", "title = \"Half"), ("duplicate", &duplicate)] {
+            let dir = tempfile::tempdir().unwrap();
+            let served = brief("x", "Served from a");
+            std::fs::write(dir.path().join("a.toml"), &served).unwrap();
+            std::fs::write(dir.path().join("x.toml"), in_target).unwrap();
+            let live = open(dir.path());
+            assert_eq!(titles(&live), ["Served from a"], "{case}");
+            let new = brief("x", "New");
+            let added = live
+                .add("up.toml", new.as_bytes(), true, &Actor::Watcher)
+                .unwrap();
+            assert!(added.replaced, "{case}");
+            assert_eq!(titles(&live), ["New"], "{case}");
+            assert!(!dir.path().join("a.toml").exists(), "{case}");
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join("x.toml")).unwrap(),
+                new
+            );
+            let mut both = vec![served, in_target.to_owned()];
+            both.sort();
+            assert_eq!(trashed(dir.path()), both, "{case}: both old files kept");
+        }
+    }
+
+    /// Issue 13: when the new file was written but the old one could not be moved to the
+    /// trash, the add failed as if nothing had happened, and nothing was audited. (The trash is
+    /// made unusable by a file in its place: permissions do not stop root.)
+    #[test]
+    fn a_replace_whose_old_file_cannot_be_trashed_says_what_happened() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.toml"), brief("x", "Old in a")).unwrap();
+        std::fs::write(dir.path().join(intake::TRASH), "not a folder").unwrap();
+        let live = open(dir.path());
+        let new = brief("x", "New");
+        let added = live
+            .add("up.toml", new.as_bytes(), true, &Actor::Local("ed".into()))
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("x.toml")).unwrap(),
+            new,
+            "the new file was written"
+        );
+        let left = added
+            .left_behind
+            .as_ref()
+            .expect("the old file is reported");
+        assert_eq!(left.path, Path::new("a.toml"));
+        assert_eq!(left.served.as_deref(), Some(Path::new("a.toml")));
+        assert_eq!(titles(&live), ["Old in a"], "a.toml comes first by name");
+        let said = added.to_string();
+        assert!(
+            said.starts_with(
+                "Replaced New (x). But the old file a.toml could not be moved to the trash: "
+            ),
+            "{said}"
+        );
+        assert!(
+            said.ends_with(
+                "It still holds the id `x`, so it is now a duplicate of x.toml, and a.toml \
+                 (the first by name) is the one served until it is moved away or deleted."
+            ),
+            "{said}"
+        );
+        let audit = std::fs::read_to_string(dir.path().join(intake::AUDIT_LOG)).unwrap();
+        let line = audit.lines().last().unwrap();
+        assert!(line.contains(" replace id=x "), "{line}");
+        assert!(
+            line.ends_with(&format!(" warning={:?}", left.to_string())),
+            "{line}"
+        );
+
+        // Before the write, a failure changes nothing: x.toml cannot be kept, so it stays.
+        let err = live
+            .add(
+                "up.toml",
+                brief("x", "Newer").as_bytes(),
+                true,
+                &Actor::Watcher,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("x.toml"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("x.toml")).unwrap(),
+            new
+        );
+    }
+
     #[test]
     fn a_failed_add_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
@@ -737,11 +937,16 @@ mod tests {
             )
             .is_ok()
         );
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names.len(), 2, "only ok.toml and the audit log: {names:?}");
+        names.sort();
+        assert_eq!(
+            names,
+            [intake::AUDIT_LOG, intake::LOCK, "ok.toml"],
+            "only ok.toml, the audit log and the lock"
+        );
         assert!(
             dir.path().join("ok.toml").exists(),
             "the name comes from the id, never the upload"

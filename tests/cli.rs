@@ -718,7 +718,7 @@ fn add_installs_the_file_under_its_id() {
     assert!(out.contains("fog-horn"), "{out}");
     assert_eq!(
         fixture.listing("briefs"),
-        [".audit.log", "fog-horn.toml"],
+        [".audit.log", ".briefbot.lock", "fog-horn.toml"],
         "no temporary file is left; the change is audited"
     );
     assert_eq!(fixture.read("briefs/fog-horn.toml"), FOG_HORN);
@@ -736,7 +736,10 @@ fn add_refuses_an_existing_id_without_replace() {
     let err = stderr_of(fixture.cmd().args(["add", "new.toml"]), 1);
     assert!(err.contains("fog-horn"), "{err}");
     assert!(err.contains("--replace"), "{err}");
-    assert_eq!(fixture.listing("briefs"), ["fog-horn.toml"]);
+    assert_eq!(
+        fixture.listing("briefs"),
+        [".briefbot.lock", "fog-horn.toml"]
+    );
     assert_eq!(fixture.read("briefs/fog-horn.toml"), FOG_HORN);
 }
 
@@ -749,7 +752,7 @@ fn add_with_replace_replaces_the_brief() {
     assert!(out.contains("Replaced"), "{out}");
     assert_eq!(
         fixture.listing("briefs"),
-        [".audit.log", ".trash", "fog-horn.toml"]
+        [".audit.log", ".briefbot.lock", ".trash", "fog-horn.toml"]
     );
     assert_eq!(fixture.read("briefs/fog-horn.toml"), changed);
     let trash = fixture.listing("briefs/.trash");
@@ -760,17 +763,63 @@ fn add_with_replace_replaces_the_brief() {
     );
 }
 
+/// Issue 13: when the new file was written but the old one could not be moved to the trash,
+/// `add` said only that it could not write, as if nothing had changed, and audited nothing.
+#[test]
+fn add_whose_old_file_cannot_be_trashed_says_what_happened_and_exits_1() {
+    let fixture = Fixture::with_briefs(&[("old-name.toml", FOG_HORN)]);
+    // A file where the trash folder goes: permissions would not stop root.
+    fixture.brief(".trash", "not a folder");
+    let changed = FOG_HORN.replace("repaired", "replaced");
+    fixture.write("new.toml", &changed);
+    let output = fixture
+        .cmd()
+        .args(["add", "--replace", "new.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8(output.stdout).unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        out.starts_with("Replaced \"Fog horn replaced\" (fog-horn) as "),
+        "{out}"
+    );
+    // The log's warning comes first; the last line is the command's error.
+    assert!(
+        err.lines().last().is_some_and(|l| l.starts_with(
+            "error: the old file old-name.toml could not be moved to the trash: \
+             cannot make the folder .trash/: "
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("It still holds the id `fog-horn`, so it is now a duplicate of fog-horn.toml"),
+        "{err}"
+    );
+    assert_eq!(fixture.read("briefs/fog-horn.toml"), changed);
+    assert_eq!(fixture.read("briefs/old-name.toml"), FOG_HORN);
+    let audit = fixture.read("briefs/.audit.log");
+    assert!(audit.contains(" replace id=fog-horn "), "{audit}");
+    assert!(
+        audit.contains(" warning=\"the old file old-name.toml could not be moved"),
+        "{audit}"
+    );
+}
+
 #[test]
 fn add_finds_an_id_stored_under_another_file_name() {
     let fixture = Fixture::with_briefs(&[("old-name.toml", FOG_HORN)]);
     fixture.write("new.toml", FOG_HORN);
     let err = stderr_of(fixture.cmd().args(["add", "new.toml"]), 1);
     assert!(err.contains("old-name.toml"), "{err}");
-    assert_eq!(fixture.listing("briefs"), ["old-name.toml"]);
+    assert_eq!(
+        fixture.listing("briefs"),
+        [".briefbot.lock", "old-name.toml"]
+    );
     stdout_of(fixture.cmd().args(["add", "--replace", "new.toml"]));
     assert_eq!(
         fixture.listing("briefs"),
-        [".audit.log", ".trash", "fog-horn.toml"],
+        [".audit.log", ".briefbot.lock", ".trash", "fog-horn.toml"],
         "the id is not left defined twice; the old file is in the trash"
     );
 }
@@ -921,7 +970,10 @@ fn remove_moves_the_file_to_the_trash_and_audits() {
         out.contains("Removed \"Fog horn repaired\" (fog-horn)"),
         "{out}"
     );
-    assert_eq!(fixture.listing("briefs"), [".audit.log", ".trash"]);
+    assert_eq!(
+        fixture.listing("briefs"),
+        [".audit.log", ".briefbot.lock", ".trash"]
+    );
     let trash = fixture.listing("briefs/.trash");
     assert_eq!(
         fixture.read(&format!("briefs/.trash/{}", trash[0])),
@@ -944,7 +996,10 @@ fn remove_of_an_unknown_id_fails_and_changes_nothing() {
     let fixture = Fixture::with_briefs(&[("fog-horn.toml", FOG_HORN)]);
     let err = stderr_of(fixture.cmd().args(["remove", "../fog-horn"]), 1);
     assert!(err.contains("no brief has the id `../fog-horn`"), "{err}");
-    assert_eq!(fixture.listing("briefs"), ["fog-horn.toml"]);
+    assert_eq!(
+        fixture.listing("briefs"),
+        [".briefbot.lock", "fog-horn.toml"]
+    );
 }
 
 #[test]
@@ -962,6 +1017,125 @@ fn add_refuses_binary_and_oversized_files() {
     let err = stderr_of(fixture.cmd().args(["add", "big.toml"]), 1);
     assert!(err.contains("at most 64 bytes"), "{err}");
     assert!(fixture.listing("briefs").is_empty());
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `briefbot add FILE` in the fixture, paused before its rename until `marker` is deleted.
+fn paused_add(fixture: &Fixture, file: &str, marker: &Path) -> Running {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+        .current_dir(fixture.path())
+        .args(["add", file])
+        .env_remove("RUST_LOG")
+        .env("BRIEFBOT_TEST_PAUSE_BEFORE_RENAME", marker)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut running = Running(child);
+    let started = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(
+            running.0.try_wait().unwrap().is_none(),
+            "add ended before its rename"
+        );
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "add never reached the rename"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    running
+}
+
+/// Issue 13: two processes change one folder (the bot, and `briefbot add` beside it). Every
+/// start deleted every temporary file, so a second `add` deleted the first one's write in
+/// flight, and that one failed. Now the second waits for the first (it says so), and both
+/// land.
+#[test]
+fn a_second_add_waits_for_one_in_flight_and_both_land() {
+    use std::io::BufRead;
+    let fixture = Fixture::new();
+    fixture.write("first.toml", FOG_HORN);
+    fixture.write(
+        "second.toml",
+        minimal(
+            "harbour-lamp",
+            "Harbour lamp lit",
+            "2019-02-01",
+            "The lamp is lit.",
+        ),
+    );
+    let marker = fixture.path().join("paused");
+    let mut first = paused_add(&fixture, "first.toml", &marker);
+    let in_flight: Vec<String> = fixture
+        .listing("briefs")
+        .into_iter()
+        .filter(|n| n.starts_with(".briefbot-"))
+        .collect();
+    assert_eq!(in_flight.len(), 1, "the first add's write is in flight");
+    let in_flight = fixture.path().join("briefs").join(&in_flight[0]);
+
+    let mut second = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+        .current_dir(fixture.path())
+        .args(["add", "second.toml"])
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = second.stderr.take().unwrap();
+    let mut second = Running(second);
+    let (lines, said) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    // The second add says it waits (a positive sign, not a pause that a slow machine
+    // outlasts), or ends.
+    let mut heard = Vec::new();
+    while let Ok(line) = said.recv_timeout(std::time::Duration::from_secs(60)) {
+        let waits = line.contains("waiting for another process");
+        heard.push(line);
+        if waits {
+            break;
+        }
+    }
+    assert!(in_flight.exists(), "the write in flight was left alone");
+    assert!(
+        heard
+            .last()
+            .is_some_and(|l| l.contains("waiting for another process")),
+        "the second add said it waits: {heard:?}"
+    );
+
+    std::fs::remove_file(&marker).unwrap();
+    assert!(first.0.wait().unwrap().success(), "the first add landed");
+    assert!(second.0.wait().unwrap().success(), "the second add landed");
+    assert_eq!(
+        fixture.listing("briefs"),
+        [
+            ".audit.log",
+            ".briefbot.lock",
+            "fog-horn.toml",
+            "harbour-lamp.toml"
+        ]
+    );
+    let audit = fixture.read("briefs/.audit.log");
+    let adds: Vec<&str> = audit.lines().filter_map(|l| l.split(' ').nth(2)).collect();
+    assert_eq!(adds, ["id=fog-horn", "id=harbour-lamp"], "in turn: {audit}");
 }
 
 /// Issue: an `add` killed between the write and the rename must leave the old brief whole.

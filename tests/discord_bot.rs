@@ -689,10 +689,8 @@ async fn a_file_dropped_in_the_folder_is_served_and_a_broken_one_reported() {
         if answer.body["data"]["embeds"][0]["title"] == "Election hacking report 1" {
             break;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "served within 2 s"
-        );
+        // A guard against hanging, not a speed claim: `cargo bench --bench reload` measures it.
+        assert!(started.elapsed() < Duration::from_secs(30), "served");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     std::fs::write(bot.briefs().join("cyber-unit.toml"), "title = \"broken\"\n").unwrap();

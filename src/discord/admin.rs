@@ -125,12 +125,9 @@ pub async fn brief_add(
     let result =
         tokio::task::spawn_blocking(move || live.add(&origin, &bytes, replace, &actor)).await?;
     let text = match result {
-        Ok(added) => format!(
-            "{} {} ({}).",
-            if added.replaced { "Replaced" } else { "Added" },
-            added.title,
-            added.id
-        ),
+        // "Added …" or "Replaced …", and what was left behind if the old file could not be
+        // kept in the trash.
+        Ok(added) => added.to_string(),
         Err(error @ IntakeError::Exists { .. }) => {
             format!("{error}").replace("use --replace", "use replace:True")
         }

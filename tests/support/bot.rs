@@ -13,8 +13,6 @@ use crate::discord_double::{DiscordDouble, Recorded};
 
 pub const TOKEN: &str = "MTk4NjIyNDgzNDcxOTI1MjQ4.Gl3Yxk.secret-test-token-do-not-log";
 pub const WAIT: Duration = Duration::from_secs(10);
-/// Discord's window for answering an interaction.
-pub const WINDOW: Duration = Duration::from_secs(3);
 
 /// A running `briefbot run` with its own briefs folder; killed when dropped.
 pub struct Bot {
@@ -129,10 +127,12 @@ impl Drop for Bot {
     }
 }
 
-/// Dispatches an interaction and returns its callback, asserting it came within 3 s.
+/// Dispatches an interaction and returns its callback, asserting that the double accepted it.
+/// Like Discord, the double refuses an answer that comes after the interaction's window (3 s),
+/// so a handler that does slow work before answering or deferring fails here as it would on
+/// Discord. The test keeps no stopwatch of its own: it would time the machine, not the bot.
 pub async fn interact(double: &DiscordDouble, interaction: Value) -> Recorded {
     let id = interaction["id"].as_str().unwrap().to_owned();
-    let sent = Instant::now();
     double.dispatch("INTERACTION_CREATE", interaction).await;
     let callback = double
         .wait_for(
@@ -141,6 +141,11 @@ pub async fn interact(double: &DiscordDouble, interaction: Value) -> Recorded {
         )
         .await
         .expect("the interaction was answered");
-    assert!(sent.elapsed() < WINDOW, "answered in {:?}", sent.elapsed());
+    assert!(
+        callback.status < 300,
+        "Discord accepted the answer: {} {}",
+        callback.status,
+        callback.response
+    );
     callback
 }
