@@ -218,6 +218,13 @@ fn notes(outcome: &Outcome, query: &str) -> Vec<String> {
             list(&outcome.unknown)
         ));
     }
+    if !outcome.unchecked.is_empty() {
+        notes.push(format!(
+            "Typos are looked for in at most {} words of a question; not in: {}.",
+            crate::search::MAX_TYPO_SEARCHES,
+            list(&outcome.unchecked)
+        ));
+    }
     for phrase in &outcome.missing_phrases {
         notes.push(format!("No brief contains the phrase \"{phrase}\"."));
     }
