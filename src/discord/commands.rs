@@ -1,14 +1,26 @@
-//! The slash commands: plain async functions over the shared [`Data`]. They ask the answer
-//! layer and hand the reply to [`embed`] and [`paging`]; nothing here searches.
+//! The slash commands: plain async functions over the shared [`Data`](super::Data). Each says
+//! what its answer keeps ([`Pages`]) and how a page of it is drawn; [`paging`] shows the
+//! pages, and every search runs on the [`Work`](super::work::Work) threads.
+
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 
-use super::paging::{Page, paginate};
+use super::paging::{self, Drawn, Page, Pages};
 use super::{Context, Error, embed};
-use crate::answer::{self, AskOptions};
+use crate::answer::{self, AskOptions, QuoteSelection};
+use crate::library::Library;
 
 /// Briefs one `/brief` answer pages through.
 const BRIEF_PAGES: usize = 10;
+
+/// Quotes one `/quotes` answer keeps to page through: a thousand pages, more than anyone can
+/// press through before the answer ends, in 48 KB (the quotes' places, not their texts).
+const PAGED_QUOTES: usize = 3000;
+
+/// The longest an autocompletion waits for a work thread before answering with nothing.
+const AUTOCOMPLETE_WAIT: Duration = Duration::from_secs(1);
 
 /// Find the best news briefs about a topic
 #[poise::command(slash_command)]
@@ -19,36 +31,50 @@ pub async fn brief(
     #[max_length = 300]
     topic: String,
 ) -> Result<(), Error> {
-    let library = ctx.data().library();
-    let config = &ctx.data().config;
-    let options = AskOptions {
-        limit: BRIEF_PAGES,
-        quotes: embed::QUOTES_PER_BRIEF,
-        summary_chars: config.summary_chars,
+    let pages = BriefPages {
+        topic,
+        summary_chars: ctx.data().config.summary_chars,
     };
-    let answer = answer::ask(&library, &topic, options);
-    if answer.results.is_empty() {
-        let mut text = answer.notes.join("\n");
-        if text.is_empty() {
-            text = format!("No brief matches “{}”.", topic.trim());
-        }
-        return super::say_ephemeral(ctx, &text).await;
-    }
-    let content = answer
-        .suggestion
-        .as_ref()
-        .map(|s| format!("Showing results for “{s}”."));
-    let pages = answer.results.len();
-    let pages: Vec<Page> = answer
-        .results
-        .iter()
-        .enumerate()
-        .map(|(i, result)| Page {
-            content: content.clone(),
-            embed: embed::brief(result, i + 1, pages),
+    paging::answer(ctx, pages).await
+}
+
+/// `/brief`: the question, asked again of the library of the moment for each page. A search
+/// costs far less than a page kept for minutes would, and its best few are exactly the head
+/// of the whole ranking, so page n asked alone is page n of the answer.
+struct BriefPages {
+    topic: String,
+    summary_chars: usize,
+}
+
+impl Pages for BriefPages {
+    fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
+        let options = AskOptions {
+            limit: number.min(BRIEF_PAGES - 1) + 1,
+            quotes: embed::QUOTES_PER_BRIEF,
+            summary_chars: self.summary_chars,
+        };
+        let answer = answer::ask(library, &self.topic, options);
+        let Some(result) = answer.results.last() else {
+            return Err(if answer.notes.is_empty() {
+                format!("No brief matches “{}”.", self.topic.trim())
+            } else {
+                answer.notes.join("\n")
+            });
+        };
+        let number = answer.results.len() - 1;
+        let count = answer.total.min(BRIEF_PAGES);
+        Ok(Drawn {
+            page: Page {
+                content: answer
+                    .suggestion
+                    .as_ref()
+                    .map(|s| format!("Showing results for “{s}”.")),
+                embed: embed::brief(result, number + 1, count),
+            },
+            number,
+            count,
         })
-        .collect();
-    paginate(ctx, pages).await
+    }
 }
 
 /// What a person said, newest first
@@ -63,53 +89,102 @@ pub async fn quotes(
     #[max_length = 300]
     topic: Option<String>,
 ) -> Result<(), Error> {
-    let library = ctx.data().library();
-    let answer = answer::quotes(&library, &speaker, topic.as_deref(), None);
-    if answer.quotes.is_empty() {
-        let mut text = answer.notes.join("\n");
-        if text.is_empty() {
-            text = format!("No quotes found for “{}”.", speaker.trim());
+    let pages = QuotePages {
+        speaker,
+        topic,
+        chosen: None,
+    };
+    paging::answer(ctx, pages).await
+}
+
+/// `/quotes`: which quotes, in order, as places in the library they were chosen from. That
+/// library is only pointed at weakly: after a reload the quotes are chosen again from the new
+/// one, so no answer keeps an old library alive.
+struct QuotePages {
+    speaker: String,
+    topic: Option<String>,
+    chosen: Option<(Weak<Library>, QuoteSelection)>,
+}
+
+impl Pages for QuotePages {
+    fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
+        // While the weak pointer lives, its library's place in memory is not reused, so the
+        // same place means the same library.
+        if self
+            .chosen
+            .as_ref()
+            .is_some_and(|(from, _)| !std::ptr::eq(from.as_ptr(), Arc::as_ptr(library)))
+        {
+            self.chosen = None;
         }
-        return super::say_ephemeral(ctx, &text).await;
+        let (_, selection) = self.chosen.get_or_insert_with(|| {
+            let mut selection =
+                answer::select_quotes(library, &self.speaker, self.topic.as_deref(), PAGED_QUOTES);
+            if selection.answer.total > selection.len() {
+                let order = if selection.answer.about.is_some() {
+                    "best"
+                } else {
+                    "newest"
+                };
+                selection.answer.notes.push(format!(
+                    "The {} {order} of them can be paged here; a topic narrows them.",
+                    selection.len()
+                ));
+            }
+            (Arc::downgrade(library), selection)
+        });
+        if selection.is_empty() {
+            return Err(if selection.answer.notes.is_empty() {
+                format!("No quotes found for “{}”.", self.speaker.trim())
+            } else {
+                selection.answer.notes.join("\n")
+            });
+        }
+        let count = selection.len().div_ceil(embed::QUOTES_PER_PAGE);
+        let number = number.min(count - 1);
+        let start = number * embed::QUOTES_PER_PAGE;
+        let shown = selection.quotes(
+            library,
+            start..(start + embed::QUOTES_PER_PAGE).min(selection.len()),
+        );
+        Ok(Drawn {
+            page: Page {
+                content: None,
+                embed: embed::quotes(&selection.answer, &shown, number + 1, count),
+            },
+            number,
+            count,
+        })
     }
-    let pages = pages_of(
-        &answer.quotes,
-        embed::QUOTES_PER_PAGE,
-        |chunk, page, pages| embed::quotes(&answer, chunk, page, pages),
-    );
-    paginate(ctx, pages).await
 }
 
 /// The latest news briefs
 #[poise::command(slash_command)]
 pub async fn briefs(ctx: Context<'_>) -> Result<(), Error> {
-    let library = ctx.data().library();
-    let newest = library.newest_first();
-    if newest.is_empty() {
-        return super::say_ephemeral(ctx, "The library has no briefs yet.").await;
-    }
-    let pages = pages_of(&newest, embed::BRIEFS_PER_PAGE, |chunk, page, pages| {
-        embed::brief_list(chunk, page, pages, newest.len())
-    });
-    paginate(ctx, pages).await
+    paging::answer(ctx, LatestPages).await
 }
 
-/// Pages of `per_page` items each, made by `embed(items, page, pages)` (1-based).
-fn pages_of<T>(
-    items: &[T],
-    per_page: usize,
-    embed: impl Fn(&[T], usize, usize) -> embed::Embed,
-) -> Vec<Page> {
-    let chunks: Vec<&[T]> = items.chunks(per_page).collect();
-    let count = chunks.len();
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, chunk)| Page {
-            content: None,
-            embed: embed(chunk, i + 1, count),
+/// `/briefs`: nothing to keep; a page is a slice of the library's newest-first order.
+struct LatestPages;
+
+impl Pages for LatestPages {
+    fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
+        if library.is_empty() {
+            return Err("The library has no briefs yet.".into());
+        }
+        let count = library.len().div_ceil(embed::BRIEFS_PER_PAGE);
+        let number = number.min(count - 1);
+        let start = number * embed::BRIEFS_PER_PAGE;
+        let briefs = library.newest(start..start + embed::BRIEFS_PER_PAGE);
+        Ok(Drawn {
+            page: Page {
+                content: None,
+                embed: embed::brief_list(&briefs, number + 1, count, library.len()),
+            },
+            number,
+            count,
         })
-        .collect()
+    }
 }
 
 /// What briefbot can do, with examples
@@ -123,20 +198,47 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// Works out autocompletion choices on a work thread, unless the user has used up their
+/// autocompletions for this second or no thread comes free in time: then no choices, at no
+/// cost. Autocompletion fires at every keystroke, so it is not counted by the cooldown.
+async fn complete(
+    ctx: Context<'_>,
+    choices: impl FnOnce(&Library) -> Vec<String> + Send + 'static,
+) -> serenity::CreateAutocompleteResponse {
+    let data = ctx.data();
+    let mut names = Vec::new();
+    if data
+        .autocomplete
+        .check(ctx.author().id.get(), Instant::now())
+        .is_ok()
+    {
+        let library = data.library();
+        names = data
+            .work
+            .run(AUTOCOMPLETE_WAIT, move || choices(&library))
+            .await
+            .unwrap_or_default();
+    }
+    let choices = names
+        .iter()
+        .map(|name| {
+            let name = embed::choice(name);
+            serenity::AutocompleteChoice::new(name.clone(), name)
+        })
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
 /// Topic suggestions from brief titles and tags.
 async fn autocomplete_topic(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let library = ctx.data().library();
-    let choices = answer::topic_suggestions(&library, partial, embed::limits::CHOICES)
-        .into_iter()
-        .map(|topic| {
-            let topic = embed::choice(&topic);
-            serenity::AutocompleteChoice::new(topic.clone(), topic)
-        })
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+    let partial = partial.to_owned();
+    complete(ctx, move |library| {
+        answer::topic_suggestions(library, &partial, embed::limits::CHOICES)
+    })
+    .await
 }
 
 /// Speaker suggestions from everyone quoted.
@@ -144,15 +246,14 @@ async fn autocomplete_speaker(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let library = ctx.data().library();
-    let choices = library
-        .speakers()
-        .complete(partial, embed::limits::CHOICES)
-        .into_iter()
-        .map(|speaker| {
-            let name = embed::choice(&speaker.name);
-            serenity::AutocompleteChoice::new(name.clone(), name)
-        })
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+    let partial = partial.to_owned();
+    complete(ctx, move |library| {
+        library
+            .speakers()
+            .complete(&partial, embed::limits::CHOICES)
+            .into_iter()
+            .map(|speaker| speaker.name.clone())
+            .collect()
+    })
+    .await
 }
