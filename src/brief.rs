@@ -48,6 +48,12 @@ pub const MAX_QUOTES: usize = 25;
 pub const MAX_URL: usize = 2048;
 /// Most problems listed for one file; past them, one more line says how many were left out.
 pub const MAX_PROBLEMS: usize = 20;
+/// Most keys and values (strings, numbers, dates, bare keys) a brief file may hold. A valid
+/// brief holds a few hundred at most; parsing makes a node of each before any limit can be
+/// checked, about 200 bytes apiece, so a file of four million empty tags took 845 MiB.
+pub const MAX_TOML_ITEMS: usize = 4096;
+/// Files shorter than this hold too few items to matter and are not counted first.
+const COUNT_ITEMS_FROM: usize = 64 * 1024;
 
 /// A brief's id: `[a-z0-9-]`, 1 to 80 characters. Valid by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -464,11 +470,42 @@ pub fn parse_sharing(
             "the file is empty; expected a brief with at least `title`, `published` and `summary`",
         )]);
     }
+    if let Some(offset) = past_the_items(text) {
+        return Err(vec![locator.error(
+            &(offset..offset),
+            format!(
+                "the file holds more than {MAX_TOML_ITEMS} keys and values; a brief holds a few hundred at most (20 tags, 25 quotes, 10 speakers with 10 aliases)"
+            ),
+        )]);
+    }
     let raw: RawBrief = toml::from_str(text).map_err(|err| {
         let span = err.span().unwrap_or(0..0);
         vec![locator.error(&span, describe_toml_error(err.message()))]
     })?;
     validate(raw, &locator, default_language, texts)
+}
+
+/// Where the first key or value past [`MAX_TOML_ITEMS`] starts, if a file holds that many:
+/// a count of the lexer's tokens, which keeps nothing.
+fn past_the_items(text: &str) -> Option<usize> {
+    use toml_parser::lexer::TokenKind;
+    if text.len() < COUNT_ITEMS_FROM {
+        return None;
+    }
+    toml_parser::Source::new(text)
+        .lex()
+        .filter(|token| {
+            matches!(
+                token.kind(),
+                TokenKind::Atom
+                    | TokenKind::BasicString
+                    | TokenKind::LiteralString
+                    | TokenKind::MlBasicString
+                    | TokenKind::MlLiteralString
+            )
+        })
+        .nth(MAX_TOML_ITEMS)
+        .map(|token| token.span().start())
 }
 
 /// Makes serde's wording read as "what is wrong; what is expected".
@@ -1010,8 +1047,8 @@ text = "Partnering with Putin is akin to partnering with Assad."
     }
 
     #[test]
-    fn a_hundred_thousand_empty_tags_are_read_one_past_the_limit_and_listed_twenty() {
-        let tags = vec!["\"\""; 100_000].join(", ");
+    fn four_thousand_empty_tags_are_read_one_past_the_limit_and_listed_twenty() {
+        let tags = vec!["\"\""; 4000].join(", ");
         let text = GOOD.replace(
             "tags = [\"cyber security\", \"russia\"]",
             &format!("tags = [{tags}]"),
@@ -1038,6 +1075,28 @@ text = "Partnering with Putin is akin to partnering with Assad."
             errors[MAX_PROBLEMS].location.column,
             errors[MAX_PROBLEMS - 1].location.column + 4
         );
+    }
+
+    #[test]
+    fn a_file_of_a_hundred_thousand_values_is_refused_before_parsing() {
+        let tags = vec!["\"\""; 100_000].join(", ");
+        let text = GOOD.replace(
+            "tags = [\"cyber security\", \"russia\"]",
+            &format!("tags = [{tags}]"),
+        );
+        let errors = parse_str(&text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{:?}", errors.last());
+        assert!(
+            errors[0]
+                .message
+                .starts_with("the file holds more than 4096 keys and values;"),
+            "{}",
+            errors[0].message
+        );
+        // title, its value, published, its date, source, its value, tags: then the tags.
+        let before_tags = 7;
+        let column = "tags = [".len() + 1 + 4 * (MAX_TOML_ITEMS - before_tags);
+        assert_eq!(at(&errors[0]), (4, column), "at the first value too many");
     }
 
     #[test]
