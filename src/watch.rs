@@ -219,21 +219,19 @@ impl LiveLibrary {
     /// for the swap, never for a file being read (a big or slow one takes what it takes).
     fn apply(&self, candidates: Vec<PathBuf>) -> ReloadReport {
         let changed = Self::changed(&self.lock(), candidates);
-        let parsed = self.parse(changed);
+        let mut parsed = self.parse(changed);
         let mut files = self.lock();
         // Between the parse and the lock, another change may have read a file already, or
         // the file may have changed again: then what was read here is not applied (the
-        // change that came since brings its own event).
-        let parsed = parsed
-            .into_iter()
-            .filter(|(path, stamp, _)| {
-                let now = Stamp::of(path);
-                let known = files.get(path);
-                now == *stamp
-                    && !known.is_some_and(|state| state.stamp == now && now.is_some())
-                    && (now.is_some() || known.is_some())
-            })
-            .collect();
+        // change that came since brings its own event). In place: at a first load this holds
+        // every brief.
+        parsed.retain(|(path, stamp, _)| {
+            let now = Stamp::of(path);
+            let known = files.get(path);
+            now == *stamp
+                && !known.is_some_and(|state| state.stamp == now && now.is_some())
+                && (now.is_some() || known.is_some())
+        });
         self.apply_parsed_locked(&mut files, parsed)
     }
 
