@@ -93,24 +93,76 @@ pub struct Answer {
 
 /// Answers `query` from `library`.
 pub fn ask(library: &Library, query: &str, options: AskOptions) -> Answer {
-    let outcome = search(library.index(), query, options.limit);
-    let results = outcome
-        .hits
-        .iter()
-        .map(|hit| brief_answer(library, &outcome, hit.doc, hit.score, options))
+    let selection = select_briefs(library, query, options);
+    let results = (0..selection.len())
+        .filter_map(|place| selection.result(library, place))
         .collect();
-    Answer {
+    let mut answer = selection.answer;
+    answer.results = results;
+    answer
+}
+
+/// Which briefs an [`ask`] answer shows, best first, as places in the library they were
+/// found in, without their texts: what an answer shown a page at a time keeps.
+#[derive(Debug, Clone)]
+pub struct BriefSelection {
+    /// The answer without its results.
+    pub answer: Answer,
+    hits: Vec<(u32, f32)>,
+    highlighter: Highlighter,
+    options: AskOptions,
+}
+
+impl BriefSelection {
+    /// How many briefs were found to show (at most the limit asked for).
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+
+    /// The brief at `place` (0 is the best) as shown, from `library`, which must be the
+    /// library it was found in (a doc id means nothing in another).
+    pub fn result(&self, library: &Library, place: usize) -> Option<BriefAnswer> {
+        let &(doc, score) = self.hits.get(place)?;
+        Some(brief_answer(
+            library,
+            &self.highlighter,
+            doc,
+            score,
+            self.options,
+        ))
+    }
+}
+
+/// The briefs [`ask`] would show, kept as places.
+pub fn select_briefs(library: &Library, query: &str, options: AskOptions) -> BriefSelection {
+    let outcome = search(library.index(), query, options.limit);
+    let answer = Answer {
         query: query.to_owned(),
-        results,
+        results: Vec::new(),
         total: outcome.total,
         suggestion: outcome.suggestion.clone(),
         notes: notes(&outcome, query),
+    };
+    BriefSelection {
+        answer,
+        hits: outcome
+            .hits
+            .iter()
+            .map(|hit| (hit.doc, hit.score))
+            .collect(),
+        highlighter: outcome.highlighter,
+        options,
     }
 }
 
 fn brief_answer(
     library: &Library,
-    outcome: &Outcome,
+    highlighter: &Highlighter,
     doc: u32,
     score: f32,
     options: AskOptions,
@@ -118,8 +170,7 @@ fn brief_answer(
     let brief = library.brief(doc);
     // Marks per searched field, in `fields` order: title, tags, summary, then each quote's
     // speaker and text.
-    let mut found = outcome
-        .highlighter
+    let mut found = highlighter
         .find_in_brief(library.index(), doc, brief)
         .into_iter();
     let mut mark = |text: &str| {
@@ -143,10 +194,7 @@ fn brief_answer(
         let (text, text_words) = mark(&quote.text);
         // Roles are not searched, so the index has no positions for them.
         let role_words = quote.role.as_deref().map_or(0, |role| {
-            outcome
-                .highlighter
-                .find(library.index(), brief.language, role)
-                .1
+            highlighter.find(library.index(), brief.language, role).1
         });
         let matched = (speaker_words | text_words | role_words).count_ones();
         quotes.push((

@@ -9,7 +9,7 @@ use poise::serenity_prelude as serenity;
 
 use super::paging::{self, Drawn, Page, Pages};
 use super::{Context, Error, embed};
-use crate::answer::{self, AskOptions, QuoteSelection};
+use crate::answer::{self, AskOptions, BriefSelection, QuoteSelection};
 use crate::library::Library;
 
 /// Briefs one `/brief` answer pages through.
@@ -34,47 +34,76 @@ pub async fn brief(
     let pages = BriefPages {
         topic,
         summary_chars: ctx.data().config.summary_chars,
+        chosen: None,
     };
     paging::answer(ctx, pages).await
 }
 
-/// `/brief`: the question, asked again of the library of the moment for each page. A search
-/// costs far less than a page kept for minutes would, and its best few are exactly the head
-/// of the whole ranking, so page n asked alone is page n of the answer.
+/// `/brief`: the question, and which briefs it found, as places in the library they were
+/// found in; a page is one of them, drawn when shown. After a reload the question is asked
+/// again of the new library (see [`chosen_from`]).
 struct BriefPages {
     topic: String,
     summary_chars: usize,
+    chosen: Option<(Weak<Library>, BriefSelection)>,
 }
 
 impl Pages for BriefPages {
     fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
         let options = AskOptions {
-            limit: number.min(BRIEF_PAGES - 1) + 1,
+            limit: BRIEF_PAGES,
             quotes: embed::QUOTES_PER_BRIEF,
             summary_chars: self.summary_chars,
         };
-        let answer = answer::ask(library, &self.topic, options);
-        let Some(result) = answer.results.last() else {
-            return Err(if answer.notes.is_empty() {
+        let topic = &self.topic;
+        let selection = chosen_from(&mut self.chosen, library, || {
+            answer::select_briefs(library, topic, options)
+        });
+        let count = selection.len();
+        let Some(result) = count
+            .checked_sub(1)
+            .and_then(|last| selection.result(library, number.min(last)))
+        else {
+            return Err(if selection.answer.notes.is_empty() {
                 format!("No brief matches “{}”.", self.topic.trim())
             } else {
-                answer.notes.join("\n")
+                selection.answer.notes.join("\n")
             });
         };
-        let number = answer.results.len() - 1;
-        let count = answer.total.min(BRIEF_PAGES);
+        let number = number.min(count - 1);
         Ok(Drawn {
             page: Page {
-                content: answer
+                content: selection
+                    .answer
                     .suggestion
                     .as_ref()
                     .map(|s| format!("Showing results for “{s}”.")),
-                embed: embed::brief(result, number + 1, count),
+                embed: embed::brief(&result, number + 1, count),
             },
             number,
             count,
         })
     }
+}
+
+/// The selection in `chosen` if it was made from `library`, else one made now with `choose`.
+/// A selection points at its library only weakly, so no answer keeps an old library alive
+/// across reloads; while the weak pointer lives, that library's place in memory is not
+/// reused, so the same place means the same library.
+fn chosen_from<'a, T>(
+    chosen: &'a mut Option<(Weak<Library>, T)>,
+    library: &Arc<Library>,
+    choose: impl FnOnce() -> T,
+) -> &'a T {
+    if chosen
+        .as_ref()
+        .is_some_and(|(from, _)| !std::ptr::eq(from.as_ptr(), Arc::as_ptr(library)))
+    {
+        *chosen = None;
+    }
+    &chosen
+        .get_or_insert_with(|| (Arc::downgrade(library), choose()))
+        .1
 }
 
 /// What a person said, newest first
@@ -97,9 +126,8 @@ pub async fn quotes(
     paging::answer(ctx, pages).await
 }
 
-/// `/quotes`: which quotes, in order, as places in the library they were chosen from. That
-/// library is only pointed at weakly: after a reload the quotes are chosen again from the new
-/// one, so no answer keeps an old library alive.
+/// `/quotes`: which quotes, in order, as places in the library they were chosen from (chosen
+/// again after a reload: see [`chosen_from`]).
 struct QuotePages {
     speaker: String,
     topic: Option<String>,
@@ -108,18 +136,9 @@ struct QuotePages {
 
 impl Pages for QuotePages {
     fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
-        // While the weak pointer lives, its library's place in memory is not reused, so the
-        // same place means the same library.
-        if self
-            .chosen
-            .as_ref()
-            .is_some_and(|(from, _)| !std::ptr::eq(from.as_ptr(), Arc::as_ptr(library)))
-        {
-            self.chosen = None;
-        }
-        let (_, selection) = self.chosen.get_or_insert_with(|| {
-            let mut selection =
-                answer::select_quotes(library, &self.speaker, self.topic.as_deref(), PAGED_QUOTES);
+        let (speaker, topic) = (&self.speaker, self.topic.as_deref());
+        let selection = chosen_from(&mut self.chosen, library, || {
+            let mut selection = answer::select_quotes(library, speaker, topic, PAGED_QUOTES);
             if selection.answer.total > selection.len() {
                 let order = if selection.answer.about.is_some() {
                     "best"
@@ -131,7 +150,7 @@ impl Pages for QuotePages {
                     selection.len()
                 ));
             }
-            (Arc::downgrade(library), selection)
+            selection
         });
         if selection.is_empty() {
             return Err(if selection.answer.notes.is_empty() {
