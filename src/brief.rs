@@ -334,7 +334,8 @@ impl<'de, T: Deserialize<'de>, const MAX: usize> Deserialize<'de> for Capped<T, 
                 f.write_str("an array")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
+                // As serde's own Vec does: no room wasted when the list is short.
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX + 1));
                 let mut count = 0;
                 loop {
                     if items.len() <= MAX {
@@ -371,7 +372,7 @@ impl<'de, V: Deserialize<'de>, const MAX: usize> Deserialize<'de> for CappedTabl
                 f.write_str("a table")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(MAX + 1));
                 let mut count = 0;
                 while let Some(key) = map.next_key::<String>()? {
                     if entries.len() <= MAX {
