@@ -15,8 +15,8 @@ use crate::library::Library;
 /// Briefs one `/brief` answer pages through.
 const BRIEF_PAGES: usize = 10;
 
-/// Quotes one `/quotes` answer keeps to page through: a thousand pages, more than anyone can
-/// press through before the answer ends, in 48 KB (the quotes' places, not their texts).
+/// Quotes one `/quotes` answer keeps to page through: a thousand pages, about as many as one
+/// can press through before the answer ends, in 48 KB (the quotes' places, not their texts).
 const PAGED_QUOTES: usize = 3000;
 
 /// The longest an autocompletion waits for a work thread before answering with nothing.
@@ -137,21 +137,19 @@ struct QuotePages {
 impl Pages for QuotePages {
     fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
         let (speaker, topic) = (&self.speaker, self.topic.as_deref());
-        let selection = chosen_from(&mut self.chosen, library, || {
-            let mut selection = answer::select_quotes(library, speaker, topic, PAGED_QUOTES);
-            if selection.answer.total > selection.len() {
-                let order = if selection.answer.about.is_some() {
-                    "best"
+        let selection =
+            chosen_from(&mut self.chosen, library, || {
+                let mut selection = answer::select_quotes(library, speaker, topic, PAGED_QUOTES);
+                if selection.answer.total > selection.len() {
+                    let kept = selection.len();
+                    selection.answer.notes.push(if selection.answer.about.is_some() {
+                    format!("Only the best {kept} can be paged here; a narrower topic finds fewer.")
                 } else {
-                    "newest"
-                };
-                selection.answer.notes.push(format!(
-                    "The {} {order} of them can be paged here; a topic narrows them.",
-                    selection.len()
-                ));
-            }
-            selection
-        });
+                    format!("Only the newest {kept} can be paged here; add a topic to narrow them.")
+                });
+                }
+                selection
+            });
         if selection.is_empty() {
             return Err(if selection.answer.notes.is_empty() {
                 format!("No quotes found for “{}”.", self.speaker.trim())
@@ -275,4 +273,83 @@ async fn autocomplete_speaker(
             .collect()
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` briefs, one a day, each quoting Ada Lovelace once.
+    fn library(n: usize) -> Arc<Library> {
+        Arc::new(Library::new(
+            (0..n)
+                .map(|i| {
+                    let text = format!(
+                        "title = \"Report {i}\"\npublished = {}\nsummary = \"About storms.\"\n\n[[quotes]]\nspeaker = \"Ada Lovelace\"\ntext = \"Remark {i}.\"\n",
+                        // Days from 2000-01-01, as a date TOML reads.
+                        format_args!("{:04}-{:02}-{:02}", 2000 + i / 336, 1 + i / 28 % 12, 1 + i % 28)
+                    );
+                    crate::brief::parse(
+                        std::path::Path::new(&format!("r{i}.toml")),
+                        text.as_bytes(),
+                        crate::language::Language::English,
+                    )
+                    .unwrap()
+                })
+                .collect(),
+        ))
+    }
+
+    fn quote_pages() -> QuotePages {
+        QuotePages {
+            speaker: "lovelace".into(),
+            topic: None,
+            chosen: None,
+        }
+    }
+
+    #[test]
+    fn a_quotes_answer_keeps_at_most_a_thousand_pages_and_says_so() {
+        let library = library(PAGED_QUOTES + 5);
+        let mut pages = quote_pages();
+        let last = pages.draw(&library, usize::MAX).unwrap();
+        assert_eq!(last.count, PAGED_QUOTES / embed::QUOTES_PER_PAGE);
+        assert_eq!(last.number, last.count - 1, "past the end: the last page");
+        assert!(
+            last.page
+                .embed
+                .description
+                .contains("Only the newest 3000 can be paged here"),
+            "{}",
+            last.page.embed.description
+        );
+        assert!(
+            last.page
+                .embed
+                .footer
+                .starts_with("3005 quotes, newest first")
+        );
+    }
+
+    #[test]
+    fn a_paged_answer_chooses_again_from_a_new_library_and_keeps_no_old_one() {
+        let (old, new) = (library(7), library(8));
+        let mut pages = quote_pages();
+        assert!(
+            pages
+                .draw(&old, 0)
+                .unwrap()
+                .page
+                .embed
+                .footer
+                .starts_with("7 quotes")
+        );
+        let turned = pages.draw(&new, 1).unwrap();
+        assert!(turned.page.embed.footer.starts_with("8 quotes"));
+        assert_eq!(
+            Arc::strong_count(&old),
+            1,
+            "no answer keeps the old library"
+        );
+    }
 }
