@@ -11,6 +11,10 @@
 //! phrases from titles, its most quoted speakers), so they mean the same at every size. Each
 //! benchmark cycles through eight such queries: the time reported is per query.
 //!
+//! `N/worst/*` sets the most expensive queries one user can type (16 unknown long words, each
+//! a typo search; the 16 commonest words; a 16-word phrase of them) against a plain three-word
+//! query in the same run, so that their ratio to it can be read whatever the machine's load.
+//!
 //! `cargo bench --bench search` (add `-- <filter>` to run some, e.g. `-- 10000/query`).
 
 use std::hint::black_box;
@@ -54,6 +58,7 @@ fn main() {
         let picks = Picks::new(&library);
         picks.describe(size);
         bench_queries(&mut criterion, size, &library, &picks);
+        bench_worst(&mut criterion, size, &library, &picks);
     }
     criterion.final_summary();
 }
@@ -153,6 +158,22 @@ fn bench_queries(criterion: &mut Criterion, size: usize, library: &Library, pick
     group.finish();
 }
 
+/// The costliest queries against a plain one, each as a whole `/brief` answer (ten results).
+fn bench_worst(criterion: &mut Criterion, size: usize, library: &Library, picks: &Picks) {
+    let options = AskOptions {
+        limit: 10,
+        quotes: 3,
+        summary_chars: 400,
+    };
+    let mut group = criterion.benchmark_group(format!("{size}/worst"));
+    let ask = |q: &str| answer::ask(library, q, options).results.len();
+    cycle(&mut group, "plain_three_words", &picks.multi, ask);
+    cycle(&mut group, "gibberish_16_words", &picks.gibberish, ask);
+    cycle(&mut group, "commonest_16_words", &picks.commonest, ask);
+    cycle(&mut group, "phrase_of_commonest", &picks.common_phrase, ask);
+    group.finish();
+}
+
 /// Benchmarks `run` over `queries`, one query per iteration, in turn.
 fn cycle(
     group: &mut BenchmarkGroup<'_, WallTime>,
@@ -186,6 +207,11 @@ struct Picks {
     speaker_typos: Vec<String>,
     /// One letter; three letters; a whole word then two letters of the next.
     prefixes: [Vec<String>; 3],
+    /// 16 words of 12 common letters that the library does not hold: 16 typo searches.
+    gibberish: Vec<String>,
+    /// The 16 commonest words; and those words as one quoted phrase.
+    commonest: Vec<String>,
+    common_phrase: Vec<String>,
 }
 
 impl Picks {
@@ -281,7 +307,34 @@ impl Picks {
                 .map(|(a, b)| format!("{a} {}", &b[..2]))
                 .collect(),
         ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut letter = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            b"etaoinshrdlucm"[(seed % 14) as usize] as char
+        };
+        let gibberish = (0..PICKS)
+            .map(|_| {
+                let mut unknown = Vec::new();
+                while unknown.len() < 16 {
+                    let word: String = (0..12).map(|_| letter()).collect();
+                    if index.word_frequency(&word) == 0 {
+                        unknown.push(word);
+                    }
+                }
+                unknown.join(" ")
+            })
+            .collect();
+        let common: Vec<&str> = words.iter().take(16 + PICKS).map(|(_, w)| *w).collect();
+        let commonest: Vec<String> = (0..PICKS.min(common.len().saturating_sub(15)))
+            .map(|i| common[i..i + 16].join(" "))
+            .collect();
+        let common_phrase = commonest.iter().map(|q| format!("\"{q}\"")).collect();
         Picks {
+            gibberish,
+            commonest,
+            common_phrase,
             frequent,
             mid,
             rare,
@@ -310,6 +363,8 @@ impl Picks {
             ("speakers", &self.speakers),
             ("surnames", &self.surnames),
             ("speaker typos", &self.speaker_typos),
+            ("gibberish", &self.gibberish),
+            ("commonest", &self.commonest),
         ] {
             eprintln!("  {kind}: {queries:?}");
         }

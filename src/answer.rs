@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use crate::brief::Brief;
 use crate::library::Library;
-use crate::search::{Outcome, search};
-use crate::speakers::Resolution;
+use crate::search::{Highlighter, Outcome, search};
+use crate::speakers::{QuoteRef, Resolution};
 
 /// How an answer is shaped.
 #[derive(Debug, Clone, Copy)]
@@ -93,24 +93,76 @@ pub struct Answer {
 
 /// Answers `query` from `library`.
 pub fn ask(library: &Library, query: &str, options: AskOptions) -> Answer {
-    let outcome = search(library.index(), query, options.limit);
-    let results = outcome
-        .hits
-        .iter()
-        .map(|hit| brief_answer(library, &outcome, hit.doc, hit.score, options))
+    let selection = select_briefs(library, query, options);
+    let results = (0..selection.len())
+        .filter_map(|place| selection.result(library, place))
         .collect();
-    Answer {
+    let mut answer = selection.answer;
+    answer.results = results;
+    answer
+}
+
+/// Which briefs an [`ask`] answer shows, best first, as places in the library they were
+/// found in, without their texts: what an answer shown a page at a time keeps.
+#[derive(Debug, Clone)]
+pub struct BriefSelection {
+    /// The answer without its results.
+    pub answer: Answer,
+    hits: Vec<(u32, f32)>,
+    highlighter: Highlighter,
+    options: AskOptions,
+}
+
+impl BriefSelection {
+    /// How many briefs were found to show (at most the limit asked for).
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+
+    /// The brief at `place` (0 is the best) as shown, from `library`, which must be the
+    /// library it was found in (a doc id means nothing in another).
+    pub fn result(&self, library: &Library, place: usize) -> Option<BriefAnswer> {
+        let &(doc, score) = self.hits.get(place)?;
+        Some(brief_answer(
+            library,
+            &self.highlighter,
+            doc,
+            score,
+            self.options,
+        ))
+    }
+}
+
+/// The briefs [`ask`] would show, kept as places.
+pub fn select_briefs(library: &Library, query: &str, options: AskOptions) -> BriefSelection {
+    let outcome = search(library.index(), query, options.limit);
+    let answer = Answer {
         query: query.to_owned(),
-        results,
+        results: Vec::new(),
         total: outcome.total,
         suggestion: outcome.suggestion.clone(),
         notes: notes(&outcome, query),
+    };
+    BriefSelection {
+        answer,
+        hits: outcome
+            .hits
+            .iter()
+            .map(|hit| (hit.doc, hit.score))
+            .collect(),
+        highlighter: outcome.highlighter,
+        options,
     }
 }
 
 fn brief_answer(
     library: &Library,
-    outcome: &Outcome,
+    highlighter: &Highlighter,
     doc: u32,
     score: f32,
     options: AskOptions,
@@ -118,8 +170,7 @@ fn brief_answer(
     let brief = library.brief(doc);
     // Marks per searched field, in `fields` order: title, tags, summary, then each quote's
     // speaker and text.
-    let mut found = outcome
-        .highlighter
+    let mut found = highlighter
         .find_in_brief(library.index(), doc, brief)
         .into_iter();
     let mut mark = |text: &str| {
@@ -143,10 +194,7 @@ fn brief_answer(
         let (text, text_words) = mark(&quote.text);
         // Roles are not searched, so the index has no positions for them.
         let role_words = quote.role.as_deref().map_or(0, |role| {
-            outcome
-                .highlighter
-                .find(library.index(), brief.language, role)
-                .1
+            highlighter.find(library.index(), brief.language, role).1
         });
         let matched = (speaker_words | text_words | role_words).count_ones();
         quotes.push((
@@ -216,6 +264,13 @@ fn notes(outcome: &Outcome, query: &str) -> Vec<String> {
                 "these words"
             },
             list(&outcome.unknown)
+        ));
+    }
+    if !outcome.unchecked.is_empty() {
+        notes.push(format!(
+            "Typos are looked for in at most {} words of a question; not in: {}.",
+            crate::search::MAX_TYPO_SEARCHES,
+            list(&outcome.unchecked)
         ));
     }
     for phrase in &outcome.missing_phrases {
@@ -504,6 +559,114 @@ pub fn quotes(
     about: Option<&str>,
     limit: Option<usize>,
 ) -> QuotesAnswer {
+    let (mut answer, mut chosen, _) = choose_quotes(library, typed, about);
+    chosen.truncate(limit.unwrap_or(usize::MAX));
+    answer.quotes = chosen
+        .into_iter()
+        .map(|(at, marks)| speaker_quote(library, at, marks))
+        .collect();
+    answer
+}
+
+/// Which quotes a [`quotes`] answer lists, in order, as places in the library they were
+/// chosen from, without their texts: what an answer shown a page at a time keeps.
+#[derive(Debug, Clone)]
+pub struct QuoteSelection {
+    /// The answer without its quotes; `total` counts every quote chosen, kept or not.
+    pub answer: QuotesAnswer,
+    kept: Vec<QuoteRef>,
+    /// What the topic matched, to mark it in the quotes when they are shown.
+    highlighter: Option<Highlighter>,
+}
+
+impl QuoteSelection {
+    /// How many quotes were kept.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// The kept quotes at `range` (those that exist), from `library`, which must be the
+    /// library they were chosen from (a doc id means nothing in another).
+    pub fn quotes(&self, library: &Library, range: Range<usize>) -> Vec<SpeakerQuote> {
+        let end = range.end.min(self.kept.len());
+        self.kept[range.start.min(end)..end]
+            .iter()
+            .map(|&at| {
+                let marks = self
+                    .highlighter
+                    .as_ref()
+                    .map(|highlighter| {
+                        let brief = library.brief(at.doc);
+                        highlighter
+                            .find_in_brief(library.index(), at.doc, brief)
+                            .into_iter()
+                            .nth(quote_text_field(brief, at.quote))
+                            .unwrap_or_default()
+                            .0
+                    })
+                    .unwrap_or_default();
+                speaker_quote(library, at, marks)
+            })
+            .collect()
+    }
+}
+
+/// The quotes [`quotes`] would list, keeping the first `keep` of them.
+pub fn select_quotes(
+    library: &Library,
+    typed: &str,
+    about: Option<&str>,
+    keep: usize,
+) -> QuoteSelection {
+    let (answer, mut chosen, highlighter) = choose_quotes(library, typed, about);
+    chosen.truncate(keep);
+    QuoteSelection {
+        answer,
+        kept: chosen.into_iter().map(|(at, _)| at).collect(),
+        highlighter,
+    }
+}
+
+/// A quote's text among the fields a brief's highlighting gives: title, tags, summary, then
+/// each quote's speaker and text.
+fn quote_text_field(brief: &Brief, quote: usize) -> usize {
+    brief.tags.len() + 2 + 2 * quote + 1
+}
+
+/// One quote as listed, with the matches in its text.
+fn speaker_quote(library: &Library, at: QuoteRef, marks: Vec<Range<usize>>) -> SpeakerQuote {
+    let brief = library.brief(at.doc);
+    let quote = &brief.quotes[at.quote];
+    SpeakerQuote {
+        speaker: quote.speaker.to_string(),
+        role: quote.role.as_deref().map(str::to_owned),
+        text: Marked {
+            text: quote.text.clone(),
+            marks,
+        },
+        context: quote.context.as_deref().map(str::to_owned),
+        brief_id: brief.id.to_string(),
+        brief_title: brief.title.clone(),
+        published: brief.published.to_string(),
+        source: brief.source.clone(),
+    }
+}
+
+/// The answer to a `quotes` request without its quotes, which quotes it lists in order (with
+/// the topic's matches in each text), and what the topic matched.
+type Chosen = (
+    QuotesAnswer,
+    Vec<(QuoteRef, Vec<Range<usize>>)>,
+    Option<Highlighter>,
+);
+
+/// Works out a `quotes` request: see [`Chosen`].
+fn choose_quotes(library: &Library, typed: &str, about: Option<&str>) -> Chosen {
     let speakers = library.speakers();
     let (matched, found) = match speakers.resolve(typed) {
         Resolution::Found(at) => (SpeakerMatch::Found, vec![at]),
@@ -559,20 +722,12 @@ pub fn quotes(
     };
     let topic = about.map(str::trim).filter(|t| !t.is_empty());
     let mut suggestion = None;
-    let mut chosen: Vec<(crate::speakers::QuoteRef, Marked)> = Vec::new();
-    match topic {
-        None => {
-            for (_, quote) in quoted {
-                let text = library.brief(quote.doc).quotes[quote.quote].text.clone();
-                chosen.push((
-                    quote,
-                    Marked {
-                        text,
-                        marks: Vec::new(),
-                    },
-                ));
-            }
-        }
+    let mut highlighter = None;
+    let chosen: Vec<(QuoteRef, Vec<Range<usize>>)> = match topic {
+        None => quoted
+            .into_iter()
+            .map(|(_, quote)| (quote, Vec::new()))
+            .collect(),
         Some(topic) => {
             let outcome = search(library.index(), topic, library.len());
             suggestion = outcome.suggestion.clone();
@@ -581,31 +736,23 @@ pub fn quotes(
             let mut ranked = Vec::new();
             for (order, (group, quote)) in quoted.into_iter().enumerate() {
                 let brief = library.brief(quote.doc);
-                let text = &brief.quotes[quote.quote].text;
-                // The quote's text among the brief's fields: title, tags, summary, then each
-                // quote's speaker and text.
-                let field = brief.tags.len() + 2 + 2 * quote.quote + 1;
                 let (marks, words) = outcome
                     .highlighter
                     .find_in_brief(library.index(), quote.doc, brief)
                     .into_iter()
-                    .nth(field)
+                    .nth(quote_text_field(brief, quote.quote))
                     .unwrap_or_default();
                 let brief_score = brief_scores.get(&quote.doc).copied();
                 if words == 0 && brief_score.is_none() {
                     continue;
                 }
-                let marked = Marked {
-                    text: text.clone(),
-                    marks,
-                };
                 ranked.push((
                     group,
                     words.count_ones(),
                     brief_score.unwrap_or(0.0),
                     order,
                     quote,
-                    marked,
+                    marks,
                 ));
             }
             // Grouped by candidate; within a group, quotes saying the topic first, then
@@ -616,11 +763,7 @@ pub fn quotes(
                     .then(b.2.total_cmp(&a.2))
                     .then(a.3.cmp(&b.3))
             });
-            chosen = ranked
-                .into_iter()
-                .map(|(_, _, _, _, quote, marked)| (quote, marked))
-                .collect();
-            if chosen.is_empty() && matched != SpeakerMatch::Suggestions {
+            if ranked.is_empty() && matched != SpeakerMatch::Suggestions {
                 notes.push(format!(
                     "No quote by {} is about \"{topic}\".",
                     names(&candidates)
@@ -631,36 +774,24 @@ pub fn quotes(
                     .into_iter()
                     .filter(|n| !n.starts_with("Only common")),
             );
+            highlighter = Some(outcome.highlighter);
+            ranked
+                .into_iter()
+                .map(|(_, _, _, _, quote, marks)| (quote, marks))
+                .collect()
         }
-    }
-    let total = chosen.len();
-    chosen.truncate(limit.unwrap_or(usize::MAX));
-    QuotesAnswer {
+    };
+    let answer = QuotesAnswer {
         speaker: typed.to_owned(),
         about: topic.map(str::to_owned),
         matched,
         candidates,
-        quotes: chosen
-            .into_iter()
-            .map(|(at, text)| {
-                let brief = library.brief(at.doc);
-                let quote = &brief.quotes[at.quote];
-                SpeakerQuote {
-                    speaker: quote.speaker.to_string(),
-                    role: quote.role.as_deref().map(str::to_owned),
-                    text,
-                    context: quote.context.as_deref().map(str::to_owned),
-                    brief_id: brief.id.to_string(),
-                    brief_title: brief.title.clone(),
-                    published: brief.published.to_string(),
-                    source: brief.source.clone(),
-                }
-            })
-            .collect(),
-        total,
+        quotes: Vec::new(),
+        total: chosen.len(),
         suggestion,
         notes,
-    }
+    };
+    (answer, chosen, highlighter)
 }
 
 /// The JSON of `INTERFACES.md` (`quotes --json`), extended with `match` (`found`,
@@ -764,6 +895,47 @@ mod tests {
             topic_suggestions(&library, "hacked", 10),
             ["Election hacking report", "Storm over the elections"],
             "then what the search finds"
+        );
+    }
+
+    #[test]
+    fn a_selection_shows_any_range_of_the_quotes_as_the_whole_answer_does() {
+        let library = Library::new(
+            (0..12)
+                .map(|i| {
+                    let about = if i % 3 == 0 { "the storm" } else { "taxes" };
+                    let text = format!(
+                        "title = \"Brief {i}\"\npublished = 2020-01-{:02}\nsummary = \"About {about}.\"\n\n[[quotes]]\nspeaker = \"Ada Lovelace\"\ntext = \"Quote {i} on {about}.\"\n",
+                        i + 1
+                    );
+                    crate::brief::parse(
+                        std::path::Path::new(&format!("b{i}.toml")),
+                        text.as_bytes(),
+                        crate::language::Language::English,
+                    )
+                    .unwrap()
+                })
+                .collect(),
+        );
+        for topic in [None, Some("storm")] {
+            let whole = quotes(&library, "lovelace", topic, None);
+            let selection = select_quotes(&library, "lovelace", topic, 3);
+            assert_eq!(selection.answer.total, whole.total);
+            assert_eq!(selection.len(), 3.min(whole.total), "kept only 3");
+            assert!(selection.answer.quotes.is_empty(), "no texts kept");
+            assert_eq!(selection.quotes(&library, 1..3), whole.quotes[1..3]);
+            assert_eq!(
+                selection.quotes(&library, 2..9).len(),
+                1,
+                "clamped to what is kept"
+            );
+        }
+        let storm = select_quotes(&library, "lovelace", Some("storm"), 10);
+        assert_eq!(storm.len(), 4);
+        assert_eq!(
+            storm.quotes(&library, 0..1)[0].text.marked_words(),
+            ["storm"],
+            "the topic is marked in the text"
         );
     }
 

@@ -2,15 +2,23 @@
 //!
 //! The format is `BRIEF_FORMAT.md` (v1). Parsing is two steps: serde turns the TOML into a raw
 //! struct whose fields keep their spans (unknown keys denied), then `validate` checks every
-//! limit and collects *all* the problems of the file, each with its line and column, so an
-//! editor can fix a file in one pass.
+//! limit and collects the problems of the file, each with its line and column, so an editor
+//! can fix a file in one pass.
+//!
+//! A hostile file costs work in proportion to its size, never more: lists are read only one
+//! item past their limit (the rest are counted, not kept or checked), at most
+//! [`MAX_PROBLEMS`] problems are listed per file (then how many more there are), and a byte
+//! offset becomes a line and column through one index of the file ([`LineIndex`]) instead of
+//! a scan of everything before it.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 use toml::value::{Datetime, Offset};
 
@@ -38,6 +46,14 @@ pub const MAX_ALIASES: usize = 10;
 pub const MAX_QUOTES: usize = 25;
 /// Longest URL.
 pub const MAX_URL: usize = 2048;
+/// Most problems listed for one file; past them, one more line says how many were left out.
+pub const MAX_PROBLEMS: usize = 20;
+/// Most keys and values (strings, numbers, dates, bare keys) a brief file may hold. A valid
+/// brief holds a few hundred at most; parsing makes a node of each before any limit can be
+/// checked, about 200 bytes apiece, so a file of four million empty tags took 845 MiB.
+pub const MAX_TOML_ITEMS: usize = 4096;
+/// Files shorter than this hold too few items to matter and are not counted first.
+const COUNT_ITEMS_FROM: usize = 64 * 1024;
 
 /// A brief's id: `[a-z0-9-]`, 1 to 80 characters. Valid by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -180,17 +196,67 @@ pub struct Location {
 }
 
 impl Location {
-    /// The location of byte `offset` in `text`, the contents of `path`.
+    /// The location of byte `offset` in `text`, the contents of `path`. For more than one
+    /// location in the same text, make one [`LineIndex`] and ask it.
     pub fn at(path: &Path, text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
-        let before = text.get(..offset).unwrap_or(text);
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        Location {
-            path: path.to_owned(),
-            line: before.matches('\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
+        LineIndex::new(text).locate(path, text, offset)
+    }
+}
+
+/// Where the lines of a text start, and how many characters come before each block of
+/// [`LineIndex::BLOCK`] bytes: a byte offset becomes a line (a binary search) and a column (a
+/// count within one block, twice), however long the text or its lines are.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset of each line's start; the first is 0.
+    starts: Vec<usize>,
+    /// Characters before each block, and after the last: one more entry than blocks.
+    chars_before_block: Vec<usize>,
+}
+
+impl LineIndex {
+    const BLOCK: usize = 4096;
+
+    /// Indexes `text` in one pass.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        let mut chars_before_block = Vec::with_capacity(text.len() / Self::BLOCK + 2);
+        let mut chars = 0;
+        chars_before_block.push(0);
+        for block in text.as_bytes().chunks(Self::BLOCK) {
+            chars += char_starts(block);
+            chars_before_block.push(chars);
+        }
+        LineIndex {
+            starts,
+            chars_before_block,
         }
     }
+
+    /// Characters that start before byte `offset` (at most `text.len()`) of `text`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / Self::BLOCK;
+        self.chars_before_block[block] + char_starts(&text.as_bytes()[block * Self::BLOCK..offset])
+    }
+
+    /// The location of byte `offset` in `text` (the text indexed), the contents of `path`.
+    pub fn locate(&self, path: &Path, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let line_start = self.starts[line - 1];
+        Location {
+            path: path.to_owned(),
+            line,
+            column: self.chars_before(text, offset) - self.chars_before(text, line_start) + 1,
+        }
+    }
+}
+
+/// How many characters start in `bytes` (UTF-8): every byte but continuation bytes.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl fmt::Display for Location {
@@ -226,14 +292,100 @@ impl BriefError {
 struct Locator<'a> {
     path: &'a Path,
     text: &'a str,
+    /// Made at the first problem: a valid file never needs it.
+    index: OnceLock<LineIndex>,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
+    fn new(path: &'a Path, text: &'a str) -> Self {
+        Locator {
+            path,
+            text,
+            index: OnceLock::new(),
+        }
+    }
+
     fn error(&self, span: &Range<usize>, message: impl Into<String>) -> BriefError {
+        let index = self.index.get_or_init(|| LineIndex::new(self.text));
         BriefError {
-            location: Location::at(self.path, self.text, span.start),
+            location: index.locate(self.path, self.text, span.start),
             message: message.into(),
         }
+    }
+}
+
+/// An array read at most one item past its limit `MAX`: the items beyond are counted and
+/// skipped, neither kept nor checked, so a file of a million tags costs no more to check
+/// than one of 21.
+#[derive(Debug)]
+struct Capped<T, const MAX: usize> {
+    /// At most `MAX + 1`: enough to point at the first item too many.
+    items: Vec<T>,
+    /// How many the file holds.
+    count: usize,
+}
+
+impl<'de, T: Deserialize<'de>, const MAX: usize> Deserialize<'de> for Capped<T, MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items<T, const MAX: usize>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>, const MAX: usize> Visitor<'de> for Items<T, MAX> {
+            type Value = Capped<T, MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                // As serde's own Vec does: no room wasted when the list is short.
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX + 1));
+                let mut count = 0;
+                loop {
+                    if items.len() <= MAX {
+                        match seq.next_element::<T>()? {
+                            Some(item) => items.push(item),
+                            None => break,
+                        }
+                    } else if seq.next_element::<IgnoredAny>()?.is_none() {
+                        break;
+                    }
+                    count += 1;
+                }
+                Ok(Capped { items, count })
+            }
+        }
+        deserializer.deserialize_seq(Items(PhantomData))
+    }
+}
+
+/// A table read at most one entry past its limit `MAX`, like [`Capped`]; entries in the
+/// file's order.
+#[derive(Debug)]
+struct CappedTable<V, const MAX: usize> {
+    entries: Vec<(String, V)>,
+    count: usize,
+}
+
+impl<'de, V: Deserialize<'de>, const MAX: usize> Deserialize<'de> for CappedTable<V, MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<V, const MAX: usize>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>, const MAX: usize> Visitor<'de> for Entries<V, MAX> {
+            type Value = CappedTable<V, MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(MAX + 1));
+                let mut count = 0;
+                while let Some(key) = map.next_key::<String>()? {
+                    if entries.len() <= MAX {
+                        entries.push((key, map.next_value::<V>()?));
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    count += 1;
+                }
+                Ok(CappedTable { entries, count })
+            }
+        }
+        deserializer.deserialize_map(Entries(PhantomData))
     }
 }
 
@@ -248,12 +400,12 @@ struct RawBrief {
     language: Option<Spanned<String>>,
     image: Option<Spanned<String>>,
     #[serde(default)]
-    tags: Option<Spanned<Vec<Spanned<String>>>>,
+    tags: Option<Spanned<Capped<Spanned<String>, MAX_TAGS>>>,
     summary: Spanned<String>,
     #[serde(default)]
-    quotes: Option<Spanned<Vec<Spanned<RawQuote>>>>,
+    quotes: Option<Spanned<Capped<Spanned<RawQuote>, MAX_QUOTES>>>,
     #[serde(default)]
-    aliases: Option<std::collections::BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
+    aliases: Option<CappedTable<Spanned<Capped<Spanned<String>, MAX_ALIASES>>, MAX_ALIASES>>,
 }
 
 #[derive(Deserialize)]
@@ -305,18 +457,26 @@ pub fn parse_sharing(
         Ok(text) => text,
         Err(err) => {
             let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
-            let locator = Locator { path, text: valid };
+            let locator = Locator::new(path, valid);
             return Err(vec![locator.error(
                 &(valid.len()..valid.len()),
                 "the file is not valid UTF-8; expected a UTF-8 text file",
             )]);
         }
     };
-    let locator = Locator { path, text };
+    let locator = Locator::new(path, text);
     if text.trim().is_empty() {
         return Err(vec![locator.error(
             &(0..0),
             "the file is empty; expected a brief with at least `title`, `published` and `summary`",
+        )]);
+    }
+    if let Some(offset) = past_the_items(text) {
+        return Err(vec![locator.error(
+            &(offset..offset),
+            format!(
+                "the file holds more than {MAX_TOML_ITEMS} keys and values; a brief holds a few hundred at most (20 tags, 25 quotes, 10 speakers with 10 aliases)"
+            ),
         )]);
     }
     let raw: RawBrief = toml::from_str(text).map_err(|err| {
@@ -324,6 +484,29 @@ pub fn parse_sharing(
         vec![locator.error(&span, describe_toml_error(err.message()))]
     })?;
     validate(raw, &locator, default_language, texts)
+}
+
+/// Where the first key or value past [`MAX_TOML_ITEMS`] starts, if a file holds that many:
+/// a count of the lexer's tokens, which keeps nothing.
+fn past_the_items(text: &str) -> Option<usize> {
+    use toml_parser::lexer::TokenKind;
+    if text.len() < COUNT_ITEMS_FROM {
+        return None;
+    }
+    toml_parser::Source::new(text)
+        .lex()
+        .filter(|token| {
+            matches!(
+                token.kind(),
+                TokenKind::Atom
+                    | TokenKind::BasicString
+                    | TokenKind::LiteralString
+                    | TokenKind::MlBasicString
+                    | TokenKind::MlLiteralString
+            )
+        })
+        .nth(MAX_TOML_ITEMS)
+        .map(|token| token.span().start())
 }
 
 /// Makes serde's wording read as "what is wrong; what is expected".
@@ -359,21 +542,33 @@ fn validate(
             check(field, name, MAX_SHORT);
         }
     }
-    let tags = raw.tags.map(Spanned::into_inner).unwrap_or_default();
-    if tags.len() > MAX_TAGS {
+    let (tags, tag_count) = raw
+        .tags
+        .map(|t| {
+            let t = t.into_inner();
+            (t.items, t.count)
+        })
+        .unwrap_or_default();
+    if tag_count > MAX_TAGS {
         problems.push(at.error(
             &tags[MAX_TAGS].span(),
-            format!("{} tags; expected at most {MAX_TAGS}", tags.len()),
+            format!("{tag_count} tags; expected at most {MAX_TAGS}"),
         ));
     }
     for tag in &tags {
         check_length(tag, "tag", MAX_SHORT, at, &mut problems);
     }
-    let quotes = raw.quotes.map(Spanned::into_inner).unwrap_or_default();
-    if quotes.len() > MAX_QUOTES {
+    let (quotes, quote_count) = raw
+        .quotes
+        .map(|q| {
+            let q = q.into_inner();
+            (q.items, q.count)
+        })
+        .unwrap_or_default();
+    if quote_count > MAX_QUOTES {
         problems.push(at.error(
             &quotes[MAX_QUOTES].span(),
-            format!("{} quotes; expected at most {MAX_QUOTES}", quotes.len()),
+            format!("{quote_count} quotes; expected at most {MAX_QUOTES}"),
         ));
     }
     for quote in &quotes {
@@ -387,13 +582,17 @@ fn validate(
             check_length(context, "context", MAX_CONTEXT, at, &mut problems);
         }
     }
-    let aliases = raw.aliases.unwrap_or_default();
-    if aliases.len() > MAX_ALIASES {
+    let (mut aliases, alias_speakers) = raw
+        .aliases
+        .map(|a| (a.entries, a.count))
+        .unwrap_or_default();
+    // In name order, as a library lists them.
+    aliases.sort_by(|a, b| a.0.cmp(&b.0));
+    if alias_speakers > MAX_ALIASES {
         problems.push(at.error(
             &(0..0),
             format!(
-                "aliases are given for {} speakers; expected at most {MAX_ALIASES}",
-                aliases.len()
+                "aliases are given for {alias_speakers} speakers; expected at most {MAX_ALIASES}"
             ),
         ));
     }
@@ -405,16 +604,16 @@ fn validate(
                 format!("an [aliases] speaker name is {length} characters long; expected 1 to {MAX_SPEAKER}"),
             ));
         }
-        if list.get_ref().len() > MAX_ALIASES {
+        if list.get_ref().count > MAX_ALIASES {
             problems.push(at.error(
                 &list.span(),
                 format!(
                     "{} aliases for {name}; expected at most {MAX_ALIASES}",
-                    list.get_ref().len()
+                    list.get_ref().count
                 ),
             ));
         }
-        for alias in list.get_ref() {
+        for alias in &list.get_ref().items {
             check_length(alias, "alias", MAX_SPEAKER, at, &mut problems);
         }
     }
@@ -470,7 +669,7 @@ fn validate(
             problems.extend(source.err());
             problems.extend(image.err());
             problems.sort_by_key(|p| (p.location.line, p.location.column));
-            return Err(problems);
+            return Err(at_most_listed(problems));
         }
     };
 
@@ -504,6 +703,7 @@ fn validate(
             .map(|(name, list)| {
                 let list = list
                     .into_inner()
+                    .items
                     .into_iter()
                     .map(|a| clean(a.into_inner()))
                     .collect();
@@ -512,6 +712,23 @@ fn validate(
             .collect(),
         path: at.path.to_owned(),
     })
+}
+
+/// The first [`MAX_PROBLEMS`] of a file's problems (in file order), then one more saying how
+/// many are left out, placed at the first of them.
+fn at_most_listed(mut problems: Vec<BriefError>) -> Vec<BriefError> {
+    // Saying "and 1 more" would take the line the problem itself takes.
+    if problems.len() <= MAX_PROBLEMS + 1 {
+        return problems;
+    }
+    let more = problems.len() - MAX_PROBLEMS;
+    problems.truncate(MAX_PROBLEMS + 1);
+    if let Some(first_left_out) = problems.last_mut() {
+        first_left_out.message = format!(
+            "and {more} more problems from here on (only the first {MAX_PROBLEMS} of a file are listed)"
+        );
+    }
+    problems
 }
 
 /// Text fields are stored without the surrounding white space of multi-line TOML strings,
@@ -843,6 +1060,135 @@ text = "Partnering with Putin is akin to partnering with Assad."
         let err = only_error(&format!("{GOOD}\n[aliases]\n\"Donald Trump\" = [\"\"]\n"));
         assert_eq!(at(&err), (15, 19));
         assert!(err.message.contains("alias is empty"), "{}", err.message);
+    }
+
+    /// Line and column of every character boundary of `text`, counted char by char.
+    fn locations_by_walking(text: &str) -> Vec<(usize, (usize, usize))> {
+        let (mut line, mut column) = (1, 1);
+        let mut out = Vec::new();
+        for (at, c) in text.char_indices() {
+            out.push((at, (line, column)));
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        out.push((text.len(), (line, column)));
+        out
+    }
+
+    #[test]
+    fn the_line_index_locates_every_offset_as_walking_the_text_does() {
+        // Lines shorter and longer than the index's blocks, multi-byte characters across
+        // block edges, CRLF, empty lines, no newline at the end.
+        let text = [
+            String::new(),
+            "a".into(),
+            "é€😀x\r".into(),
+            "é".repeat(2500),
+            "ab😀".repeat(1500),
+            "\r".into(),
+            "x".repeat(LineIndex::BLOCK - 1),
+            "tail".into(),
+        ]
+        .join("\n");
+        let index = LineIndex::new(&text);
+        let path = Path::new("t.toml");
+        for (offset, expected) in locations_by_walking(&text) {
+            let at = index.locate(path, &text, offset);
+            assert_eq!((at.line, at.column), expected, "offset {offset}");
+        }
+        let past = index.locate(path, &text, text.len() + 10);
+        assert_eq!(
+            past,
+            index.locate(path, &text, text.len()),
+            "clamped to the end"
+        );
+        assert_eq!(Location::at(path, "", 0), index.locate(path, "", 0));
+    }
+
+    #[test]
+    fn four_thousand_empty_tags_are_read_one_past_the_limit_and_listed_twenty() {
+        let tags = vec!["\"\""; 4000].join(", ");
+        let text = GOOD.replace(
+            "tags = [\"cyber security\", \"russia\"]",
+            &format!("tags = [{tags}]"),
+        );
+        let errors = parse_str(&text).unwrap_err();
+        // The tags checked are the first MAX_TAGS + 1, each empty; and there are too many.
+        let found = MAX_TAGS + 1 + 1;
+        assert_eq!(errors.len(), MAX_PROBLEMS + 1, "{:?}", errors.last());
+        assert!(
+            errors[..MAX_PROBLEMS]
+                .iter()
+                .all(|e| e.message == "tag is empty; expected 1 to 200 characters"),
+            "{errors:?}"
+        );
+        assert_eq!(
+            errors[MAX_PROBLEMS].message,
+            format!(
+                "and {} more problems from here on (only the first 20 of a file are listed)",
+                found - MAX_PROBLEMS
+            )
+        );
+        // The 21st tag starts 4 characters after the 20th.
+        assert_eq!(
+            errors[MAX_PROBLEMS].location.column,
+            errors[MAX_PROBLEMS - 1].location.column + 4
+        );
+    }
+
+    #[test]
+    fn a_file_of_a_hundred_thousand_values_is_refused_before_parsing() {
+        let tags = vec!["\"\""; 100_000].join(", ");
+        let text = GOOD.replace(
+            "tags = [\"cyber security\", \"russia\"]",
+            &format!("tags = [{tags}]"),
+        );
+        let errors = parse_str(&text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{:?}", errors.last());
+        assert!(
+            errors[0]
+                .message
+                .starts_with("the file holds more than 4096 keys and values;"),
+            "{}",
+            errors[0].message
+        );
+        // title, its value, published, its date, source, its value, tags: then the tags.
+        let before_tags = 7;
+        let column = "tags = [".len() + 1 + 4 * (MAX_TOML_ITEMS - before_tags);
+        assert_eq!(at(&errors[0]), (4, column), "at the first value too many");
+    }
+
+    #[test]
+    fn every_list_of_a_hostile_file_stops_one_past_its_limit() {
+        let mut text = GOOD.to_owned();
+        for _ in 0..100 {
+            text.push_str("\n[[quotes]]\nspeaker = \"\"\ntext = \"x\"\n");
+        }
+        text.push_str("\n[aliases]\n");
+        for i in 0..100 {
+            let aliases = vec!["\"\""; 100].join(", ");
+            text.push_str(&format!("\"Speaker {i}\" = [{aliases}]\n"));
+        }
+        let errors = parse_str(&text).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "aliases are given for 100 speakers; expected at most 10"
+        );
+        // Too many alias speakers; of the 11 read, "100 aliases" and 11 empty ones each;
+        // too many quotes; of the 26 read, 25 with an empty speaker.
+        let found = 1 + (MAX_ALIASES + 1) * (1 + MAX_ALIASES + 1) + 1 + MAX_QUOTES;
+        assert_eq!(errors.len(), MAX_PROBLEMS + 1);
+        assert!(
+            errors[MAX_PROBLEMS]
+                .message
+                .starts_with(&format!("and {} more problems", found - MAX_PROBLEMS)),
+            "{}",
+            errors[MAX_PROBLEMS].message
+        );
     }
 
     #[test]

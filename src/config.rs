@@ -63,7 +63,21 @@ pub struct DiscordConfig {
     pub cooldown_secs: u64,
     /// On shutdown, replies in flight get this long to finish.
     pub shutdown_grace_secs: u64,
+    /// A paged answer's buttons go this long after the question, however often pressed.
+    pub page_lifetime_secs: u64,
+    /// Paged answers each user may have live; a newer one ends their oldest.
+    pub paged_answers_per_user: usize,
+    /// Paged answers live in all; past this the oldest ends.
+    pub paged_answers_total: usize,
+    /// Autocompletions worked out per user per second; past this, no choices are offered.
+    pub autocomplete_per_second: usize,
+    /// Answers worked out at once (searches, pages, autocompletion); 0: one per CPU core.
+    pub search_threads: usize,
 }
+
+/// The longest a paged answer may keep its buttons, in seconds: removing them is an edit of
+/// the answer, which Discord allows for 15 minutes after the question.
+pub const MAX_PAGE_SECS: u64 = 840;
 
 impl Default for DiscordConfig {
     fn default() -> Self {
@@ -80,6 +94,11 @@ impl Default for DiscordConfig {
             cooldown_commands: 5,
             cooldown_secs: 10,
             shutdown_grace_secs: 10,
+            page_lifetime_secs: MAX_PAGE_SECS,
+            paged_answers_per_user: 3,
+            paged_answers_total: 500,
+            autocomplete_per_second: 5,
+            search_threads: 0,
         }
     }
 }
@@ -140,6 +159,11 @@ struct RawDiscord {
     cooldown_commands: Option<toml::Spanned<usize>>,
     cooldown_secs: Option<toml::Spanned<u64>>,
     shutdown_grace_secs: Option<toml::Spanned<u64>>,
+    page_lifetime_secs: Option<toml::Spanned<u64>>,
+    paged_answers_per_user: Option<toml::Spanned<usize>>,
+    paged_answers_total: Option<toml::Spanned<usize>>,
+    autocomplete_per_second: Option<toml::Spanned<usize>>,
+    search_threads: Option<toml::Spanned<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -318,12 +342,29 @@ impl Config {
                 1..=300,
                 &mut d.download_timeout_secs,
             )?;
+            let token_expires = |error: ConfigError| match error {
+                ConfigError::Invalid { location, message } => ConfigError::Invalid {
+                    location,
+                    message: format!(
+                        "{message}: the buttons are removed by an edit of the answer, which Discord allows for 15 minutes after the question"
+                    ),
+                },
+                other => other,
+            };
             seconds(
                 discord.page_timeout_secs,
                 "page_timeout_secs",
-                1..=86_400,
+                1..=MAX_PAGE_SECS,
                 &mut d.page_timeout_secs,
-            )?;
+            )
+            .map_err(token_expires)?;
+            seconds(
+                discord.page_lifetime_secs,
+                "page_lifetime_secs",
+                1..=MAX_PAGE_SECS,
+                &mut d.page_lifetime_secs,
+            )
+            .map_err(token_expires)?;
             seconds(
                 discord.cooldown_secs,
                 "cooldown_secs",
@@ -341,6 +382,30 @@ impl Config {
                 "cooldown_commands",
                 0..=1000,
                 &mut d.cooldown_commands,
+            )?;
+            bounded(
+                discord.paged_answers_per_user,
+                "paged_answers_per_user",
+                1..=25,
+                &mut d.paged_answers_per_user,
+            )?;
+            bounded(
+                discord.paged_answers_total,
+                "paged_answers_total",
+                1..=100_000,
+                &mut d.paged_answers_total,
+            )?;
+            bounded(
+                discord.autocomplete_per_second,
+                "autocomplete_per_second",
+                1..=100,
+                &mut d.autocomplete_per_second,
+            )?;
+            bounded(
+                discord.search_threads,
+                "search_threads",
+                0..=256,
+                &mut d.search_threads,
             )?;
         }
         Ok(config)
@@ -421,6 +486,50 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("config.toml:2:19:"), "{err}");
+    }
+
+    #[test]
+    fn paging_must_end_before_discord_stops_allowing_edits() {
+        let config =
+            parse("[discord]\npage_timeout_secs = 840\npage_lifetime_secs = 60\n").unwrap();
+        assert_eq!(config.discord.page_timeout_secs, 840);
+        assert_eq!(config.discord.page_lifetime_secs, 60);
+        assert_eq!(parse("").unwrap().discord.page_lifetime_secs, 840);
+        for key in ["page_timeout_secs", "page_lifetime_secs"] {
+            let err = parse(&format!("[discord]\n{key} = 900\n"))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "config.toml:2:{}: {key} is 900; expected 1 to 840: the buttons are removed by an edit of the answer, which Discord allows for 15 minutes after the question",
+                    key.len() + 4
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn answer_bounds_are_checked() {
+        let config = parse(
+            "[discord]\npaged_answers_per_user = 1\npaged_answers_total = 10\nautocomplete_per_second = 2\nsearch_threads = 3\n",
+        )
+        .unwrap();
+        assert_eq!(config.discord.paged_answers_per_user, 1);
+        assert_eq!(config.discord.paged_answers_total, 10);
+        assert_eq!(config.discord.autocomplete_per_second, 2);
+        assert_eq!(config.discord.search_threads, 3);
+        for (key, bad) in [
+            ("paged_answers_per_user", 0),
+            ("paged_answers_total", 0),
+            ("autocomplete_per_second", 0),
+            ("search_threads", 1000),
+        ] {
+            let err = parse(&format!("[discord]\n{key} = {bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(&format!("{key} is {bad}; expected")), "{err}");
+        }
     }
 
     #[test]

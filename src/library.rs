@@ -261,6 +261,17 @@ impl Library {
         self.newest.iter().map(|&doc| self.brief(doc)).collect()
     }
 
+    /// The briefs at `places` of the newest-first order (those that exist).
+    pub fn newest(&self, places: std::ops::Range<usize>) -> Vec<&Brief> {
+        let end = places.end.min(self.newest.len());
+        self.newest
+            .get(places.start.min(end)..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|&doc| self.brief(doc))
+            .collect()
+    }
+
     /// Every distinct title and tag (by folded words), tags first within a brief, briefs in
     /// doc order: the first brief holding a topic gives its spelling.
     pub fn topics(&self) -> impl Iterator<Item = &Topic> {

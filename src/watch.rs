@@ -238,24 +238,17 @@ impl LiveLibrary {
     /// lists the whole folder and looks at every file's stamp; when the changed files are
     /// known, [`LiveLibrary::reload_paths`] is the cheaper way.
     pub fn reload(&self) -> Result<ReloadReport, LibraryError> {
-        let mut files = self.lock();
-        self.reload_locked(&mut files)
-    }
-
-    fn reload_locked(
-        &self,
-        files: &mut BTreeMap<PathBuf, FileState>,
-    ) -> Result<ReloadReport, LibraryError> {
         let started = Instant::now();
         let paths = library::brief_files(&self.dir)?;
         let present: std::collections::HashSet<&PathBuf> = paths.iter().collect();
-        let mut candidates: Vec<PathBuf> = files
+        let mut candidates: Vec<PathBuf> = self
+            .lock()
             .keys()
             .filter(|path| !present.contains(path))
             .cloned()
             .collect();
         candidates.extend(paths.iter().cloned());
-        let mut report = self.apply_locked(files, candidates);
+        let mut report = self.apply(candidates);
         report.elapsed = started.elapsed();
         Ok(report)
     }
@@ -266,27 +259,46 @@ impl LiveLibrary {
     /// size of the library.
     pub fn reload_paths(&self, paths: &[PathBuf]) -> ReloadReport {
         let started = Instant::now();
-        let mut files = self.lock();
         let candidates = paths
             .iter()
             .filter_map(|path| self.local(path))
             .filter(|path| is_brief_path(&self.dir, path))
             .collect();
-        let mut report = self.apply_locked(&mut files, candidates);
+        let mut report = self.apply(candidates);
         report.elapsed = started.elapsed();
         report
     }
 
-    /// Brings the served library in step with `candidates` (paths that may have changed).
-    fn apply_locked(
-        &self,
-        files: &mut BTreeMap<PathBuf, FileState>,
+    /// Brings the served library in step with `candidates` (paths that may have changed),
+    /// reading and parsing them without the lock: adds, removes and other reloads wait only
+    /// for the swap, never for a file being read (a big or slow one takes what it takes).
+    fn apply(&self, candidates: Vec<PathBuf>) -> ReloadReport {
+        let changed = Self::changed(&self.lock(), candidates);
+        let mut parsed = self.parse(changed);
+        let mut files = self.lock();
+        // Between the parse and the lock, another change may have read a file already, or
+        // the file may have changed again: then what was read here is not applied (the
+        // change that came since brings its own event). In place: at a first load this holds
+        // every brief.
+        parsed.retain(|(path, stamp, _)| {
+            let now = Stamp::of(path);
+            let known = files.get(path);
+            now == *stamp
+                && !known.is_some_and(|state| state.stamp == now && now.is_some())
+                && (now.is_some() || known.is_some())
+        });
+        self.apply_parsed_locked(&mut files, parsed)
+    }
+
+    /// The paths among `candidates` whose stamp is not the one last read, with their stamp
+    /// now (`None`: gone), in path order.
+    fn changed(
+        files: &BTreeMap<PathBuf, FileState>,
         mut candidates: Vec<PathBuf>,
-    ) -> ReloadReport {
-        let mut report = ReloadReport::default();
+    ) -> Vec<(PathBuf, Option<Stamp>)> {
         library::sort_paths(&mut candidates);
         candidates.dedup();
-        let mut changed: Vec<(PathBuf, Option<Stamp>)> = Vec::new();
+        let mut changed = Vec::new();
         for path in candidates {
             let stamp = Stamp::of(&path);
             let known = files.get(&path);
@@ -295,25 +307,48 @@ impl LiveLibrary {
                 changed.push((path, stamp));
             }
         }
+        changed
+    }
+
+    /// Reads and parses the changed files, in parallel (most reloads touch one).
+    fn parse(&self, changed: Vec<(PathBuf, Option<Stamp>)>) -> Vec<Parsed> {
+        use rayon::prelude::*;
+        changed
+            .into_par_iter()
+            .map(|(path, stamp)| {
+                let result = stamp.map(|_| {
+                    library::read_bounded(&path)
+                        .and_then(|bytes| brief::parse(&path, &bytes, self.language))
+                });
+                (path, stamp, result)
+            })
+            .collect()
+    }
+
+    /// [`LiveLibrary::apply`] with the lock already held (adds and removes, which must see
+    /// their own files applied before they go on).
+    fn apply_locked(
+        &self,
+        files: &mut BTreeMap<PathBuf, FileState>,
+        candidates: Vec<PathBuf>,
+    ) -> ReloadReport {
+        let changed = Self::changed(files, candidates);
+        let parsed = self.parse(changed);
+        self.apply_parsed_locked(files, parsed)
+    }
+
+    /// Serves what `parsed` holds (files read again, in path order) and swaps the snapshot.
+    fn apply_parsed_locked(
+        &self,
+        files: &mut BTreeMap<PathBuf, FileState>,
+        parsed: Vec<Parsed>,
+    ) -> ReloadReport {
+        let mut report = ReloadReport::default();
         let snapshot = self.current.load_full();
-        if changed.is_empty() {
+        if parsed.is_empty() {
             report.briefs = snapshot.len();
             return report;
         }
-        // Parse the changed files in parallel; most reloads touch one.
-        let parsed: Vec<Parsed> = {
-            use rayon::prelude::*;
-            changed
-                .into_par_iter()
-                .map(|(path, stamp)| {
-                    let result = stamp.map(|_| {
-                        library::read_bounded(&path)
-                            .and_then(|bytes| brief::parse(&path, &bytes, self.language))
-                    });
-                    (path, stamp, result)
-                })
-                .collect()
-        };
         // What each touched id is served by after these files, in path order: the first
         // file (by path) holding an id wins it; a later one is reported as a duplicate.
         let mut pending: std::collections::HashMap<BriefId, Option<Arc<Brief>>> =
@@ -920,6 +955,46 @@ mod tests {
             std::fs::read_to_string(dir.path().join("x.toml")).unwrap(),
             new
         );
+    }
+
+    /// Issue 13: a file being read (a huge one, or here a pipe that ends only when the test
+    /// says so) holds up no other change: a remove goes through meanwhile.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_being_read_holds_up_no_other_change() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.toml"), brief("a", "Storm")).unwrap();
+        let live = Arc::new(open(dir.path()));
+        let slow = dir.path().join("slow.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&slow)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reading = std::thread::spawn({
+            let (live, slow) = (Arc::clone(&live), slow.clone());
+            move || live.reload_paths(&[slow])
+        });
+        // Opening the writing end waits for the reload to open the reading end: from here
+        // on, the reload is reading, and stays so until the writing end is closed.
+        let mut writer = std::fs::OpenOptions::new().write(true).open(&slow).unwrap();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn({
+            let live = Arc::clone(&live);
+            move || {
+                let removed = live.remove("a", &Actor::Local("test".into()));
+                let _ = done.send(removed.map(|r| r.id.to_string()));
+            }
+        });
+        // Not a speed limit: with the lock held while reading, the remove never finishes
+        // before the pipe is closed; this only keeps that failure from hanging the test.
+        let removed = finished.recv_timeout(Duration::from_secs(60));
+        writer.write_all(brief("slow", "Slow").as_bytes()).unwrap();
+        drop(writer);
+        reading.join().unwrap();
+        let removed = removed.expect("the remove finished while the pipe was being read");
+        assert_eq!(removed.unwrap(), "a");
     }
 
     #[test]

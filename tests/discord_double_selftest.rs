@@ -1133,6 +1133,20 @@ async fn defer_upload_and_deadline() {
     let late = answer("late").await.expect_err("too late");
     assert!(late.starts_with("status 404 code 10062"), "{late}");
 
+    // Discord lets an answer be edited for 15 minutes after its question; here for none.
+    double.set_interaction_token_lifetime(Duration::ZERO);
+    let http = double.serenity_http("test-token");
+    http.set_application_id(double.application_id().into());
+    let expired = http
+        .edit_original_interaction_response(&token, &json!({"content": "later"}), Vec::new())
+        .await
+        .expect_err("the token expired");
+    assert!(
+        describe(&expired).starts_with("status 401 code 50027"),
+        "{}",
+        describe(&expired)
+    );
+
     assert_no_silent_failures();
     shard_manager.shutdown_all().await;
     let stopped = tokio::time::timeout(WAIT, runner)

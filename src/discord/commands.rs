@@ -1,14 +1,26 @@
-//! The slash commands: plain async functions over the shared [`Data`]. They ask the answer
-//! layer and hand the reply to [`embed`] and [`paging`]; nothing here searches.
+//! The slash commands: plain async functions over the shared [`Data`](super::Data). Each says
+//! what its answer keeps ([`Pages`]) and how a page of it is drawn; [`paging`] shows the
+//! pages, and every search runs on the [`Work`](super::work::Work) threads.
+
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 
-use super::paging::{Page, paginate};
+use super::paging::{self, Drawn, Page, Pages};
 use super::{Context, Error, embed};
-use crate::answer::{self, AskOptions};
+use crate::answer::{self, AskOptions, BriefSelection, QuoteSelection};
+use crate::library::Library;
 
 /// Briefs one `/brief` answer pages through.
 const BRIEF_PAGES: usize = 10;
+
+/// Quotes one `/quotes` answer keeps to page through: a thousand pages, about as many as one
+/// can press through before the answer ends, in 48 KB (the quotes' places, not their texts).
+const PAGED_QUOTES: usize = 3000;
+
+/// The longest an autocompletion waits for a work thread before answering with nothing.
+const AUTOCOMPLETE_WAIT: Duration = Duration::from_secs(1);
 
 /// Find the best news briefs about a topic
 #[poise::command(slash_command)]
@@ -19,36 +31,79 @@ pub async fn brief(
     #[max_length = 300]
     topic: String,
 ) -> Result<(), Error> {
-    let library = ctx.data().library();
-    let config = &ctx.data().config;
-    let options = AskOptions {
-        limit: BRIEF_PAGES,
-        quotes: embed::QUOTES_PER_BRIEF,
-        summary_chars: config.summary_chars,
+    let pages = BriefPages {
+        topic,
+        summary_chars: ctx.data().config.summary_chars,
+        chosen: None,
     };
-    let answer = answer::ask(&library, &topic, options);
-    if answer.results.is_empty() {
-        let mut text = answer.notes.join("\n");
-        if text.is_empty() {
-            text = format!("No brief matches “{}”.", topic.trim());
-        }
-        return super::say_ephemeral(ctx, &text).await;
-    }
-    let content = answer
-        .suggestion
-        .as_ref()
-        .map(|s| format!("Showing results for “{s}”."));
-    let pages = answer.results.len();
-    let pages: Vec<Page> = answer
-        .results
-        .iter()
-        .enumerate()
-        .map(|(i, result)| Page {
-            content: content.clone(),
-            embed: embed::brief(result, i + 1, pages),
+    paging::answer(ctx, pages).await
+}
+
+/// `/brief`: the question, and which briefs it found, as places in the library they were
+/// found in; a page is one of them, drawn when shown. After a reload the question is asked
+/// again of the new library (see [`chosen_from`]).
+struct BriefPages {
+    topic: String,
+    summary_chars: usize,
+    chosen: Option<(Weak<Library>, BriefSelection)>,
+}
+
+impl Pages for BriefPages {
+    fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
+        let options = AskOptions {
+            limit: BRIEF_PAGES,
+            quotes: embed::QUOTES_PER_BRIEF,
+            summary_chars: self.summary_chars,
+        };
+        let topic = &self.topic;
+        let selection = chosen_from(&mut self.chosen, library, || {
+            answer::select_briefs(library, topic, options)
+        });
+        let count = selection.len();
+        let Some(result) = count
+            .checked_sub(1)
+            .and_then(|last| selection.result(library, number.min(last)))
+        else {
+            return Err(if selection.answer.notes.is_empty() {
+                format!("No brief matches “{}”.", self.topic.trim())
+            } else {
+                selection.answer.notes.join("\n")
+            });
+        };
+        let number = number.min(count - 1);
+        Ok(Drawn {
+            page: Page {
+                content: selection
+                    .answer
+                    .suggestion
+                    .as_ref()
+                    .map(|s| format!("Showing results for “{s}”.")),
+                embed: embed::brief(&result, number + 1, count),
+            },
+            number,
+            count,
         })
-        .collect();
-    paginate(ctx, pages).await
+    }
+}
+
+/// The selection in `chosen` if it was made from `library`, else one made now with `choose`.
+/// A selection points at its library only weakly, so no answer keeps an old library alive
+/// across reloads; while the weak pointer lives, that library's place in memory is not
+/// reused, so the same place means the same library.
+fn chosen_from<'a, T>(
+    chosen: &'a mut Option<(Weak<Library>, T)>,
+    library: &Arc<Library>,
+    choose: impl FnOnce() -> T,
+) -> &'a T {
+    if chosen
+        .as_ref()
+        .is_some_and(|(from, _)| !std::ptr::eq(from.as_ptr(), Arc::as_ptr(library)))
+    {
+        *chosen = None;
+    }
+    &chosen
+        .get_or_insert_with(|| (Arc::downgrade(library), choose()))
+        .1
 }
 
 /// What a person said, newest first
@@ -63,53 +118,90 @@ pub async fn quotes(
     #[max_length = 300]
     topic: Option<String>,
 ) -> Result<(), Error> {
-    let library = ctx.data().library();
-    let answer = answer::quotes(&library, &speaker, topic.as_deref(), None);
-    if answer.quotes.is_empty() {
-        let mut text = answer.notes.join("\n");
-        if text.is_empty() {
-            text = format!("No quotes found for “{}”.", speaker.trim());
+    let pages = QuotePages {
+        speaker,
+        topic,
+        chosen: None,
+    };
+    paging::answer(ctx, pages).await
+}
+
+/// `/quotes`: which quotes, in order, as places in the library they were chosen from (chosen
+/// again after a reload: see [`chosen_from`]).
+struct QuotePages {
+    speaker: String,
+    topic: Option<String>,
+    chosen: Option<(Weak<Library>, QuoteSelection)>,
+}
+
+impl Pages for QuotePages {
+    fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
+        let (speaker, topic) = (&self.speaker, self.topic.as_deref());
+        let selection =
+            chosen_from(&mut self.chosen, library, || {
+                let mut selection = answer::select_quotes(library, speaker, topic, PAGED_QUOTES);
+                if selection.answer.total > selection.len() {
+                    let kept = selection.len();
+                    selection.answer.notes.push(if selection.answer.about.is_some() {
+                    format!("Only the best {kept} can be paged here; a narrower topic finds fewer.")
+                } else {
+                    format!("Only the newest {kept} can be paged here; add a topic to narrow them.")
+                });
+                }
+                selection
+            });
+        if selection.is_empty() {
+            return Err(if selection.answer.notes.is_empty() {
+                format!("No quotes found for “{}”.", self.speaker.trim())
+            } else {
+                selection.answer.notes.join("\n")
+            });
         }
-        return super::say_ephemeral(ctx, &text).await;
+        let count = selection.len().div_ceil(embed::QUOTES_PER_PAGE);
+        let number = number.min(count - 1);
+        let start = number * embed::QUOTES_PER_PAGE;
+        let shown = selection.quotes(
+            library,
+            start..(start + embed::QUOTES_PER_PAGE).min(selection.len()),
+        );
+        Ok(Drawn {
+            page: Page {
+                content: None,
+                embed: embed::quotes(&selection.answer, &shown, number + 1, count),
+            },
+            number,
+            count,
+        })
     }
-    let pages = pages_of(
-        &answer.quotes,
-        embed::QUOTES_PER_PAGE,
-        |chunk, page, pages| embed::quotes(&answer, chunk, page, pages),
-    );
-    paginate(ctx, pages).await
 }
 
 /// The latest news briefs
 #[poise::command(slash_command)]
 pub async fn briefs(ctx: Context<'_>) -> Result<(), Error> {
-    let library = ctx.data().library();
-    let newest = library.newest_first();
-    if newest.is_empty() {
-        return super::say_ephemeral(ctx, "The library has no briefs yet.").await;
-    }
-    let pages = pages_of(&newest, embed::BRIEFS_PER_PAGE, |chunk, page, pages| {
-        embed::brief_list(chunk, page, pages, newest.len())
-    });
-    paginate(ctx, pages).await
+    paging::answer(ctx, LatestPages).await
 }
 
-/// Pages of `per_page` items each, made by `embed(items, page, pages)` (1-based).
-fn pages_of<T>(
-    items: &[T],
-    per_page: usize,
-    embed: impl Fn(&[T], usize, usize) -> embed::Embed,
-) -> Vec<Page> {
-    let chunks: Vec<&[T]> = items.chunks(per_page).collect();
-    let count = chunks.len();
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, chunk)| Page {
-            content: None,
-            embed: embed(chunk, i + 1, count),
+/// `/briefs`: nothing to keep; a page is a slice of the library's newest-first order.
+struct LatestPages;
+
+impl Pages for LatestPages {
+    fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
+        if library.is_empty() {
+            return Err("The library has no briefs yet.".into());
+        }
+        let count = library.len().div_ceil(embed::BRIEFS_PER_PAGE);
+        let number = number.min(count - 1);
+        let start = number * embed::BRIEFS_PER_PAGE;
+        let briefs = library.newest(start..start + embed::BRIEFS_PER_PAGE);
+        Ok(Drawn {
+            page: Page {
+                content: None,
+                embed: embed::brief_list(&briefs, number + 1, count, library.len()),
+            },
+            number,
+            count,
         })
-        .collect()
+    }
 }
 
 /// What briefbot can do, with examples
@@ -123,20 +215,47 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// Works out autocompletion choices on a work thread, unless the user has used up their
+/// autocompletions for this second or no thread comes free in time: then no choices, at no
+/// cost. Autocompletion fires at every keystroke, so it is not counted by the cooldown.
+async fn complete(
+    ctx: Context<'_>,
+    choices: impl FnOnce(&Library) -> Vec<String> + Send + 'static,
+) -> serenity::CreateAutocompleteResponse {
+    let data = ctx.data();
+    let mut names = Vec::new();
+    if data
+        .autocomplete
+        .check(ctx.author().id.get(), Instant::now())
+        .is_ok()
+    {
+        let library = data.library();
+        names = data
+            .work
+            .run(AUTOCOMPLETE_WAIT, move || choices(&library))
+            .await
+            .unwrap_or_default();
+    }
+    let choices = names
+        .iter()
+        .map(|name| {
+            let name = embed::choice(name);
+            serenity::AutocompleteChoice::new(name.clone(), name)
+        })
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
 /// Topic suggestions from brief titles and tags.
 async fn autocomplete_topic(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let library = ctx.data().library();
-    let choices = answer::topic_suggestions(&library, partial, embed::limits::CHOICES)
-        .into_iter()
-        .map(|topic| {
-            let topic = embed::choice(&topic);
-            serenity::AutocompleteChoice::new(topic.clone(), topic)
-        })
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+    let partial = partial.to_owned();
+    complete(ctx, move |library| {
+        answer::topic_suggestions(library, &partial, embed::limits::CHOICES)
+    })
+    .await
 }
 
 /// Speaker suggestions from everyone quoted.
@@ -144,15 +263,93 @@ async fn autocomplete_speaker(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let library = ctx.data().library();
-    let choices = library
-        .speakers()
-        .complete(partial, embed::limits::CHOICES)
-        .into_iter()
-        .map(|speaker| {
-            let name = embed::choice(&speaker.name);
-            serenity::AutocompleteChoice::new(name.clone(), name)
-        })
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+    let partial = partial.to_owned();
+    complete(ctx, move |library| {
+        library
+            .speakers()
+            .complete(&partial, embed::limits::CHOICES)
+            .into_iter()
+            .map(|speaker| speaker.name.clone())
+            .collect()
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` briefs, one a day, each quoting Ada Lovelace once.
+    fn library(n: usize) -> Arc<Library> {
+        Arc::new(Library::new(
+            (0..n)
+                .map(|i| {
+                    let text = format!(
+                        "title = \"Report {i}\"\npublished = {}\nsummary = \"About storms.\"\n\n[[quotes]]\nspeaker = \"Ada Lovelace\"\ntext = \"Remark {i}.\"\n",
+                        // Days from 2000-01-01, as a date TOML reads.
+                        format_args!("{:04}-{:02}-{:02}", 2000 + i / 336, 1 + i / 28 % 12, 1 + i % 28)
+                    );
+                    crate::brief::parse(
+                        std::path::Path::new(&format!("r{i}.toml")),
+                        text.as_bytes(),
+                        crate::language::Language::English,
+                    )
+                    .unwrap()
+                })
+                .collect(),
+        ))
+    }
+
+    fn quote_pages() -> QuotePages {
+        QuotePages {
+            speaker: "lovelace".into(),
+            topic: None,
+            chosen: None,
+        }
+    }
+
+    #[test]
+    fn a_quotes_answer_keeps_at_most_a_thousand_pages_and_says_so() {
+        let library = library(PAGED_QUOTES + 5);
+        let mut pages = quote_pages();
+        let last = pages.draw(&library, usize::MAX).unwrap();
+        assert_eq!(last.count, PAGED_QUOTES / embed::QUOTES_PER_PAGE);
+        assert_eq!(last.number, last.count - 1, "past the end: the last page");
+        assert!(
+            last.page
+                .embed
+                .description
+                .contains("Only the newest 3000 can be paged here"),
+            "{}",
+            last.page.embed.description
+        );
+        assert!(
+            last.page
+                .embed
+                .footer
+                .starts_with("3005 quotes, newest first")
+        );
+    }
+
+    #[test]
+    fn a_paged_answer_chooses_again_from_a_new_library_and_keeps_no_old_one() {
+        let (old, new) = (library(7), library(8));
+        let mut pages = quote_pages();
+        assert!(
+            pages
+                .draw(&old, 0)
+                .unwrap()
+                .page
+                .embed
+                .footer
+                .starts_with("7 quotes")
+        );
+        let turned = pages.draw(&new, 1).unwrap();
+        assert!(turned.page.embed.footer.starts_with("8 quotes"));
+        assert_eq!(
+            Arc::strong_count(&old),
+            1,
+            "no answer keeps the old library"
+        );
+    }
 }

@@ -13,6 +13,7 @@ pub mod cooldown;
 pub mod embed;
 pub mod paging;
 pub mod registration;
+pub mod work;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -40,6 +41,12 @@ pub struct Data {
     pub in_flight: Arc<InFlight>,
     /// Becomes true when the bot is shutting down: paging stops waiting for presses.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// Where answers are worked out: off the async threads, a bounded number at once.
+    pub work: work::Work,
+    /// The paged answers showing buttons, within their caps.
+    pub live_pages: Arc<paging::LivePages>,
+    /// Autocompletions per user per second.
+    pub autocomplete: cooldown::Cooldown,
 }
 
 /// Counts replies in flight.
@@ -194,6 +201,19 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         std::time::Duration::from_secs(config.discord.cooldown_secs),
     );
     let grace = std::time::Duration::from_secs(config.discord.shutdown_grace_secs);
+    let work = work::Work::new(config.discord.search_threads);
+    info!(
+        threads = work.threads(),
+        "answers are worked out on their own threads"
+    );
+    let live_pages = Arc::new(paging::LivePages::new(
+        config.discord.paged_answers_per_user,
+        config.discord.paged_answers_total,
+    ));
+    let autocomplete = cooldown::Cooldown::new(
+        config.discord.autocomplete_per_second,
+        std::time::Duration::from_secs(1),
+    );
     let data_in_flight = Arc::clone(&in_flight);
     let framework = poise::Framework::builder()
         .options(options())
@@ -209,6 +229,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                     cooldown,
                     in_flight: data_in_flight,
                     stopping,
+                    work,
+                    live_pages,
+                    autocomplete,
                 })
             })
         })
@@ -444,7 +467,17 @@ async fn on_event(
             quotes: embed::QUOTES_PER_BRIEF,
             summary_chars: data.config.summary_chars,
         };
-        let answer = answer::ask(&library, &question, options);
+        let asked = question.clone();
+        let answer = data
+            .work
+            .run(paging::WORK_WAIT, move || {
+                answer::ask(&library, &asked, options)
+            })
+            .await;
+        let Ok(answer) = answer else {
+            info!(command = "mention", user = %new_message.author.id, "busy");
+            return Ok(());
+        };
         match answer.results.first() {
             Some(result) => {
                 let mut embed = embed::brief(result, 1, 1);

@@ -6,4 +6,7 @@ pub mod query;
 
 pub use analyze::{Analyzer, Token};
 pub use index::Index;
-pub use query::{Correction, Highlighter, Hit, MAX_QUERY_CHARS, MAX_QUERY_WORDS, Outcome, search};
+pub use query::{
+    Correction, Highlighter, Hit, MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_TYPO_SEARCHES, Outcome,
+    search,
+};

@@ -31,6 +31,9 @@ use crate::language::Language;
 pub const MAX_QUERY_CHARS: usize = 500;
 /// Words beyond this many are ignored.
 pub const MAX_QUERY_WORDS: usize = 16;
+/// Unknown words looked up for a typo in one query, at most: each lookup reads the library's
+/// words of nearby lengths, so a query of 16 gibberish words would cost 16 of them.
+pub const MAX_TYPO_SEARCHES: usize = 4;
 /// Two query words found side by side score this much more than found apart.
 const PROXIMITY_BOOST: f32 = 1.25;
 /// A quoted phrase found scores this much more than its words would.
@@ -137,6 +140,8 @@ pub struct Outcome {
     pub suggestion: Option<String>,
     /// Words no brief holds, even after correction.
     pub unknown: Vec<String>,
+    /// Unknown words not looked up for a typo, past [`MAX_TYPO_SEARCHES`] (also in `unknown`).
+    pub unchecked: Vec<String>,
     /// Stop words that were ignored.
     pub stop_words: Vec<String>,
     /// Chat filler that was ignored.
@@ -376,6 +381,7 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
             .filter(|w| w.ids.is_empty())
             .map(|w| w.typed.clone())
             .collect(),
+        unchecked: plan.unchecked,
         stop_words: plan.stop_words,
         filler: plan.filler,
         missing_phrases,
@@ -392,6 +398,8 @@ struct Plan {
     stop_words: Vec<String>,
     filler: Vec<String>,
     corrections: Vec<Correction>,
+    /// Words left unknown without a typo search, past [`MAX_TYPO_SEARCHES`].
+    unchecked: Vec<String>,
     truncated: bool,
 }
 
@@ -432,6 +440,7 @@ impl Plan {
             stop_words: Vec::new(),
             filler: Vec::new(),
             corrections: Vec::new(),
+            unchecked: Vec::new(),
             truncated: false,
         };
         // Split on quote marks: odd segments are phrases. An unclosed quote opens no phrase.
@@ -515,7 +524,8 @@ impl Plan {
     }
 
     /// Replaces each word that matches nothing by its nearest word in the library, unless it
-    /// is a number or a run-together compound of known words.
+    /// is a number or a run-together compound of known words; at most [`MAX_TYPO_SEARCHES`]
+    /// words are looked up, the first ones.
     fn correct(&mut self, index: &Index) {
         let joinable: Vec<bool> = (0..self.words.len())
             .map(|i| {
@@ -532,15 +542,22 @@ impl Plan {
                         .is_some_and(|next| joins(&self.words[i], next))
             })
             .collect();
+        let mut searches = 0;
         for (word, joinable) in self.words.iter_mut().zip(joinable) {
             // A run-together or split compound is not a typo: "hover board" is "hoverboard".
             if !word.ids.is_empty()
                 || joinable
                 || word.folded.chars().any(|c| c.is_ascii_digit())
+                || !may_have_typo(&word.folded)
                 || (word.phrase.is_none() && split_compound(index, &word.folded).is_some())
             {
                 continue;
             }
+            if searches == MAX_TYPO_SEARCHES {
+                self.unchecked.push(word.typed.clone());
+                continue;
+            }
+            searches += 1;
             let Some(corrected) = nearest_word(index, &word.folded) else {
                 continue;
             };
@@ -714,6 +731,11 @@ impl Plan {
         }
         highlighter
     }
+}
+
+/// Whether a typo search may correct `word`: only words of 5 letters or more are.
+fn may_have_typo(word: &str) -> bool {
+    word.chars().nth(4).is_some()
 }
 
 /// The nearest word in the library within the allowed number of edits: one for words of 5 to
@@ -2013,6 +2035,39 @@ mod tests {
                 typed: "electoins".into(),
                 corrected: "elections".into()
             }]
+        );
+    }
+
+    #[test]
+    fn at_most_four_unknown_words_of_a_query_are_looked_up_for_a_typo() {
+        let f = Fixture::new(vec![brief(
+            "w",
+            "2020-01-01",
+            "Thunder lightning rainfall hailstorm blizzard tornado",
+            "Weather.",
+        )]);
+        // Six words one edit from a word of the library, and a short one never looked up.
+        let outcome = search(
+            &f.index,
+            "thundr lightnin rainfll hailstrm blizard tornad xq",
+            10,
+        );
+        let corrected: Vec<&str> = outcome
+            .corrections
+            .iter()
+            .map(|c| c.corrected.as_str())
+            .collect();
+        assert_eq!(
+            corrected,
+            ["thunder", "lightning", "rainfall", "hailstorm"],
+            "the first four, in the query's order"
+        );
+        assert_eq!(outcome.unchecked, ["blizard", "tornad"]);
+        assert_eq!(outcome.unknown, ["blizard", "tornad", "xq"]);
+        assert_eq!(
+            outcome.hits.len(),
+            1,
+            "the corrected words still find the brief"
         );
     }
 

@@ -415,6 +415,7 @@ struct Inner {
     heartbeat_ack: AtomicBool,
     heartbeat_interval_ms: AtomicU64,
     interaction_deadline_ms: AtomicU64,
+    token_lifetime_ms: AtomicU64,
     echo_messages: AtomicBool,
 }
 
@@ -482,6 +483,7 @@ impl DiscordDouble {
             heartbeat_ack: AtomicBool::new(true),
             heartbeat_interval_ms: AtomicU64::new(41_250),
             interaction_deadline_ms: AtomicU64::new(3_000),
+            token_lifetime_ms: AtomicU64::new(15 * 60 * 1000),
             echo_messages: AtomicBool::new(true),
         });
         let app = axum::Router::new()
@@ -722,6 +724,14 @@ impl DiscordDouble {
         self.inner
             .interaction_deadline_ms
             .store(deadline.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    /// How long after its dispatch an interaction's token still works for follow-ups and edits
+    /// of its response (Discord: 15 minutes; then 401 "Invalid Webhook Token").
+    pub fn set_interaction_token_lifetime(&self, lifetime: Duration) {
+        self.inner
+            .token_lifetime_ms
+            .store(lifetime.as_millis() as u64, Ordering::SeqCst);
     }
 
     /// Whether messages the bot creates/edits/deletes over HTTP are echoed back over the gateway
@@ -2233,10 +2243,11 @@ fn webhook(
     token: &str,
     rest: &[&str],
 ) -> Reply {
+    let lifetime = Duration::from_millis(inner.token_lifetime_ms.load(Ordering::SeqCst));
     let Some((&id, acked)) = st
         .interactions
         .iter()
-        .find(|(_, i)| i.token == token)
+        .find(|(_, i)| i.token == token && i.dispatched_at.elapsed() <= lifetime)
         .map(|(id, i)| (id, i.acked))
     else {
         return Reply::error(401, 50027, "Invalid Webhook Token");
