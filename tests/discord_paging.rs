@@ -90,6 +90,21 @@ async fn press(double: &DiscordDouble, button: &str, asked: &Asked, user: &TestU
     .await
 }
 
+/// A press whose answer Discord is made to refuse.
+async fn press_failing(
+    double: &DiscordDouble,
+    button: &str,
+    asked: &Asked,
+    user: &TestUser,
+) -> Recorded {
+    double.fail_next("POST", "/callback", Fault::Status(500), 1);
+    bot::interact_as_it_goes(
+        double,
+        double.interaction_component(button, &asked.message, user),
+    )
+    .await
+}
+
 fn footer(body: &Value) -> &str {
     body["data"]["embeds"][0]["footer"]["text"]
         .as_str()
@@ -271,15 +286,13 @@ async fn a_reply_that_fails_does_not_stop_the_askers_paging() {
     let other = double.admin_user();
     let asked = ask_brief(&double, &member).await;
     // Telling someone else that the pages are not theirs fails.
-    double.fail_next("POST", "/callback", Fault::Status(500), 1);
-    let refused = press(&double, &asked.next, &asked, &other).await;
+    let refused = press_failing(&double, &asked.next, &asked, &other).await;
     assert_eq!(refused.status, 500);
     let turned = press(&double, &asked.next, &asked, &member).await;
     assert_eq!(turned.body["type"], 7);
     assert!(footer(&turned.body).contains("brief 2 of 3"));
     // Turning the asker's own page fails: the page stays, and the next press turns it.
-    double.fail_next("POST", "/callback", Fault::Status(500), 1);
-    let failed = press(&double, &asked.next, &asked, &member).await;
+    let failed = press_failing(&double, &asked.next, &asked, &member).await;
     assert_eq!(failed.status, 500);
     let turned = press(&double, &asked.next, &asked, &member).await;
     assert!(

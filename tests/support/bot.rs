@@ -127,20 +127,26 @@ impl Drop for Bot {
     }
 }
 
-/// Dispatches an interaction and returns its callback, asserting that the double accepted it.
-/// Like Discord, the double refuses an answer that comes after the interaction's window (3 s),
-/// so a handler that does slow work before answering or deferring fails here as it would on
-/// Discord. The test keeps no stopwatch of its own: it would time the machine, not the bot.
-pub async fn interact(double: &DiscordDouble, interaction: Value) -> Recorded {
+/// Dispatches an interaction and returns its callback, whatever the double answered it (for
+/// tests that make Discord fail the answer on purpose).
+pub async fn interact_as_it_goes(double: &DiscordDouble, interaction: Value) -> Recorded {
     let id = interaction["id"].as_str().unwrap().to_owned();
     double.dispatch("INTERACTION_CREATE", interaction).await;
-    let callback = double
+    double
         .wait_for(
             |r| r.is("POST", &format!("/api/v10/interactions/{id}/*/callback")),
             WAIT,
         )
         .await
-        .expect("the interaction was answered");
+        .expect("the interaction was answered")
+}
+
+/// Dispatches an interaction and returns its callback, asserting that the double accepted it.
+/// Like Discord, the double refuses an answer that comes after the interaction's window (3 s),
+/// so a handler that does slow work before answering or deferring fails here as it would on
+/// Discord. The test keeps no stopwatch of its own: it would time the machine, not the bot.
+pub async fn interact(double: &DiscordDouble, interaction: Value) -> Recorded {
+    let callback = interact_as_it_goes(double, interaction).await;
     assert!(
         callback.status < 300,
         "Discord accepted the answer: {} {}",
