@@ -221,6 +221,12 @@ fn notes(outcome: &Outcome, query: &str) -> Vec<String> {
     for phrase in &outcome.missing_phrases {
         notes.push(format!("No brief contains the phrase \"{phrase}\"."));
     }
+    for phrase in &outcome.cut_phrases {
+        notes.push(format!(
+            "The phrase \"{phrase}\" is too long to match whole: its words more than {} words after its first were searched on their own.",
+            crate::search::index::MAX_PHRASE_SPAN
+        ));
+    }
     if outcome.hits.is_empty() && !outcome.stop_words.is_empty() {
         notes.push(format!(
             "Common words were ignored: {}.",
