@@ -149,8 +149,9 @@ pub fn check_embed(embed: &Embed) {
         "embed of {}",
         embed.total()
     );
-    for text in std::iter::once(&embed.title)
-        .chain([&embed.description, &embed.footer])
+    // Footers show no markdown and no mentions: only the other texts are escaped.
+    for text in [&embed.title, &embed.description]
+        .into_iter()
         .chain(embed.fields.iter().flat_map(|(n, v)| [n, v]))
     {
         assert!(
