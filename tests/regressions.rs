@@ -113,3 +113,19 @@ fn issue13_a_source_url_longer_than_a_field_value() {
         );
     }
 }
+
+/// Fuzzing (`answer`): a source URL holding "@everyone" goes into `/briefs` as a link's
+/// target. That is not shown as text (and embeds never ping), so it is left alone; the check
+/// of the faces took it for a live mention. The title's mention is made inert.
+#[test]
+fn fuzz_answer_a_mention_in_a_link_target() {
+    let library = library_of(&[
+        "title = \"Hi @everyone\"\npublished = 2020-01-01\n\
+         source = \"https://example.com/a_l@everyoneeast\"\nsummary = \"Storm.\"\n"
+            .to_owned(),
+    ]);
+    faces::show_library(&library);
+    let page = briefbot::discord::embed::brief_list(&library.newest_first(), 1, 1, 1);
+    assert!(page.description.contains("Hi @\u{200b}everyone"));
+    assert!(page.description.contains("(https://example.com/a_l@everyoneeast)"));
+}
