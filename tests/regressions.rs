@@ -114,18 +114,25 @@ fn issue13_a_source_url_longer_than_a_field_value() {
     }
 }
 
-/// Fuzzing (`answer`): a source URL holding "@everyone" goes into `/briefs` as a link's
-/// target. That is not shown as text (and embeds never ping), so it is left alone; the check
-/// of the faces took it for a live mention. The title's mention is made inert.
+/// Fuzzing (`answer`, twice): a source URL holding "@everyone" or "@here" goes into
+/// `/briefs` as a link's target (and into `/quotes` as a bare link). A link does not show it
+/// as a mention (and embeds never ping), so it is left alone; the check of the faces took it
+/// for a live mention, the second time in `https:/@here…`, which the URL parser accepts. The
+/// title's mention is made inert.
 #[test]
 fn fuzz_answer_a_mention_in_a_link_target() {
-    let library = library_of(&[
-        "title = \"Hi @everyone\"\npublished = 2020-01-01\n\
-         source = \"https://example.com/a_l@everyoneeast\"\nsummary = \"Storm.\"\n"
-            .to_owned(),
-    ]);
-    faces::show_library(&library);
-    let page = briefbot::discord::embed::brief_list(&library.newest_first(), 1, 1, 1);
-    assert!(page.description.contains("Hi @\u{200b}everyone"));
-    assert!(page.description.contains("(https://example.com/a_l@everyoneeast)"));
+    for url in [
+        "https://example.com/a_l@everyoneeast",
+        "https:/@hereikinews.org/wiki/a",
+    ] {
+        let library = library_of(&[format!(
+            "title = \"Hi @everyone\"\npublished = 2020-01-01\nsource = \"{url}\"\n\
+             summary = \"Storm.\"\n[[quotes]]\nspeaker = \"Ann Lee\"\ntext = \"Rain.\"\n"
+        )]);
+        faces::show_library(&library);
+        faces::show_quotes(&answer::quotes(&library, "ann", None, None));
+        let page = briefbot::discord::embed::brief_list(&library.newest_first(), 1, 1, 1);
+        assert!(page.description.contains("Hi @\u{200b}everyone"));
+        assert!(page.description.contains(&format!("({url})")));
+    }
 }

@@ -148,14 +148,12 @@ pub fn check_embed(embed: &Embed) {
         "embed of {}",
         embed.total()
     );
-    // Footers show no markdown and no mentions: only the other texts are escaped. A link's
-    // target is not shown as text, so a mention in it is harmless.
+    // Footers show no markdown and no mentions: only the other texts are escaped.
     for text in [&embed.title, &embed.description]
         .into_iter()
         .chain(embed.fields.iter().flat_map(|(n, v)| [n, v]))
     {
-        let shown = text.split_whitespace().filter(|w| !w.contains("://"));
-        for word in shown {
+        for word in shown_words(text) {
             assert!(
                 !word.contains("@everyone") && !word.contains("@here"),
                 "a live mass mention in {text:?}"
@@ -164,6 +162,15 @@ pub fn check_embed(embed: &Embed) {
     }
     // What is sent: serenity's builder, as JSON.
     serde_json::to_string(&embed.to_serenity()).expect("an embed is JSON");
+}
+
+/// The words of an embed's text that show as text: without link targets (`[title](url)`)
+/// and bare links, which carry a brief's URLs as the brief gives them (a URL may hold
+/// "@everyone"; a link does not show it as a mention, and embeds never ping).
+fn shown_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split_whitespace()
+        .map(|word| word.find("](http").map_or(word, |at| &word[..at]))
+        .filter(|word| !word.starts_with("http:") && !word.starts_with("https:"))
 }
 
 /// A message's plain content.
