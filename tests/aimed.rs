@@ -6,7 +6,7 @@
 //! TOML and read back with `brief::parse`; each answer is shown through every face
 //! (support/faces.rs) and checked against Discord's limits.
 //!
-//! Case counts: 64 per property by default (about half a minute in a debug build on two
+//! Case counts: 256 per property by default (about 20 s in a debug build on two idle
 //! cores); `PROPTEST_CASES` overrides it for a longer soak, e.g.
 //! `PROPTEST_CASES=2000 cargo test --release --test aimed`.
 
@@ -525,7 +525,7 @@ fn ask_everywhere(case: &Case) -> Vec<answer::Answer> {
 }
 
 proptest! {
-    #![proptest_config(config(64))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn aimed_questions_are_answered_through_every_face(case in case()) {

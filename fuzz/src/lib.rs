@@ -62,7 +62,9 @@ impl<'a> Input<'a> {
     pub fn name_and_topic(&self) -> (String, Option<String>) {
         let mut parts = self.question.splitn(2, |&b| b == ABOUT);
         let name = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
-        let topic = parts.next().map(|t| String::from_utf8_lossy(t).into_owned());
+        let topic = parts
+            .next()
+            .map(|t| String::from_utf8_lossy(t).into_owned());
         (name, topic)
     }
 
