@@ -136,3 +136,25 @@ fn fuzz_answer_a_mention_in_a_link_target() {
         assert!(page.description.contains(&format!("({url})")));
     }
 }
+
+/// Property tests (`aimed`, a soak of 3,000 cases): a quote "… @everyone everyone …" with
+/// "everyone" matched was bolded as "@**everyone everyone …**"; cut to fit a field beside a
+/// long link, the cut dropped the unmatched "**" and joined "@everyone" again.
+#[test]
+fn aimed_a_bold_mark_dropped_by_a_cut_joined_a_mention() {
+    let url = format!("https://example.com/{}", "a".repeat(480));
+    let text = format!("Rain @everyone {}", "everyone ".repeat(100));
+    let library = library_of(&[format!(
+        "title = \"Weather\"\npublished = 2020-01-01\nsource = \"{url}\"\nsummary = \"Storm.\"\n\
+         [[quotes]]\nspeaker = \"Ann Lee\"\ntext = \"{}\"\n",
+        text.trim()
+    )]);
+    let quotes = answer::quotes(&library, "ann", Some("everyone"), None);
+    faces::show_quotes(&quotes);
+    let page = briefbot::discord::embed::quotes(&quotes, &quotes.quotes, 1, 1);
+    assert!(
+        page.fields[0]
+            .1
+            .starts_with("“Rain @\u{200b}everyone everyone")
+    );
+}

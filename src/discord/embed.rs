@@ -337,6 +337,14 @@ pub fn truncate(text: &str, max: usize) -> String {
         && let Some(at) = kept.rfind("**")
     {
         kept.replace_range(at..at + 2, "");
+        // "@**everyone" must not become a mention: a bold mark was all that kept it apart.
+        if kept[..at].ends_with('@')
+            && ["everyone", "here"]
+                .iter()
+                .any(|w| kept[at..].starts_with(w))
+        {
+            kept.insert(at, '\u{200b}');
+        }
     }
     while kept.ends_with('\\') {
         kept.pop();
@@ -438,6 +446,19 @@ mod tests {
         assert_eq!(truncate("ab\\*", 4), "ab\\*");
         assert_eq!(truncate("abc\\*def", 5), "abc…");
         assert_eq!(choice(&"x".repeat(300)).chars().count(), 100);
+    }
+
+    #[test]
+    fn a_bold_mark_dropped_by_a_cut_joins_no_mention() {
+        for (name, cut) in [
+            ("everyone", "Rain @\u{200b}everyone ev…"),
+            ("here", "Rain @\u{200b}here here h…"),
+        ] {
+            let text = format!("Rain @{name} {name} {name} now");
+            let bolded = bold(&marked(&text, Some(6..text.len() - 4)));
+            assert!(bolded.starts_with(&format!("Rain @**{name} ")), "{bolded}");
+            assert_eq!(truncate(&bolded, 20), cut);
+        }
     }
 
     #[test]
