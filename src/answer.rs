@@ -33,7 +33,7 @@ impl Marked {
     pub fn render(&self, open: &str, close: &str) -> String {
         let mut out = String::with_capacity(self.text.len() + self.marks.len() * 8);
         let mut last = 0;
-        for mark in &self.marks {
+        for mark in self.valid_marks() {
             out.push_str(&self.text[last..mark.start]);
             out.push_str(open);
             out.push_str(&self.text[mark.clone()]);
@@ -46,7 +46,31 @@ impl Marked {
 
     /// The marked words themselves.
     pub fn marked_words(&self) -> Vec<&str> {
-        self.marks.iter().map(|m| &self.text[m.clone()]).collect()
+        self.valid_marks().map(|m| &self.text[m]).collect()
+    }
+
+    /// The marks that can be shown: each one not empty, inside the text, on character
+    /// boundaries and after the one before. The answer layer makes only such marks; should
+    /// a bug make another, a debug build stops on it and a release build leaves it out
+    /// rather than panic in front of a user.
+    pub fn valid_marks(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        let mut last = 0;
+        self.marks.iter().filter_map(move |mark| {
+            let fits = self.fits(mark, last);
+            debug_assert!(fits, "mark {mark:?} after {last} in {:?}", self.text);
+            fits.then(|| {
+                last = mark.end;
+                mark.clone()
+            })
+        })
+    }
+
+    /// Whether `mark`, coming after a mark that ends at `last`, can be shown.
+    fn fits(&self, mark: &Range<usize>, last: usize) -> bool {
+        last <= mark.start
+            && mark.start < mark.end
+            && self.text.is_char_boundary(mark.start)
+            && self.text.is_char_boundary(mark.end)
     }
 }
 
@@ -276,6 +300,12 @@ fn notes(outcome: &Outcome, query: &str) -> Vec<String> {
     for phrase in &outcome.missing_phrases {
         notes.push(format!("No brief contains the phrase \"{phrase}\"."));
     }
+    for phrase in &outcome.cut_phrases {
+        notes.push(format!(
+            "The phrase \"{phrase}\" is too long to match whole: its words more than {} words after its first were searched on their own.",
+            crate::search::index::MAX_PHRASE_SPAN
+        ));
+    }
     if outcome.hits.is_empty() && !outcome.stop_words.is_empty() {
         notes.push(format!(
             "Common words were ignored: {}.",
@@ -300,7 +330,7 @@ pub fn crop(marked: &Marked, max_chars: usize) -> Marked {
         return marked.clone();
     }
     // Start at the beginning when the first match is shown from there anyway.
-    let first = marked.marks.first().map_or(0, |m| m.start).min(text.len());
+    let first = marked.valid_marks().next().map_or(0, |m| m.start);
     if text[..first].chars().count() < max_chars * 2 / 3 {
         return cut_at(marked, 0, max_chars);
     }
@@ -315,8 +345,9 @@ pub fn crop(marked: &Marked, max_chars: usize) -> Marked {
         start += sentence + 2;
     } else if start > 0 {
         start = text[start..first]
-            .find(char::is_whitespace)
-            .map_or(start, |i| start + i + 1);
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(start, |(i, c)| start + i + c.len_utf8());
     }
     cut_at(marked, start, max_chars)
 }
@@ -342,8 +373,7 @@ fn cut_at(marked: &Marked, start: usize, max_chars: usize) -> Marked {
     };
     let shift = prefix.len();
     let marks = marked
-        .marks
-        .iter()
+        .valid_marks()
         .filter(|m| m.start >= start && m.end <= start + body.len())
         .map(|m| m.start - start + shift..m.end - start + shift)
         .collect();
@@ -937,6 +967,64 @@ mod tests {
             ["storm"],
             "the topic is marked in the text"
         );
+    }
+
+    #[test]
+    fn crop_steps_over_wide_white_space_by_whole_characters() {
+        // Two-, three- and four-byte white space before the match, where the crop starts.
+        for space in ['\u{a0}', '\u{2003}', '\u{3000}', '\u{2028}', '\u{1680}'] {
+            let text = format!(
+                "{}hacking {}",
+                format!("storm{space}").repeat(100),
+                "rain ".repeat(50)
+            );
+            let start = text.find("hacking").unwrap();
+            let marked = Marked {
+                marks: std::iter::once(start..start + 7).collect(),
+                text,
+            };
+            for max_chars in [50, 100, 200, 400] {
+                let cropped = crop(&marked, max_chars);
+                assert_eq!(cropped.marked_words(), ["hacking"], "{space:?} {max_chars}");
+                assert!(cropped.text.starts_with('…'));
+            }
+        }
+    }
+
+    /// A bad mark stops a debug build where it is used, and is left out by a release build.
+    fn rendered_despite(marks: Vec<Range<usize>>, render: fn(&Marked) -> String) -> String {
+        let marked = Marked {
+            text: "Putin é Trump".into(),
+            marks,
+        };
+        let rendered = std::panic::catch_unwind(|| render(&marked));
+        if cfg!(debug_assertions) {
+            let message = rendered.expect_err("a debug build stops on a bad mark");
+            let message = message
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default();
+            assert!(message.starts_with("mark "), "{message}");
+            String::new()
+        } else {
+            rendered.expect("a release build never panics on a bad mark")
+        }
+    }
+
+    #[test]
+    fn a_bad_mark_is_left_out_not_fatal() {
+        let render = |m: &Marked| m.render("[", "]");
+        let backwards = Range { start: 9, end: 7 };
+        for bad in [backwards, 7..8, 14..20, 0..0] {
+            let rendered = rendered_despite(vec![0..5, bad.clone()], render);
+            if !cfg!(debug_assertions) {
+                assert_eq!(rendered, "[Putin] é Trump", "{bad:?}");
+            }
+        }
+        let rendered = rendered_despite(vec![9..14, 0..5], render);
+        if !cfg!(debug_assertions) {
+            assert_eq!(rendered, "Putin é [Trump]");
+        }
     }
 
     #[test]

@@ -1,12 +1,17 @@
 //! Hostile input as property tests: any string as a query, a speaker name or a chat line, and
-//! any bytes as a brief file, give an answer or a clear error in bounded time, never a panic.
+//! any bytes as a brief file, give an answer or a clear error, never a panic. (How long an
+//! answer takes is measured by the benchmarks, not asserted here: a debug build on a busy
+//! machine would fail for the wrong reason.) tests/aimed.rs builds briefs and questions that
+//! match each other; this file throws noise.
 //!
 //! Case counts: `PROPTEST_CASES` overrides the default of 256 per property (CI uses the
 //! default; a longer soak: `PROPTEST_CASES=20000 cargo test --release --test hostile_input`).
 
+#[path = "support/faces.rs"]
+mod faces;
+
 use std::path::Path;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use briefbot::answer::{self, AskOptions};
 use briefbot::brief;
@@ -14,9 +19,6 @@ use briefbot::chat;
 use briefbot::language::Language;
 use briefbot::library::Library;
 use proptest::prelude::*;
-
-/// Any single answer must take less than this, even in a debug build on a busy machine.
-const BOUND: Duration = Duration::from_secs(2);
 
 const OPTIONS: AskOptions = AskOptions {
     limit: 3,
@@ -69,38 +71,29 @@ fn hostile_text() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn any_query_gets_an_answer(query in hostile_text()) {
-        let started = Instant::now();
         let answer = answer::ask(library(), &query, OPTIONS);
-        prop_assert!(started.elapsed() < BOUND);
         prop_assert!(answer.results.len() <= OPTIONS.limit);
         if answer.results.is_empty() {
             prop_assert!(!answer.notes.is_empty(), "no result and no reason for {:?}", query);
         }
-        for result in &answer.results {
-            for mark in &result.excerpt.marks {
-                prop_assert!(result.excerpt.text.is_char_boundary(mark.start));
-                prop_assert!(result.excerpt.text.is_char_boundary(mark.end));
-            }
-        }
+        faces::show_answer(&answer, OPTIONS);
     }
 
     #[test]
-    fn huge_queries_are_bounded(word in "[a-zA-Z]{1,20}", repeat in 1usize..5000) {
+    fn huge_queries_are_answered(word in "[a-zA-Z]{1,20}", repeat in 1usize..5000) {
         let query = vec![word; repeat].join(" ");
-        let started = Instant::now();
-        let _ = answer::ask(library(), &query, OPTIONS);
-        prop_assert!(started.elapsed() < BOUND);
+        let answer = answer::ask(library(), &query, OPTIONS);
+        prop_assert!(answer.results.len() <= OPTIONS.limit);
     }
 
     #[test]
     fn any_speaker_name_gets_an_answer(name in hostile_text(), about in proptest::option::of(hostile_text())) {
-        let started = Instant::now();
         let answer = answer::quotes(library(), &name, about.as_deref(), Some(10));
-        prop_assert!(started.elapsed() < BOUND);
         prop_assert!(answer.quotes.len() <= 10);
         if answer.quotes.is_empty() && answer.matched != answer::SpeakerMatch::Found {
             prop_assert!(!answer.notes.is_empty());
         }
+        faces::show_quotes(&answer);
     }
 
     #[test]

@@ -10,6 +10,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|bytes: &[u8]| {
     if let Err(errors) = brief::parse(Path::new("fuzz.toml"), bytes, Language::English) {
         assert!(!errors.is_empty());
-        assert!(errors.iter().all(|e| e.location.line >= 1 && e.location.column >= 1));
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.location.line >= 1 && e.location.column >= 1)
+        );
     }
 });

@@ -185,11 +185,14 @@ pub fn quotes(answer: &QuotesAnswer, page: &[SpeakerQuote], number: usize, pages
                 value.push_str(&format!(", {}", plain(role)));
             }
             let name = format!("{} ({})", plain(&quote.brief_title), quote.published);
-            let value = match quote.source.as_deref().map(link_target) {
-                Some(url) => format!(
-                    "{}\n{url}",
-                    truncate(&value, limits::FIELD_VALUE - url.len() - 1)
-                ),
+            // A link too long to leave the quote half the field is left out: cut, it would
+            // be a broken link.
+            let room = quote.source.as_deref().map(link_target).and_then(|url| {
+                let room = limits::FIELD_VALUE.checked_sub(utf16_len(&url) + 1)?;
+                (room >= limits::FIELD_VALUE / 2).then_some((url, room))
+            });
+            let value = match room {
+                Some((url, room)) => format!("{}\n{url}", truncate(&value, room)),
                 None => value,
             };
             (name, value)
@@ -343,7 +346,7 @@ pub fn plain(text: &str) -> String {
 pub fn bold(marked: &Marked) -> String {
     let mut out = String::with_capacity(marked.text.len() + marked.marks.len() * 4);
     let mut last = 0;
-    for mark in &marked.marks {
+    for mark in marked.valid_marks() {
         out.push_str(&plain(&marked.text[last..mark.start]));
         out.push_str("**");
         out.push_str(&plain(&marked.text[mark.clone()]));
@@ -383,6 +386,14 @@ pub fn truncate(text: &str, max: usize) -> String {
         && let Some(at) = kept.rfind("**")
     {
         kept.replace_range(at..at + 2, "");
+        // "@**everyone" must not become a mention: a bold mark was all that kept it apart.
+        if kept[..at].ends_with('@')
+            && ["everyone", "here"]
+                .iter()
+                .any(|w| kept[at..].starts_with(w))
+        {
+            kept.insert(at, '\u{200b}');
+        }
     }
     while kept.ends_with('\\') {
         kept.pop();
@@ -654,6 +665,75 @@ mod tests {
         assert_eq!(truncate("ab\\*", 4), "ab\\*");
         assert_eq!(truncate("abc\\*def", 5), "abc…");
         assert_eq!(choice(&"x".repeat(300)).chars().count(), 100);
+    }
+
+    #[test]
+    fn a_bold_mark_dropped_by_a_cut_joins_no_mention() {
+        for (name, cut) in [
+            ("everyone", "Rain @\u{200b}everyone ev…"),
+            ("here", "Rain @\u{200b}here here h…"),
+        ] {
+            let text = format!("Rain @{name} {name} {name} now");
+            let bolded = bold(&marked(&text, Some(6..text.len() - 4)));
+            assert!(bolded.starts_with(&format!("Rain @**{name} ")), "{bolded}");
+            assert_eq!(truncate(&bolded, 20), cut);
+        }
+    }
+
+    #[test]
+    fn a_bad_mark_is_not_bolded_and_not_fatal() {
+        let backwards = std::ops::Range { start: 2, end: 1 };
+        let bad = marked("a_b c", [0..3, backwards, 4..9]);
+        let bolded = std::panic::catch_unwind(|| bold(&bad));
+        if cfg!(debug_assertions) {
+            // A debug build stops where a bug made the mark.
+            let message = bolded.expect_err("a debug build stops on a bad mark");
+            let message = message
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default();
+            assert!(message.starts_with("mark "), "{message}");
+        } else {
+            assert_eq!(bolded.expect("never a panic"), "**a\\_b** c");
+        }
+    }
+
+    #[test]
+    fn a_quote_link_is_whole_or_left_out() {
+        let quote = |url: &str| {
+            let answer = QuotesAnswer {
+                speaker: "ann".into(),
+                about: None,
+                matched: SpeakerMatch::Found,
+                candidates: vec![],
+                quotes: vec![SpeakerQuote {
+                    speaker: "Ann Lee".into(),
+                    role: None,
+                    text: marked(&"Rain again. ".repeat(90), []),
+                    context: None,
+                    brief_id: "w".into(),
+                    brief_title: "Weather".into(),
+                    published: "2020-01-01".into(),
+                    source: Some(url.to_owned()),
+                }],
+                total: 1,
+                suggestion: None,
+                notes: vec![],
+            };
+            quotes(&answer, &answer.quotes, 1, 1).fields[0].1.clone()
+        };
+        for length in [30, 500, 511] {
+            let url = format!("https://example.com/{}", "é".repeat(length - 20));
+            let value = quote(&url);
+            assert!(value.ends_with(&format!("…\n{url}")), "{value}");
+            assert_eq!(utf16_len(&value), limits::FIELD_VALUE);
+        }
+        for length in [600, 1023, 1024, 2048] {
+            let url = format!("https://example.com/{}", "a".repeat(length - 20));
+            let value = quote(&url);
+            assert!(!value.contains("https://"), "{value}");
+            assert_eq!(utf16_len(&value), limits::FIELD_VALUE);
+        }
     }
 
     #[test]

@@ -25,8 +25,13 @@ use crate::language::Language;
 const K1: f32 = 1.2;
 /// BM25's length normalisation.
 const B: f32 = 0.75;
-/// Positions left empty between two fields (or two quotes, or two tags).
-const FIELD_GAP: u32 = 64;
+/// The farthest apart two words of one phrase may be, in positions (stop words count). A
+/// quoted phrase that spans more is cut to this span before it is looked for.
+pub const MAX_PHRASE_SPAN: u32 = 63;
+/// Positions left empty between two fields (or two quotes, or two tags). The last word of a
+/// field and the first of the next are `FIELD_GAP` positions apart, more than any phrase
+/// spans: so no phrase is ever found with one word in a field and another in the next.
+const FIELD_GAP: u32 = MAX_PHRASE_SPAN + 1;
 /// The longest phrase that can be matched, in words.
 pub const MAX_PHRASE_WORDS: usize = 32;
 

@@ -23,7 +23,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
-use super::index::{BLOCK, Block, DocId, Index, LengthBucket, MAX_PHRASE_WORDS, TermId, seek};
+use super::index::{
+    BLOCK, Block, DocId, Index, LengthBucket, MAX_PHRASE_SPAN, MAX_PHRASE_WORDS, TermId, seek,
+};
 use crate::brief::Brief;
 use crate::language::Language;
 
@@ -148,6 +150,9 @@ pub struct Outcome {
     pub filler: Vec<String>,
     /// Quoted phrases that no brief holds (although their words may occur apart).
     pub missing_phrases: Vec<String>,
+    /// Quoted phrases spanning more than [`MAX_PHRASE_SPAN`] positions: only their words
+    /// within that span of the first were looked for as a phrase, the others on their own.
+    pub cut_phrases: Vec<String>,
     /// The query was cut to `MAX_QUERY_CHARS`, or words beyond `MAX_QUERY_WORDS` dropped.
     pub truncated: bool,
     /// What to highlight in the briefs shown.
@@ -288,7 +293,13 @@ impl Highlighter {
         super::index::for_each_field_word_through(analyzer, brief, last, visit);
         for (first, last, bits) in phrases {
             let at = |position: u32| ends.iter().find(|e| e.0 == position);
-            if let (Some(&(_, number, start, _)), Some(&(_, _, _, end))) = (at(first), at(last)) {
+            // Field gaps keep a phrase's words in one field; the check keeps a mark inside
+            // its text should a brief be past the format's limits (positions saturate).
+            if let (Some(&(_, number, start, _)), Some(&(_, last_number, _, end))) =
+                (at(first), at(last))
+                && number == last_number
+                && start < end
+            {
                 found[number].0.push(start..end);
                 found[number].1 |= bits;
             }
@@ -334,7 +345,9 @@ fn phrase_spans(marks: &[Mark], parts: &[(Vec<TermId>, u32)]) -> Vec<Range<usize
         if !first_terms.contains(&mark.term) {
             continue;
         }
-        let start = mark.position - first_offset.min(&mark.position);
+        let Some(start) = mark.position.checked_sub(*first_offset) else {
+            continue;
+        };
         let mut end = mark.end;
         let all = rest.iter().all(|(terms, offset)| {
             marks[i..]
@@ -363,6 +376,7 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
     };
     let mut plan = Plan::parse(index, query);
     truncated |= plan.truncated;
+    let cut_phrases = plan.bound_phrases();
     plan.correct(index);
     let matchers = plan.matchers(index);
     let (hits, total) = rank(index, &plan.words, &matchers, limit);
@@ -385,6 +399,7 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
         stop_words: plan.stop_words,
         filler: plan.filler,
         missing_phrases,
+        cut_phrases,
         truncated,
         highlighter,
     }
@@ -521,6 +536,40 @@ impl Plan {
             word.ids = word.terms.iter().filter_map(|t| index.term_id(t)).collect();
         }
         plan
+    }
+
+    /// Counts each quoted phrase's positions from its first searched word, and cuts it to
+    /// [`MAX_PHRASE_SPAN`]: its words farther than that from the first are searched on their
+    /// own. Field gaps are wider than that span, so no phrase reaches from one field of a
+    /// brief into the next, however many stop words it holds. Returns the phrases cut.
+    fn bound_phrases(&mut self) -> Vec<String> {
+        let mut cut: Vec<String> = Vec::new();
+        // Words are in query order: a phrase's first word comes before its others.
+        let mut firsts: Vec<(usize, u32)> = Vec::new();
+        for word in &mut self.words {
+            let Some((phrase, offset)) = word.phrase else {
+                continue;
+            };
+            let first = match firsts.iter().find(|(p, _)| *p == phrase) {
+                Some(&(_, first)) => first,
+                None => {
+                    firsts.push((phrase, offset));
+                    offset
+                }
+            };
+            let from_first = offset.saturating_sub(first);
+            if from_first <= MAX_PHRASE_SPAN {
+                word.phrase = Some((phrase, from_first));
+            } else {
+                word.phrase = None;
+                if let Some(text) = self.phrases.get(phrase)
+                    && !cut.contains(text)
+                {
+                    cut.push(text.clone());
+                }
+            }
+        }
+        cut
     }
 
     /// Replaces each word that matches nothing by its nearest word in the library, unless it
@@ -705,13 +754,28 @@ impl Plan {
 
     fn highlighter(&self, matchers: &[Matcher]) -> Highlighter {
         let mut highlighter = Highlighter::default();
+        let mut add_term = |term: TermId, words: &[usize]| match highlighter
+            .terms
+            .iter_mut()
+            .find(|(t, _)| *t == term)
+        {
+            Some((_, covered)) => covered.extend_from_slice(words),
+            None => highlighter.terms.push((term, words.to_vec())),
+        };
         for (i, word) in self.words.iter().enumerate() {
             if word.phrase.is_none() {
                 for &term in &word.ids {
-                    match highlighter.terms.iter_mut().find(|(t, _)| *t == term) {
-                        Some((_, covered)) => covered.push(i),
-                        None => highlighter.terms.push((term, vec![i])),
-                    }
+                    add_term(term, &[i]);
+                }
+            }
+        }
+        // A quoted phrase of one word is searched as that word.
+        for matcher in matchers {
+            if let Matcher::Terms { ids, cover } = matcher
+                && cover.iter().any(|&i| self.words[i].phrase.is_some())
+            {
+                for &term in ids {
+                    add_term(term, cover);
                 }
             }
         }
@@ -1027,6 +1091,12 @@ impl<'a> PhraseWalk<'a> {
         if parts.is_empty() || parts.iter().any(|(ids, _)| ids.is_empty()) {
             return None;
         }
+        debug_assert!(
+            parts
+                .iter()
+                .all(|(_, offset)| offset.saturating_sub(parts[0].1) <= MAX_PHRASE_SPAN),
+            "a phrase wider than a field gap could match across fields"
+        );
         let df = |ids: &[TermId]| ids.iter().map(|&id| index.docs(id).len()).sum::<usize>();
         let driver = (0..parts.len())
             .min_by_key(|&i| df(&parts[i].0))
@@ -2390,6 +2460,87 @@ mod tests {
         let outcome = search(&f.index, &query, 10);
         assert!(outcome.truncated);
         assert_eq!(outcome.hits.len(), 1);
+    }
+
+    /// The marks `find_in_brief` gives each field of the brief at `doc`, as text.
+    fn marked_fields<'f>(f: &'f Fixture, outcome: &Outcome, doc: usize) -> Vec<Vec<&'f str>> {
+        let brief = &f.briefs[doc];
+        let found = outcome
+            .highlighter
+            .find_in_brief(&f.index, doc as DocId, brief);
+        super::super::index::fields(brief)
+            .zip(found)
+            .map(|((_, text), (ranges, _))| {
+                ranges
+                    .into_iter()
+                    .map(|r| {
+                        text.get(r.clone())
+                            .unwrap_or_else(|| panic!("{r:?} in {text:?}"))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_phrase_reaches_from_one_field_into_the_next() {
+        // "coast" ends the title and "rain" starts the summary: no run of stop words
+        // between them in a quoted phrase bridges the gap between the two.
+        let f = Fixture::new(vec![brief("s", "2020-01-01", "Storm hits coast", "Rain.")]);
+        for stop_words in 0..200 {
+            let query = format!("\"coast {}rain\"", "a ".repeat(stop_words));
+            let phrase = query.trim_matches('"');
+            let outcome = search(&f.index, &query, 10);
+            if stop_words < MAX_PHRASE_SPAN as usize {
+                assert_eq!(outcome.missing_phrases, [phrase], "{stop_words} stop words");
+                assert!(outcome.hits.is_empty(), "{stop_words} stop words");
+            } else {
+                // Wider than a phrase may be: "rain" is searched on its own.
+                assert_eq!(outcome.cut_phrases, [phrase], "{stop_words} stop words");
+                assert_eq!(
+                    marked_fields(&f, &outcome, 0),
+                    [vec!["coast"], vec!["Rain"]],
+                    "{stop_words} stop words"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_phrase_spans_up_to_its_limit_within_a_field() {
+        for stop_words in [0, 1, 30, MAX_PHRASE_SPAN as usize - 1] {
+            let summary = format!("Coast {}rain.", "a ".repeat(stop_words));
+            let f = Fixture::new(vec![brief("s", "2020-01-01", "Storm", &summary)]);
+            let query = format!("\"coast {}rain\"", "a ".repeat(stop_words));
+            let outcome = search(&f.index, &query, 10);
+            assert_eq!(outcome.hits.len(), 1, "{stop_words} stop words");
+            assert!(outcome.missing_phrases.is_empty() && outcome.cut_phrases.is_empty());
+            let whole = summary.trim_end_matches('.');
+            assert_eq!(marked_fields(&f, &outcome, 0)[1], [whole]);
+        }
+    }
+
+    #[test]
+    fn a_phrase_led_by_stop_words_matches_at_the_start_of_a_field() {
+        // The phrase's positions count from its first searched word, not from the quote.
+        let f = Fixture::new(vec![brief("s", "2020-01-01", "Storm hits coast", "Rain.")]);
+        for query in ["\"the storm hits\"", "\"a a a storm hits\""] {
+            let outcome = search(&f.index, query, 10);
+            assert_eq!(outcome.hits.len(), 1, "{query}");
+            assert!(outcome.missing_phrases.is_empty(), "{query}");
+            assert_eq!(marked_fields(&f, &outcome, 0)[0], ["Storm hits"], "{query}");
+        }
+        let outcome = search(&f.index, "\"the storm hits\"", 10);
+        let text = "Storm hits the coast.";
+        let (marks, _) = outcome.highlighter.find(&f.index, Language::English, text);
+        assert_eq!(marks, [Range { start: 0, end: 10 }]);
+    }
+
+    #[test]
+    fn a_quoted_single_word_is_highlighted() {
+        let f = Fixture::new(vec![brief("s", "2020-01-01", "Storm hits coast", "Rain.")]);
+        let outcome = search(&f.index, "\"coast\"", 10);
+        assert_eq!(marked_fields(&f, &outcome, 0), [vec!["coast"], vec![]]);
     }
 
     #[test]
