@@ -722,14 +722,20 @@ mod tests {
             };
             quotes(&answer, &answer.quotes, 1, 1).fields[0].1.clone()
         };
+        // Sources are stored normalised (ASCII); anything else would be encoded first.
         for length in [30, 500, 511] {
-            let url = format!("https://example.com/{}", "é".repeat(length - 20));
+            let url = format!("https://example.com/{}", "a".repeat(length - 20));
             let value = quote(&url);
             assert!(value.ends_with(&format!("…\n{url}")), "{value}");
             assert_eq!(utf16_len(&value), limits::FIELD_VALUE);
         }
-        for length in [600, 1023, 1024, 2048] {
-            let url = format!("https://example.com/{}", "a".repeat(length - 20));
+        // 100 characters that each take six once encoded: 600 in the field.
+        let encoded = format!("https://example.com/{}", "é".repeat(100));
+        for url in [600, 1023, 1024, 2048]
+            .map(|length| format!("https://example.com/{}", "a".repeat(length - 20)))
+            .into_iter()
+            .chain([encoded])
+        {
             let value = quote(&url);
             assert!(!value.contains("https://"), "{value}");
             assert_eq!(utf16_len(&value), limits::FIELD_VALUE);
