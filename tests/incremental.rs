@@ -254,7 +254,7 @@ proptest! {
             let from_positions = outcome
                 .highlighter
                 .find_in_brief(library.index(), doc as u32, brief);
-            let from_text: Vec<_> = briefbot::search::index::fields(brief)
+            let from_text: Vec<_> = briefbot::search::fields::fields(brief)
                 .map(|(_, text)| outcome.highlighter.find(library.index(), brief.language, text))
                 .collect();
             prop_assert_eq!(from_positions, from_text, "{}", query);

@@ -1,9 +1,27 @@
 //! Keyword search with Snowball stemming: analysis, the inverted index, and queries.
 
 pub mod analyze;
+mod bm25;
+mod build;
+pub mod fields;
+pub mod highlight;
+mod hit;
 pub mod index;
+mod matcher;
+mod phrase;
+mod plan;
+mod postings;
 pub mod query;
+mod rank;
+#[cfg(test)]
+mod testing;
+mod topk;
+mod typo;
+mod vocabulary;
 
 pub use analyze::{Analyzer, Token};
+pub use highlight::{Highlighter, TextMarks};
+pub use hit::Hit;
 pub use index::Index;
-pub use query::{Correction, Highlighter, Hit, MAX_QUERY_CHARS, MAX_QUERY_WORDS, Outcome, search};
+pub use plan::{Correction, MAX_QUERY_WORDS};
+pub use query::{MAX_QUERY_CHARS, Outcome, search};

@@ -1,0 +1,262 @@
+//! Highlighting: where, in a brief's texts, the words and phrases a query matched are.
+
+use std::ops::Range;
+
+use super::index::Index;
+use super::matcher::{Matcher, PROXIMITY_BOOST, Parts};
+use super::plan::Plan;
+use super::postings::DocId;
+use super::vocabulary::TermId;
+use crate::brief::Brief;
+use crate::language::Language;
+
+/// Finds, in a text, the words and phrases a query matched.
+#[derive(Debug, Clone, Default)]
+pub struct Highlighter {
+    /// Term -> the query words it stands for (a query has few: a list is the fastest map).
+    terms: Vec<(TermId, Vec<usize>)>,
+    /// Phrases: for each part, its terms and its position; with the words it covers.
+    phrases: Vec<(Parts<TermId>, Vec<usize>)>,
+}
+
+/// A word of a text being highlighted that the library holds.
+struct Mark {
+    term: TermId,
+    start: usize,
+    end: usize,
+    position: u32,
+}
+
+impl Highlighter {
+    /// Byte ranges of `text` (a text of a brief of `index`, in `language`) to highlight, merged
+    /// and ascending, and which query words they stand for (a bit per word).
+    pub fn find(&self, index: &Index, language: Language, text: &str) -> (Vec<Range<usize>>, u32) {
+        if self.terms.is_empty() && self.phrases.is_empty() {
+            return (Vec::new(), 0);
+        }
+        let mut ranges = Vec::new();
+        let mut words = 0u32;
+        // Only phrases need the words kept.
+        let mut marks: Vec<Mark> = Vec::new();
+        let mut buffer = String::new();
+        index
+            .analyzer(language)
+            .for_each_word(text, |raw, start, position| {
+                let Some(term) = index.text_term(language, raw, &mut buffer) else {
+                    return;
+                };
+                let end = start + raw.len();
+                if let Some((_, covered)) = self.terms.iter().find(|(t, _)| *t == term) {
+                    ranges.push(start..end);
+                    words |= mask(covered);
+                }
+                if !self.phrases.is_empty() {
+                    marks.push(Mark {
+                        term,
+                        start,
+                        end,
+                        position,
+                    });
+                }
+            });
+        for (parts, covered) in &self.phrases {
+            for span in phrase_spans(&marks, parts) {
+                ranges.push(span);
+                words |= mask(covered);
+            }
+        }
+        (merge_marks(text, ranges), words)
+    }
+}
+
+/// The marks in one text: byte ranges, merged and ascending, and the query words they stand
+/// for (a bit per word).
+pub type TextMarks = (Vec<Range<usize>>, u32);
+
+impl Highlighter {
+    /// The marks in every searched field of `brief` (the brief at `doc` of `index`), in
+    /// [`fields`](super::index::fields) order. The same marks as [`Highlighter::find`] gives
+    /// each field's text, found from the positions the index keeps: no word is analysed.
+    pub fn find_in_brief(&self, index: &Index, doc: DocId, brief: &Brief) -> Vec<TextMarks> {
+        let fields = super::fields::fields(brief).count();
+        let mut found: Vec<TextMarks> = vec![(Vec::new(), 0); fields];
+        if self.terms.is_empty() && self.phrases.is_empty() {
+            return found;
+        }
+        // Positions of matched words, with the query words they stand for.
+        let mut words: Vec<(u32, u32)> = Vec::new();
+        for (term, covered) in &self.terms {
+            let bits = mask(covered);
+            words.extend(
+                index
+                    .positions(*term, doc)
+                    .iter()
+                    .map(|&p| (u32::from(p), bits)),
+            );
+        }
+        // Phrases found: the positions of their first and last words, and their query words.
+        let mut phrases: Vec<(u32, u32, u32)> = Vec::new();
+        for (parts, covered) in &self.phrases {
+            let Some(((first_ids, first_offset), rest)) = parts.split_first() else {
+                continue;
+            };
+            let holds = |ids: &[TermId], position: u32| {
+                ids.iter().any(|&id| index.holds_at(id, doc, position))
+            };
+            for &id in first_ids {
+                for position in index.positions(id, doc).iter().map(|&p| u32::from(p)) {
+                    let Some(start) = position.checked_sub(*first_offset) else {
+                        continue;
+                    };
+                    if rest.iter().all(|(ids, offset)| holds(ids, start + offset)) {
+                        let last = rest.iter().map(|(_, o)| start + o).fold(position, u32::max);
+                        phrases.push((position, last, mask(covered)));
+                    }
+                }
+            }
+        }
+        words.sort_unstable();
+        // Byte ranges of the words at phrase ends, as the walk meets them.
+        let mut ends: Vec<(u32, usize, usize, usize)> = Vec::new();
+        // Fields after the last marked word need no walk.
+        let last = words
+            .last()
+            .map(|&(p, _)| p)
+            .into_iter()
+            .chain(phrases.iter().map(|&(_, last, _)| last))
+            .max()
+            .unwrap_or(0);
+        let analyzer = index.analyzer(brief.language);
+        let visit = |number: usize, _, raw: &str, start: usize, position: u32| {
+            let end = start + raw.len();
+            let from = words.partition_point(|&(p, _)| p < position);
+            for &(_, bits) in words[from..].iter().take_while(|&&(p, _)| p == position) {
+                found[number].0.push(start..end);
+                found[number].1 |= bits;
+            }
+            if phrases
+                .iter()
+                .any(|&(first, last, _)| first == position || last == position)
+            {
+                ends.push((position, number, start, end));
+            }
+        };
+        super::fields::for_each_field_word_through(analyzer, brief, last, visit);
+        for (first, last, bits) in phrases {
+            let at = |position: u32| ends.iter().find(|e| e.0 == position);
+            if let (Some(&(_, number, start, _)), Some(&(_, _, _, end))) = (at(first), at(last)) {
+                found[number].0.push(start..end);
+                found[number].1 |= bits;
+            }
+        }
+        for (number, (_, text)) in super::fields::fields(brief).enumerate() {
+            let ranges = std::mem::take(&mut found[number].0);
+            found[number].0 = merge_marks(text, ranges);
+        }
+        found
+    }
+}
+
+/// Sorts ranges and merges those that overlap or are separated by white space only:
+/// "election hacking" reads better bolded whole than word by word.
+fn merge_marks(text: &str, mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last)
+                if range.start <= last.end
+                    || text[last.end..range.start].chars().all(char::is_whitespace) =>
+            {
+                last.end = last.end.max(range.end);
+            }
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+fn mask(words: &[usize]) -> u32 {
+    words.iter().fold(0, |m, &w| m | (1 << w.min(31)))
+}
+
+/// Byte spans of `marks` (the words of a text the library holds) where the phrase occurs.
+fn phrase_spans(marks: &[Mark], parts: &[(Vec<TermId>, u32)]) -> Vec<Range<usize>> {
+    let Some(((first_terms, first_offset), rest)) = parts.split_first() else {
+        return Vec::new();
+    };
+    let mut spans = Vec::new();
+    for (i, mark) in marks.iter().enumerate() {
+        if !first_terms.contains(&mark.term) {
+            continue;
+        }
+        let start = mark.position - first_offset.min(&mark.position);
+        let mut end = mark.end;
+        let all = rest.iter().all(|(terms, offset)| {
+            marks[i..]
+                .iter()
+                .find(|m| m.position == start + offset)
+                .filter(|m| terms.contains(&m.term))
+                .map(|m| end = end.max(m.end))
+                .is_some()
+        });
+        if all {
+            spans.push(mark.start..end);
+        }
+    }
+    spans
+}
+
+impl Plan {
+    pub(crate) fn highlighter(&self, matchers: &[Matcher]) -> Highlighter {
+        let mut highlighter = Highlighter::default();
+        for (i, word) in self.words.iter().enumerate() {
+            if word.phrase.is_none() {
+                for &term in &word.ids {
+                    match highlighter.terms.iter_mut().find(|(t, _)| *t == term) {
+                        Some((_, covered)) => covered.push(i),
+                        None => highlighter.terms.push((term, vec![i])),
+                    }
+                }
+            }
+        }
+        for matcher in matchers {
+            if let Matcher::Phrase {
+                parts,
+                cover,
+                boost,
+            } = matcher
+            {
+                // Proximity pairs are already highlighted word by word.
+                if *boost == PROXIMITY_BOOST {
+                    continue;
+                }
+                highlighter.phrases.push((parts.clone(), cover.clone()));
+            }
+        }
+        highlighter
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::search;
+    use crate::search::testing::{Fixture, brief};
+
+    #[test]
+    fn highlights_cover_words_phrases_and_corrections() {
+        let f = Fixture::new(vec![brief(
+            "s",
+            "2020-01-01",
+            "Cyber security unit",
+            "Elections were hacked.",
+        )]);
+        let text = "A cyber-security unit against hackers in elections.";
+        let outcome = search(&f.index, "\"cyber security\" electoins", 10);
+        let (marks, words) = outcome.highlighter.find(&f.index, Language::English, text);
+        let marked: Vec<&str> = marks.iter().map(|m| &text[m.clone()]).collect();
+        assert_eq!(marked, ["cyber-security", "elections"]);
+        assert_eq!(words, 0b111);
+    }
+}
