@@ -120,7 +120,7 @@ fn brief_answer(
     // speaker and text.
     let mut found = outcome
         .highlighter
-        .find_in_brief(library.index(), doc, brief)
+        .find_in_document(library.index(), doc, brief)
         .into_iter();
     let mut mark = |text: &str| {
         let (marks, words) = found.next().unwrap_or_default();
@@ -587,7 +587,7 @@ pub fn quotes(
                 let field = brief.tags.len() + 2 + 2 * quote.quote + 1;
                 let (marks, words) = outcome
                     .highlighter
-                    .find_in_brief(library.index(), quote.doc, brief)
+                    .find_in_document(library.index(), quote.doc, brief)
                     .into_iter()
                     .nth(field)
                     .unwrap_or_default();

@@ -15,8 +15,7 @@ use rayon::prelude::*;
 
 use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::language::Language;
-use crate::search::Index;
-use crate::search::index::Change;
+use crate::search::{Change, Document, Index, Weight};
 use crate::speakers::Speakers;
 
 /// Why a directory could not be read at all.
@@ -190,7 +189,7 @@ impl Library {
         }
         // What the edits changed, brief by brief, borrowed from `briefs` until it moves below.
         let (index, speakers, topics) = {
-            let changes: Vec<Change<'_>> = before
+            let changes: Vec<Change<'_, Brief>> = before
                 .iter()
                 .map(|(&doc, old)| Change {
                     doc,
@@ -328,6 +327,67 @@ fn topics_of(brief: Option<&Brief>) -> Arc<[Topic]> {
         })
         .collect()
 }
+
+/// The parts of a brief that are searched, with their weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Tag,
+    Summary,
+    Speaker,
+    Quote,
+}
+
+impl Field {
+    /// How much a word in this field counts: three times as much in a title or a tag as in a
+    /// quote, half as much again in a summary or a speaker's name.
+    pub fn weight(self) -> Weight {
+        match self {
+            Field::Title | Field::Tag => Weight::from_halves(6),
+            Field::Summary | Field::Speaker => Weight::from_halves(3),
+            Field::Quote => Weight::from_halves(2),
+        }
+    }
+}
+
+/// The searched texts of a brief, in position order.
+pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
+    std::iter::once((Field::Title, brief.title.as_str()))
+        .chain(brief.tags.iter().map(|tag| (Field::Tag, &**tag)))
+        .chain(std::iter::once((Field::Summary, brief.summary.as_str())))
+        .chain(brief.quotes.iter().flat_map(|quote| {
+            [
+                (Field::Speaker, &*quote.speaker),
+                (Field::Quote, quote.text.as_str()),
+            ]
+        }))
+}
+
+/// A brief as the engine indexes it: its searched texts in [`fields`] order, ties going to
+/// the newest, then by id.
+impl Document for Brief {
+    fn language(&self) -> Language {
+        self.language
+    }
+
+    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
+        fields(self).map(|(field, text)| (field.weight(), text))
+    }
+
+    fn recency(&self) -> impl Ord + '_ {
+        (std::cmp::Reverse(self.published.instant), &self.id)
+    }
+}
+
+/// The brief format's limits keep every position in the engine's range: every field at its
+/// longest, one word per character (CJK text is), plus the gaps between fields.
+const _: () = {
+    use crate::brief::*;
+    let fields = 1 + MAX_TAGS + 1 + 2 * MAX_QUOTES;
+    let words =
+        MAX_TITLE + MAX_TAGS * MAX_SHORT + MAX_SUMMARY + MAX_QUOTES * (MAX_SPEAKER + MAX_QUOTE);
+    assert!(crate::search::fields::positions_needed(fields, words) <= crate::search::MAX_POSITION);
+};
 
 /// Sorts `paths` in `Path`'s own order (component by component), for paths below one
 /// folder as listing it gives them (no `.` components or doubled separators below it). They

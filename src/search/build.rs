@@ -1,15 +1,12 @@
-//! Building: a chunk of briefs analysed into a partial index with chunk-local ids, each word
-//! as written analysed once per chunk; and the briefs' recency ranks.
-
-use std::borrow::Borrow;
+//! Building: a chunk of documents analysed into a partial index with chunk-local ids, each
+//! word as written analysed once per chunk; and the documents' recency ranks.
 
 use rustc_hash::FxHashMap;
 
 use super::analyze::Analyzer;
-use super::fields::{Position, for_each_field_word};
+use super::fields::{Document, Position, for_each_field_word};
 use super::postings::{DocId, Postings};
 use super::vocabulary::TermId;
-use crate::brief::Brief;
 use crate::language::Language;
 
 /// The index of a chunk of briefs, with chunk-local term, word and doc ids.
@@ -68,8 +65,8 @@ struct Seen {
 }
 
 impl Partial {
-    pub(crate) fn build<B: Borrow<Brief>>(
-        briefs: &[B],
+    pub(crate) fn build<D: Document>(
+        briefs: &[D],
         languages: &[Language],
         analyzers: &[Analyzer],
     ) -> Partial {
@@ -90,15 +87,14 @@ impl Partial {
         let mut doc_words: Vec<u32> = Vec::new();
         let mut positions: Vec<Position> = Vec::new();
         for (doc, brief) in briefs.iter().enumerate() {
-            let brief = brief.borrow();
             let language = languages
                 .iter()
-                .position(|&l| l == brief.language)
+                .position(|&l| l == brief.language())
                 .unwrap_or(0);
             let analyzer = &analyzers[language];
             let seen = &mut seen[language];
             let mut length = 0f32;
-            for_each_field_word(analyzer, brief, |_, field, raw, _, position| {
+            for_each_field_word(analyzer, brief, |_, weight, raw, _, position| {
                 let found = match seen.get(raw) {
                     Some(found) => found,
                     None => {
@@ -143,13 +139,13 @@ impl Partial {
                 if let Some(found) = found
                     && !found.stop
                 {
-                    length += field.weight();
-                    occurrences.push((found.term, position, field.halves()));
+                    length += weight.value();
+                    occurrences.push((found.term, position, weight.halves()));
                     doc_words.push(found.word);
                 }
             });
             occurrences.sort_unstable_by_key(|&(term, position, _)| (term, position));
-            // Valid briefs stay below MAX_POSITION; saturate rather than wrap on others.
+            // Positions past MAX_POSITION saturate rather than wrap.
             let position = |p: u32| Position::try_from(p).unwrap_or(Position::MAX);
             let mut i = 0;
             while i < occurrences.len() {
@@ -176,16 +172,10 @@ impl Partial {
     }
 }
 
-/// Each brief's place when all are sorted newest first, then by id.
-pub(crate) fn recency_ranks<B: Borrow<Brief>>(briefs: &[B]) -> Vec<u32> {
+/// Each document's place when all are sorted by [`Document::recency`].
+pub(crate) fn recency_ranks<D: Document>(briefs: &[D]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..briefs.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (briefs[a].borrow(), briefs[b].borrow());
-        b.published
-            .instant
-            .cmp(&a.published.instant)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    order.sort_by(|&a, &b| briefs[a].recency().cmp(&briefs[b].recency()));
     let mut ranks = vec![0; briefs.len()];
     for (rank, doc) in order.into_iter().enumerate() {
         ranks[doc] = rank as u32;

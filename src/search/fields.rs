@@ -1,99 +1,129 @@
-//! Fields: the searched texts of a brief, in the order they are laid out in one position
-//! space, each with its weight, and the positions the index gives their words.
+//! Fields: what the engine indexes. A document is a language, a way to order ties and a list
+//! of texts with weights; its fields are laid out one after another in one position space,
+//! `FIELD_GAP` apart, and a field is known by its place in the list.
+
+use std::sync::Arc;
 
 use super::analyze::Analyzer;
-use crate::brief::Brief;
+use crate::language::Language;
 
 /// Positions left empty between two fields (or two quotes, or two tags).
 pub(crate) const FIELD_GAP: u32 = 64;
 /// The longest phrase that can be matched, in words.
 pub const MAX_PHRASE_WORDS: usize = 32;
 
-/// The parts of a brief that are searched, with their weights.
+/// How much a word of a field counts, in halves of a unit: a whole number, so that the
+/// weighted frequencies the index keeps add up exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Title,
-    Tag,
-    Summary,
-    Speaker,
-    Quote,
+pub struct Weight {
+    halves: u8,
 }
 
-impl Field {
-    /// How much a word in this field counts compared with a word in a quote.
-    pub fn weight(self) -> f32 {
-        f32::from(self.halves() as u16) / 2.0
+impl Weight {
+    /// A weight of `halves` / 2.
+    pub const fn from_halves(halves: u8) -> Self {
+        Weight { halves }
     }
 
-    /// [`Field::weight`] in halves, which makes it a whole number.
+    /// How much a word of the field counts.
+    pub fn value(self) -> f32 {
+        f32::from(u16::from(self.halves)) / 2.0
+    }
+
+    /// [`Weight::value`] in halves, which makes it a whole number.
     pub(crate) fn halves(self) -> u32 {
-        match self {
-            Field::Title | Field::Tag => 6,
-            Field::Summary | Field::Speaker => 3,
-            Field::Quote => 2,
-        }
+        u32::from(self.halves)
     }
 }
 
-/// The searched texts of a brief, in position order.
-pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
-    std::iter::once((Field::Title, brief.title.as_str()))
-        .chain(brief.tags.iter().map(|tag| (Field::Tag, &**tag)))
-        .chain(std::iter::once((Field::Summary, brief.summary.as_str())))
-        .chain(brief.quotes.iter().flat_map(|quote| {
-            [
-                (Field::Speaker, &*quote.speaker),
-                (Field::Quote, quote.text.as_str()),
-            ]
-        }))
+/// Something to index: texts with weights, in a language, ordered among equals by recency.
+///
+/// Implemented for references and `Arc`s of documents too, so that a slice of either can be
+/// indexed as it is.
+pub trait Document {
+    /// The language of the texts: they are analysed in it.
+    fn language(&self) -> Language;
+
+    /// The searched texts with their weights, in the order their words take positions. A
+    /// field is known by its place in this order (see [`FieldId`]).
+    fn fields(&self) -> impl Iterator<Item = (Weight, &str)>;
+
+    /// Orders documents of equal score: the lower, the earlier (for news, newest first).
+    fn recency(&self) -> impl Ord + '_;
 }
 
-/// Calls `visit(field number, field, word, byte offset in the field, position)` for every
-/// word of every searched field of `brief`, in [`fields`] order, with the word's position as
-/// the index stores it: fields follow one another in one position space, `FIELD_GAP` apart.
-pub fn for_each_field_word<'b>(
+impl<D: Document + ?Sized> Document for &D {
+    fn language(&self) -> Language {
+        (**self).language()
+    }
+
+    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
+        (**self).fields()
+    }
+
+    fn recency(&self) -> impl Ord + '_ {
+        (**self).recency()
+    }
+}
+
+impl<D: Document + ?Sized> Document for Arc<D> {
+    fn language(&self) -> Language {
+        (**self).language()
+    }
+
+    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
+        (**self).fields()
+    }
+
+    fn recency(&self) -> impl Ord + '_ {
+        (**self).recency()
+    }
+}
+
+/// Calls `visit(field number, weight, word, byte offset in the field, position)` for every
+/// word of every field of `document`, in [`Document::fields`] order, with the word's position
+/// as the index stores it: fields follow one another in one position space, `FIELD_GAP` apart.
+pub fn for_each_field_word<'d, D: Document>(
     analyzer: &Analyzer,
-    brief: &'b Brief,
-    visit: impl FnMut(usize, Field, &'b str, usize, u32),
+    document: &'d D,
+    visit: impl FnMut(usize, Weight, &'d str, usize, u32),
 ) {
-    for_each_field_word_through(analyzer, brief, u32::MAX, visit);
+    for_each_field_word_through(analyzer, document, u32::MAX, visit);
 }
 
 /// [`for_each_field_word`], stopping at the first field that starts after position `through`.
-pub fn for_each_field_word_through<'b>(
+pub fn for_each_field_word_through<'d, D: Document>(
     analyzer: &Analyzer,
-    brief: &'b Brief,
+    document: &'d D,
     through: u32,
-    mut visit: impl FnMut(usize, Field, &'b str, usize, u32),
+    mut visit: impl FnMut(usize, Weight, &'d str, usize, u32),
 ) {
     let mut base = 0u32;
-    for (number, (field, text)) in fields(brief).enumerate() {
+    for (number, (weight, text)) in document.fields().enumerate() {
         if base > through {
             break;
         }
         let mut last = 0;
         analyzer.for_each_word(text, |raw, start, position| {
             last = position;
-            visit(number, field, raw, start, base.saturating_add(position));
+            visit(number, weight, raw, start, base.saturating_add(position));
         });
         base = base.saturating_add(last).saturating_add(FIELD_GAP);
     }
 }
 
-/// Where a word is in a brief, counting every word (stop words too), the fields one after
-/// another, `FIELD_GAP` apart. The brief format's limits keep every position below
-/// [`MAX_POSITION`], so two bytes hold one.
+/// Where a word is in a document, counting every word (stop words too), the fields one after
+/// another, `FIELD_GAP` apart. Two bytes hold one: positions past [`MAX_POSITION`] are all
+/// kept as `Position::MAX`, so a document that long is still found by its later words, but
+/// phrases and highlights there may be missed.
 pub type Position = u16;
 
-/// The largest position a valid brief can have: every field at its longest, one word per
-/// character (CJK text is), plus the gaps between fields.
-pub const MAX_POSITION: usize = {
-    use crate::brief::*;
-    let fields = 1 + MAX_TAGS + 1 + 2 * MAX_QUOTES;
-    MAX_TITLE
-        + MAX_TAGS * MAX_SHORT
-        + MAX_SUMMARY
-        + MAX_QUOTES * (MAX_SPEAKER + MAX_QUOTE)
-        + fields * FIELD_GAP as usize
-};
-const _: () = assert!(MAX_POSITION < Position::MAX as usize);
+/// The last position kept exactly.
+pub const MAX_POSITION: usize = Position::MAX as usize - 1;
+
+/// The positions a document takes at most with `fields` fields of `words` words in all (one
+/// word per character at most, as CJK text has): for a document format to check that its
+/// limits keep every position at most [`MAX_POSITION`].
+pub const fn positions_needed(fields: usize, words: usize) -> usize {
+    words + fields * FIELD_GAP as usize
+}

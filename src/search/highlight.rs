@@ -1,13 +1,13 @@
-//! Highlighting: where, in a brief's texts, the words and phrases a query matched are.
+//! Highlighting: where, in a document's texts, the words and phrases a query matched are.
 
 use std::ops::Range;
 
+use super::fields::Document;
 use super::index::Index;
 use super::matcher::{Matcher, PROXIMITY_BOOST, Parts};
 use super::plan::Plan;
 use super::postings::DocId;
 use super::vocabulary::TermId;
-use crate::brief::Brief;
 use crate::language::Language;
 
 /// Finds, in a text, the words and phrases a query matched.
@@ -74,11 +74,16 @@ impl Highlighter {
 pub type TextMarks = (Vec<Range<usize>>, u32);
 
 impl Highlighter {
-    /// The marks in every searched field of `brief` (the brief at `doc` of `index`), in
-    /// [`fields`](super::index::fields) order. The same marks as [`Highlighter::find`] gives
-    /// each field's text, found from the positions the index keeps: no word is analysed.
-    pub fn find_in_brief(&self, index: &Index, doc: DocId, brief: &Brief) -> Vec<TextMarks> {
-        let fields = super::fields::fields(brief).count();
+    /// The marks in every field of `brief` (the document at `doc` of `index`), in
+    /// [`Document::fields`] order. The same marks as [`Highlighter::find`] gives each field's
+    /// text, found from the positions the index keeps: no word is analysed.
+    pub fn find_in_document<D: Document>(
+        &self,
+        index: &Index,
+        doc: DocId,
+        brief: &D,
+    ) -> Vec<TextMarks> {
+        let fields = brief.fields().count();
         let mut found: Vec<TextMarks> = vec![(Vec::new(), 0); fields];
         if self.terms.is_empty() && self.phrases.is_empty() {
             return found;
@@ -126,7 +131,7 @@ impl Highlighter {
             .chain(phrases.iter().map(|&(_, last, _)| last))
             .max()
             .unwrap_or(0);
-        let analyzer = index.analyzer(brief.language);
+        let analyzer = index.analyzer(brief.language());
         let visit = |number: usize, _, raw: &str, start: usize, position: u32| {
             let end = start + raw.len();
             let from = words.partition_point(|&(p, _)| p < position);
@@ -149,7 +154,7 @@ impl Highlighter {
                 found[number].1 |= bits;
             }
         }
-        for (number, (_, text)) in super::fields::fields(brief).enumerate() {
+        for (number, (_, text)) in brief.fields().enumerate() {
             let ranges = std::mem::take(&mut found[number].0);
             found[number].0 = merge_marks(text, ranges);
         }

@@ -1,8 +1,7 @@
-//! The inverted index: for every term, the briefs that hold it, how strongly, and where.
+//! The inverted index: for every term, the documents that hold it, how strongly, and where.
 //!
-//! Scoring is BM25F: a term's frequency in a brief is the sum of its frequencies in each field
-//! times the field's weight (title and tags count most, quotes least), and the brief's length is
-//! weighted the same way. Positions are kept for phrases; fields are laid out one after another
+//! Scoring is BM25F: a term's frequency in a document is the sum of its frequencies in each
+//! field times the field's weight, and the document's length is weighted the same way. Positions are kept for phrases; fields are laid out one after another
 //! in one position space, with a gap wider than any phrase so that no phrase spans two fields.
 //!
 //! Each term's postings are its briefs (ascending doc ids) with a four-byte entry each: the
@@ -12,25 +11,33 @@
 //! per brief to find a brief's place at once. Postings sit behind `Arc`, so that an index
 //! updated brief by brief copies only the lists it changes.
 
-use std::borrow::Borrow;
 use std::sync::Arc;
 
 use super::analyze::{Analyzer, fold_word, is_stop_word};
 use super::bm25::{K1, norm};
 use super::build::{Partial, recency_ranks};
-use super::fields::Position;
+use super::fields::{Document, Position};
 use super::postings::{Block, DocId, Postings, halves, seek};
 use super::vocabulary::{Dictionary, LengthBucket, Table, TermId, WordId, file_by_length};
-use crate::brief::Brief;
 use crate::language::Language;
 
-/// A change to the briefs of an index: the brief at `doc` before and after (`None`: absent).
-#[derive(Debug, Clone, Copy)]
-pub struct Change<'a> {
+/// A change to the documents of an index: the document at `doc` before and after (`None`:
+/// absent).
+#[derive(Debug)]
+pub struct Change<'a, D> {
     pub doc: DocId,
-    pub old: Option<&'a Brief>,
-    pub new: Option<&'a Brief>,
+    pub old: Option<&'a D>,
+    pub new: Option<&'a D>,
 }
+
+// By hand: derived, they would ask `D` to be `Clone` and `Copy` too.
+impl<D> Clone for Change<'_, D> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D> Copy for Change<'_, D> {}
 
 /// An immutable inverted index. [`Index::update`] makes a new one from it that shares all it
 /// did not change.
@@ -68,8 +75,8 @@ pub struct Index {
 impl Index {
     /// Indexes `briefs`; doc ids are their positions in the slice. Chunks of briefs are
     /// analysed in parallel into partial indexes, which are then appended in order.
-    pub fn build<B: Borrow<Brief> + Sync>(briefs: &[B]) -> Self {
-        let mut languages: Vec<Language> = briefs.iter().map(|b| b.borrow().language).collect();
+    pub fn build<D: Document + Sync>(briefs: &[D]) -> Self {
+        let mut languages: Vec<Language> = briefs.iter().map(|b| b.language()).collect();
         languages.sort();
         languages.dedup();
         if languages.is_empty() {
@@ -151,7 +158,7 @@ impl Index {
         let mut language_counts = vec![0; languages.len()];
         let mut total_length = 0f64;
         for (brief, length) in briefs.iter().zip(&doc_lengths) {
-            let language = brief.borrow().language;
+            let language = brief.language();
             language_counts[languages.iter().position(|&l| l == language).unwrap_or(0)] += 1;
             total_length += f64::from(*length);
         }
@@ -210,12 +217,16 @@ impl Index {
     /// every doc's rank, newest first, afterwards. `None` when a change brings or takes away
     /// the library's last brief in some language: queries are analysed in each language, so
     /// that needs a new build.
-    pub fn update(&self, changes: &[Change<'_>], recency: Vec<u32>) -> Option<Index> {
+    pub fn update<D: Document>(
+        &self,
+        changes: &[Change<'_, D>],
+        recency: Vec<u32>,
+    ) -> Option<Index> {
         let mut language_counts = self.language_counts.clone();
         for change in changes {
             for (brief, delta) in [(change.old, -1isize), (change.new, 1)] {
                 if let Some(brief) = brief {
-                    let at = self.languages.iter().position(|&l| l == brief.language)?;
+                    let at = self.languages.iter().position(|&l| l == brief.language())?;
                     language_counts[at] = language_counts[at].checked_add_signed(delta)?;
                 }
             }
@@ -261,7 +272,7 @@ impl Index {
 
     /// Takes a brief out of the index (it must be the one indexed at `doc`); adds the terms
     /// whose postings changed to `touched`.
-    fn remove(&mut self, doc: DocId, brief: &Brief, touched: &mut Vec<TermId>) {
+    fn remove<D: Document>(&mut self, doc: DocId, brief: &D, touched: &mut Vec<TermId>) {
         let partial = Partial::build(&[brief], &self.languages, &self.analyzers);
         for term in &partial.term_texts {
             if let Some(id) = self.terms.get(term) {
@@ -282,7 +293,7 @@ impl Index {
 
     /// Adds a brief at `doc`, which holds none now; adds the terms whose postings changed to
     /// `touched`.
-    fn insert(&mut self, doc: DocId, brief: &Brief, touched: &mut Vec<TermId>) {
+    fn insert<D: Document>(&mut self, doc: DocId, brief: &D, touched: &mut Vec<TermId>) {
         let partial = Partial::build(&[brief], &self.languages, &self.analyzers);
         for (term, part) in partial.term_texts.iter().zip(&partial.postings) {
             let id = self.terms.intern(term);
@@ -520,18 +531,11 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::brief::parse;
     use crate::search::fields::FIELD_GAP;
-    use std::path::Path;
+    use crate::search::testing::Brief;
 
     fn brief(id: &str, title: &str, summary: &str) -> Brief {
-        let text = format!("title = {title:?}\npublished = 2020-01-01\nsummary = {summary:?}\n");
-        parse(
-            Path::new(&format!("{id}.toml")),
-            text.as_bytes(),
-            Language::English,
-        )
-        .unwrap()
+        crate::search::testing::brief(id, "2020-01-01", title, summary)
     }
 
     #[test]

@@ -20,8 +20,9 @@ mod typo;
 mod vocabulary;
 
 pub use analyze::{Analyzer, Token};
+pub use fields::{Document, MAX_POSITION, Weight};
 pub use highlight::{Highlighter, TextMarks};
 pub use hit::Hit;
-pub use index::Index;
+pub use index::{Change, Index};
 pub use plan::{Correction, MAX_QUERY_WORDS};
 pub use query::{MAX_QUERY_CHARS, Outcome, search};

@@ -373,8 +373,8 @@ pub(crate) fn rank(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::brief::Brief;
     use crate::search::query::search;
+    use crate::search::testing::Brief;
     use crate::search::testing::{Fixture, brief};
 
     /// `briefs` among many briefs about the weather, and `zebras` briefs that mention a zebra

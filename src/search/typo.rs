@@ -214,8 +214,8 @@ fn osa_rows<T: PartialEq + Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::brief::Brief;
     use crate::search::query::search;
+    use crate::search::testing::Brief;
     use crate::search::testing::{Fixture, brief};
 
     #[test]
