@@ -32,9 +32,12 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod intake;
-pub mod language;
 pub mod library;
-pub mod search;
 pub mod speakers;
 pub mod text;
 pub mod watch;
+
+/// The search engine (the `briefbot-search` crate).
+pub use briefbot_search as search;
+/// The languages briefs may be written in (the engine's: each has a Snowball stemmer).
+pub use briefbot_search::language;

@@ -531,11 +531,11 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::fields::FIELD_GAP;
-    use crate::search::testing::Brief;
+    use crate::fields::FIELD_GAP;
+    use crate::testing::Brief;
 
     fn brief(id: &str, title: &str, summary: &str) -> Brief {
-        crate::search::testing::brief(id, "2020-01-01", title, summary)
+        crate::testing::brief(id, "2020-01-01", title, summary)
     }
 
     #[test]

@@ -246,8 +246,8 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::query::search;
-    use crate::search::testing::{Fixture, brief};
+    use crate::query::search;
+    use crate::testing::{Fixture, brief};
 
     #[test]
     fn highlights_cover_words_phrases_and_corrections() {

@@ -96,7 +96,7 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::testing::{Fixture, brief};
+    use crate::testing::{Fixture, brief};
 
     #[test]
     fn a_brief_about_the_query_beats_one_that_mentions_it_once() {

@@ -373,9 +373,9 @@ pub(crate) fn rank(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::query::search;
-    use crate::search::testing::Brief;
-    use crate::search::testing::{Fixture, brief};
+    use crate::query::search;
+    use crate::testing::Brief;
+    use crate::testing::{Fixture, brief};
 
     /// `briefs` among many briefs about the weather, and `zebras` briefs that mention a zebra
     /// once in a long summary (so that "zebra", rare, scores little).

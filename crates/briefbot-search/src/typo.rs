@@ -214,9 +214,9 @@ fn osa_rows<T: PartialEq + Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::query::search;
-    use crate::search::testing::Brief;
-    use crate::search::testing::{Fixture, brief};
+    use crate::query::search;
+    use crate::testing::Brief;
+    use crate::testing::{Fixture, brief};
 
     #[test]
     fn edits_allowed_grow_with_length_and_never_touch_numbers() {

@@ -402,8 +402,8 @@ fn split_compound(index: &Index, word: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::query::search;
-    use crate::search::testing::{Fixture, brief};
+    use crate::query::search;
+    use crate::testing::{Fixture, brief};
 
     #[test]
     fn a_word_that_matches_nothing_is_corrected() {

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod highlight;
 mod hit;
 pub mod index;
+pub mod language;
 mod matcher;
 mod phrase;
 mod plan;
