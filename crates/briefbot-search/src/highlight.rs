@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use super::fields::Document;
 use super::index::Index;
-use super::matcher::{Matcher, PROXIMITY_BOOST, Parts};
+use super::matcher::{Matcher, Parts, PhraseKind};
 use super::plan::Plan;
 use super::postings::DocId;
 use super::vocabulary::TermId;
@@ -226,14 +226,9 @@ impl Plan {
             }
         }
         for matcher in matchers {
-            if let Matcher::Phrase {
-                parts,
-                cover,
-                boost,
-            } = matcher
-            {
-                // Proximity pairs are already highlighted word by word.
-                if *boost == PROXIMITY_BOOST {
+            if let Matcher::Phrase { parts, cover, kind } = matcher {
+                // Side-by-side pairs are already highlighted word by word.
+                if *kind == PhraseKind::Adjacent {
                     continue;
                 }
                 highlighter.phrases.push((parts.clone(), cover.clone()));

@@ -2,10 +2,28 @@
 
 use super::vocabulary::TermId;
 
-/// Two query words found side by side score this much more than found apart.
-pub(crate) const PROXIMITY_BOOST: f32 = 1.25;
-/// A quoted phrase found scores this much more than its words would.
-pub(crate) const PHRASE_BOOST: f32 = 1.5;
+/// What a phrase matcher stands for, which decides how much it scores and what it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PhraseKind {
+    /// A phrase the user quoted: it covers its words only where they stand together.
+    Quoted,
+    /// A run-together word split into two words the library holds ("cybersecurity" met as
+    /// "cyber security").
+    Compound,
+    /// Two neighbouring query words side by side: a bonus on top of the words' own matches.
+    Adjacent,
+}
+
+impl PhraseKind {
+    /// How much more the phrase scores than its words would found apart.
+    pub(crate) fn boost(self) -> f32 {
+        match self {
+            PhraseKind::Quoted => 1.5,
+            PhraseKind::Compound => 1.0,
+            PhraseKind::Adjacent => 1.25,
+        }
+    }
+}
 
 /// The words of a phrase: each with its alternative terms and its position in the phrase.
 pub(crate) type Parts<T> = Vec<(Vec<T>, u32)>;
@@ -19,7 +37,7 @@ pub(crate) enum Matcher {
     Phrase {
         parts: Parts<TermId>,
         cover: Vec<usize>,
-        boost: f32,
+        kind: PhraseKind,
     },
 }
 

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
 use super::fields::MAX_PHRASE_WORDS;
 use super::index::Index;
-use super::matcher::{Matcher, PHRASE_BOOST, PROXIMITY_BOOST, Parts};
+use super::matcher::{Matcher, Parts, PhraseKind};
 use super::phrase::match_phrase;
 use super::typo::nearest_word;
 use super::vocabulary::TermId;
@@ -291,7 +291,7 @@ impl Plan {
                         matchers.push(Matcher::Phrase {
                             parts: vec![(left, 0), (right, 1)],
                             cover: vec![i],
-                            boost: 1.0,
+                            kind: PhraseKind::Compound,
                         });
                     }
                 }
@@ -310,7 +310,7 @@ impl Plan {
                 matchers.push(Matcher::Phrase {
                     parts,
                     cover,
-                    boost: PHRASE_BOOST,
+                    kind: PhraseKind::Quoted,
                 });
             }
         }
@@ -323,7 +323,7 @@ impl Plan {
             matchers.push(Matcher::Phrase {
                 parts: vec![(a.ids.clone(), 0), (b.ids.clone(), 1)],
                 cover: vec![i, i + 1],
-                boost: PROXIMITY_BOOST,
+                kind: PhraseKind::Adjacent,
             });
             let joined = format!("{}{}", a.folded, b.folded);
             if index.word_frequency(&joined) > 0

@@ -4,7 +4,7 @@
 
 use super::hit::{Hit, earned};
 use super::index::Index;
-use super::matcher::{Matcher, PHRASE_BOOST, PROXIMITY_BOOST};
+use super::matcher::{Matcher, PhraseKind};
 use super::phrase::match_phrase;
 use super::plan::QueryWord;
 use super::postings::{BLOCK, DocId, seek};
@@ -117,7 +117,10 @@ fn found_by_any(index: &Index, matchers: &[Matcher]) -> usize {
     for matcher in matchers {
         match matcher {
             Matcher::Terms { ids, .. } => lists.extend(ids.iter().map(|&id| index.docs(id))),
-            Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
+            Matcher::Phrase {
+                kind: PhraseKind::Adjacent,
+                ..
+            } => {}
             Matcher::Phrase { parts, .. } => {
                 match_phrase(index, parts, |doc, _| phrased.push(doc));
             }
@@ -130,7 +133,13 @@ fn found_by_any(index: &Index, matchers: &[Matcher]) -> usize {
 /// Whether a matcher is a quoted phrase (which covers its words only where they stand
 /// together).
 fn is_quoted(matcher: &Matcher) -> bool {
-    matches!(matcher, Matcher::Phrase { boost, .. } if *boost == PHRASE_BOOST)
+    matches!(
+        matcher,
+        Matcher::Phrase {
+            kind: PhraseKind::Quoted,
+            ..
+        }
+    )
 }
 
 /// A query word with the terms a brief may cover it by.
@@ -154,7 +163,10 @@ fn may_cover(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<MayCover>
                     may[word].extend(ids);
                 }
             }
-            Matcher::Phrase { boost, .. } if *boost == PROXIMITY_BOOST => {}
+            Matcher::Phrase {
+                kind: PhraseKind::Adjacent,
+                ..
+            } => {}
             Matcher::Phrase { parts, cover, .. } => {
                 for &word in cover {
                     may[word].extend(parts.first().map_or(&[][..], |p| &p.0[..]));
@@ -296,11 +308,8 @@ fn score(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<Hit> {
                         index.score_term(id, |doc, score| credit(cover, doc, score));
                     }
                 }
-                Matcher::Phrase {
-                    parts,
-                    cover,
-                    boost,
-                } => {
+                Matcher::Phrase { parts, cover, kind } => {
+                    let boost = kind.boost();
                     match_phrase(index, parts, |doc, score| credit(cover, doc, score * boost));
                 }
             }

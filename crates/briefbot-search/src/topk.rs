@@ -87,18 +87,14 @@ impl<'a> Walk<'a> {
                 lanes: ids.iter().map(|&id| Lane::new(index, id)).collect(),
                 cover,
             },
-            Matcher::Phrase {
-                parts,
-                cover,
-                boost,
-            } => Walk::Phrase {
+            Matcher::Phrase { parts, cover, kind } => Walk::Phrase {
                 walk: PhraseWalk::new(index, parts),
                 parts: parts
                     .iter()
                     .map(|(ids, _)| ids.iter().map(|&id| Lane::new(index, id)).collect())
                     .collect(),
                 cover,
-                boost: *boost,
+                boost: kind.boost(),
             },
         }
     }
