@@ -212,10 +212,12 @@ fn phrase_spans(marks: &[Mark], parts: &[(Vec<TermId>, u32)]) -> Vec<Range<usize
     spans
 }
 
-impl Plan {
-    pub(crate) fn highlighter(&self, matchers: &[Matcher]) -> Highlighter {
+impl Highlighter {
+    /// What to highlight for `plan`, searched with `matchers`: its plain words' terms and its
+    /// phrases (quoted, and compounds split in two).
+    pub(crate) fn new(plan: &Plan, matchers: &[Matcher]) -> Highlighter {
         let mut highlighter = Highlighter::default();
-        for (i, word) in self.words.iter().enumerate() {
+        for (i, word) in plan.words.iter().enumerate() {
             if word.phrase.is_none() {
                 for &term in &word.ids {
                     match highlighter.terms.iter_mut().find(|(t, _)| *t == term) {

@@ -69,10 +69,10 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
     truncated |= plan.truncated;
     plan.correct(index);
     let matchers = plan.matchers(index);
-    let (hits, total) = rank(index, &plan.words, &matchers, limit);
+    let (hits, total) = rank(index, plan.words.len(), &matchers, limit);
     let suggestion = (!plan.corrections.is_empty()).then(|| plan.suggestion(query));
     let missing_phrases = plan.missing_phrases(index, &matchers);
-    let highlighter = plan.highlighter(&matchers);
+    let highlighter = Highlighter::new(&plan, &matchers);
     Outcome {
         hits,
         total,

@@ -6,7 +6,6 @@ use super::hit::{Hit, earned};
 use super::index::Index;
 use super::matcher::{Matcher, PhraseKind};
 use super::phrase::match_phrase;
-use super::plan::QueryWord;
 use super::postings::{BLOCK, DocId, seek};
 use super::topk::{Seed, best_of, best_of_seeded};
 use super::vocabulary::TermId;
@@ -335,16 +334,17 @@ fn score(index: &Index, words: usize, matchers: &[Matcher]) -> Vec<Hit> {
     })
 }
 
-/// Scores every brief any matcher finds and keeps the best `limit`.
+/// The best `limit` of the briefs any matcher finds, for a query of `words` words, and how
+/// many briefs they find in all.
 pub(crate) fn rank(
     index: &Index,
-    words: &[QueryWord],
+    words: usize,
     matchers: &[Matcher],
     limit: usize,
 ) -> (Vec<Hit>, usize) {
     // When enough briefs may cover most words, the best are among them: only they are walked
     // (and if fewer than `limit` of them do cover that many, the next way is tried).
-    let width = words.len();
+    let width = words;
     let shortcut = covering_most_words(index, width, matchers, limit)
         .map(|hits| (hits, found_by_any(index, matchers)));
     // One term alone: its briefs are all there is to walk. Below a few blocks of them,
