@@ -6,8 +6,8 @@ use std::ops::Range;
 use serde_json::{Value, json};
 
 use crate::brief::Brief;
-use crate::library::Library;
-use crate::search::{Outcome, search};
+use crate::library::{BriefFields, Library};
+use crate::search::{FieldId, Outcome, TextMarks, search};
 use crate::speakers::Resolution;
 
 /// How an answer is shaped.
@@ -116,37 +116,32 @@ fn brief_answer(
     options: AskOptions,
 ) -> BriefAnswer {
     let brief = library.brief(doc);
-    // Marks per searched field, in `fields` order: title, tags, summary, then each quote's
-    // speaker and text.
+    let fields = BriefFields::of(brief);
     let mut found = outcome
         .highlighter
-        .find_in_document(library.index(), doc, brief)
-        .into_iter();
-    let mut mark = |text: &str| {
-        let (marks, words) = found.next().unwrap_or_default();
+        .find_in_document(library.index(), doc, brief);
+    let mut mark = |field: FieldId, text: &str| {
+        let TextMarks { ranges, words } = found.take(field);
         (
             Marked {
                 text: text.to_owned(),
-                marks,
+                marks: ranges,
             },
             words,
         )
     };
-    let (title, _) = mark(&brief.title);
-    for tag in &brief.tags {
-        mark(tag);
-    }
-    let (summary, _) = mark(&brief.summary);
+    let (title, _) = mark(fields.title(), &brief.title);
+    let (summary, _) = mark(fields.summary(), &brief.summary);
     let mut quotes: Vec<(u32, usize, QuoteAnswer)> = Vec::with_capacity(brief.quotes.len());
     for (order, quote) in brief.quotes.iter().enumerate() {
-        let (speaker, speaker_words) = mark(&quote.speaker);
-        let (text, text_words) = mark(&quote.text);
+        let (speaker, speaker_words) = mark(fields.speaker(order), &quote.speaker);
+        let (text, text_words) = mark(fields.quote(order), &quote.text);
         // Roles are not searched, so the index has no positions for them.
         let role_words = quote.role.as_deref().map_or(0, |role| {
             outcome
                 .highlighter
                 .find(library.index(), brief.language, role)
-                .1
+                .words
         });
         let matched = (speaker_words | text_words | role_words).count_ones();
         quotes.push((
@@ -582,15 +577,13 @@ pub fn quotes(
             for (order, (group, quote)) in quoted.into_iter().enumerate() {
                 let brief = library.brief(quote.doc);
                 let text = &brief.quotes[quote.quote].text;
-                // The quote's text among the brief's fields: title, tags, summary, then each
-                // quote's speaker and text.
-                let field = brief.tags.len() + 2 + 2 * quote.quote + 1;
-                let (marks, words) = outcome
+                let TextMarks {
+                    ranges: marks,
+                    words,
+                } = outcome
                     .highlighter
                     .find_in_document(library.index(), quote.doc, brief)
-                    .into_iter()
-                    .nth(field)
-                    .unwrap_or_default();
+                    .take(BriefFields::of(brief).quote(quote.quote));
                 let brief_score = brief_scores.get(&quote.doc).copied();
                 if words == 0 && brief_score.is_none() {
                     continue;

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::language::Language;
-use crate::search::{Change, Document, Index, Weight};
+use crate::search::{Change, Document, FieldId, Index, Weight};
 use crate::speakers::Speakers;
 
 /// Why a directory could not be read at all.
@@ -363,6 +363,47 @@ pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
         }))
 }
 
+/// Which engine field holds each searched text of a brief: the places of its texts in
+/// [`fields`] order (title, tags, summary, then each quote's speaker and text).
+#[derive(Debug, Clone, Copy)]
+pub struct BriefFields {
+    tags: usize,
+}
+
+impl BriefFields {
+    /// The fields of `brief`.
+    pub fn of(brief: &Brief) -> Self {
+        BriefFields {
+            tags: brief.tags.len(),
+        }
+    }
+
+    /// The title's field.
+    pub fn title(self) -> FieldId {
+        FieldId(0)
+    }
+
+    /// The field of tag `tag` (counted from 0).
+    pub fn tag(self, tag: usize) -> FieldId {
+        FieldId(1 + tag)
+    }
+
+    /// The summary's field.
+    pub fn summary(self) -> FieldId {
+        FieldId(1 + self.tags)
+    }
+
+    /// The field of quote `quote`'s speaker (quotes counted from 0).
+    pub fn speaker(self, quote: usize) -> FieldId {
+        FieldId(2 + self.tags + 2 * quote)
+    }
+
+    /// The field of quote `quote`'s text (quotes counted from 0).
+    pub fn quote(self, quote: usize) -> FieldId {
+        FieldId(3 + self.tags + 2 * quote)
+    }
+}
+
 /// A brief as the engine indexes it: its searched texts in [`fields`] order, ties going to
 /// the newest, then by id.
 impl Document for Brief {
@@ -655,6 +696,22 @@ mod tests {
             "{:?}",
             loaded.errors
         );
+    }
+
+    #[test]
+    fn brief_fields_name_the_engine_fields_of_each_text() {
+        let text = "title = \"T\"\npublished = 2020-01-01\ntags = [\"a\", \"b\"]\nsummary = \"S.\"\n\
+            [[quotes]]\nspeaker = \"P\"\ntext = \"Q.\"\n[[quotes]]\nspeaker = \"R\"\ntext = \"U.\"\n";
+        let brief = brief::parse(Path::new("b.toml"), text.as_bytes(), Language::English).unwrap();
+        let texts: Vec<&str> = Document::fields(&brief).map(|(_, text)| text).collect();
+        let at = |field: FieldId| texts[field.0];
+        let fields = BriefFields::of(&brief);
+        assert_eq!(at(fields.title()), "T");
+        assert_eq!([at(fields.tag(0)), at(fields.tag(1))], ["a", "b"]);
+        assert_eq!(at(fields.summary()), "S.");
+        assert_eq!([at(fields.speaker(0)), at(fields.quote(0))], ["P", "Q."]);
+        assert_eq!([at(fields.speaker(1)), at(fields.quote(1))], ["R", "U."]);
+        assert_eq!(texts.len(), 8);
     }
 
     #[test]

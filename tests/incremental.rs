@@ -257,6 +257,7 @@ proptest! {
             let from_text: Vec<_> = briefbot::library::fields(brief)
                 .map(|(_, text)| outcome.highlighter.find(library.index(), brief.language, text))
                 .collect();
+            let from_positions: Vec<_> = from_positions.iter().cloned().collect();
             prop_assert_eq!(from_positions, from_text, "{}", query);
         }
     }

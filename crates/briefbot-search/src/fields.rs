@@ -36,6 +36,10 @@ impl Weight {
     }
 }
 
+/// A field of a document: its place in [`Document::fields`] order, from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldId(pub usize);
+
 /// Something to index: texts with weights, in a language, ordered among equals by recency.
 ///
 /// Implemented for references and `Arc`s of documents too, so that a slice of either can be
@@ -45,7 +49,7 @@ pub trait Document {
     fn language(&self) -> Language;
 
     /// The searched texts with their weights, in the order their words take positions. A
-    /// field is known by its place in this order (see [`FieldId`]).
+    /// field is known by its place in this order: its [`FieldId`].
     fn fields(&self) -> impl Iterator<Item = (Weight, &str)>;
 
     /// Orders documents of equal score: the lower, the earlier (for news, newest first).
@@ -80,13 +84,13 @@ impl<D: Document + ?Sized> Document for Arc<D> {
     }
 }
 
-/// Calls `visit(field number, weight, word, byte offset in the field, position)` for every
+/// Calls `visit(field, weight, word, byte offset in the field, position)` for every
 /// word of every field of `document`, in [`Document::fields`] order, with the word's position
 /// as the index stores it: fields follow one another in one position space, `FIELD_GAP` apart.
 pub fn for_each_field_word<'d, D: Document>(
     analyzer: &Analyzer,
     document: &'d D,
-    visit: impl FnMut(usize, Weight, &'d str, usize, u32),
+    visit: impl FnMut(FieldId, Weight, &'d str, usize, u32),
 ) {
     for_each_field_word_through(analyzer, document, u32::MAX, visit);
 }
@@ -96,7 +100,7 @@ pub fn for_each_field_word_through<'d, D: Document>(
     analyzer: &Analyzer,
     document: &'d D,
     through: u32,
-    mut visit: impl FnMut(usize, Weight, &'d str, usize, u32),
+    mut visit: impl FnMut(FieldId, Weight, &'d str, usize, u32),
 ) {
     let mut base = 0u32;
     for (number, (weight, text)) in document.fields().enumerate() {
@@ -106,7 +110,13 @@ pub fn for_each_field_word_through<'d, D: Document>(
         let mut last = 0;
         analyzer.for_each_word(text, |raw, start, position| {
             last = position;
-            visit(number, weight, raw, start, base.saturating_add(position));
+            visit(
+                FieldId(number),
+                weight,
+                raw,
+                start,
+                base.saturating_add(position),
+            );
         });
         base = base.saturating_add(last).saturating_add(FIELD_GAP);
     }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::fields::Document;
+use super::fields::{Document, FieldId};
 use super::index::Index;
 use super::matcher::{Matcher, Parts, PhraseKind};
 use super::plan::Plan;
@@ -28,11 +28,10 @@ struct Mark {
 }
 
 impl Highlighter {
-    /// Byte ranges of `text` (a text of a brief of `index`, in `language`) to highlight, merged
-    /// and ascending, and which query words they stand for (a bit per word).
-    pub fn find(&self, index: &Index, language: Language, text: &str) -> (Vec<Range<usize>>, u32) {
+    /// What to highlight in `text` (a text of a document of `index`, in `language`).
+    pub fn find(&self, index: &Index, language: Language, text: &str) -> TextMarks {
         if self.terms.is_empty() && self.phrases.is_empty() {
-            return (Vec::new(), 0);
+            return TextMarks::default();
         }
         let mut ranges = Vec::new();
         let mut words = 0u32;
@@ -65,13 +64,52 @@ impl Highlighter {
                 words |= mask(covered);
             }
         }
-        (merge_marks(text, ranges), words)
+        TextMarks {
+            ranges: merge_marks(text, ranges),
+            words,
+        }
     }
 }
 
-/// The marks in one text: byte ranges, merged and ascending, and the query words they stand
-/// for (a bit per word).
-pub type TextMarks = (Vec<Range<usize>>, u32);
+/// What to highlight in one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextMarks {
+    /// Byte ranges, merged and ascending.
+    pub ranges: Vec<Range<usize>>,
+    /// The query words they stand for, a bit per word (in query order).
+    pub words: u32,
+}
+
+/// What to highlight in each field of a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldMarks {
+    /// In field order.
+    fields: Vec<TextMarks>,
+}
+
+impl FieldMarks {
+    /// The marks of `field` (none for a field the document does not have).
+    pub fn get(&self, field: FieldId) -> &TextMarks {
+        static NONE: TextMarks = TextMarks {
+            ranges: Vec::new(),
+            words: 0,
+        };
+        self.fields.get(field.0).unwrap_or(&NONE)
+    }
+
+    /// The marks of `field`, taken out (none the second time).
+    pub fn take(&mut self, field: FieldId) -> TextMarks {
+        self.fields
+            .get_mut(field.0)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The marks of every field, in field order.
+    pub fn iter(&self) -> impl Iterator<Item = &TextMarks> {
+        self.fields.iter()
+    }
+}
 
 impl Highlighter {
     /// The marks in every field of `brief` (the document at `doc` of `index`), in
@@ -82,11 +120,11 @@ impl Highlighter {
         index: &Index,
         doc: DocId,
         brief: &D,
-    ) -> Vec<TextMarks> {
+    ) -> FieldMarks {
         let fields = brief.fields().count();
-        let mut found: Vec<TextMarks> = vec![(Vec::new(), 0); fields];
+        let mut found: Vec<TextMarks> = vec![TextMarks::default(); fields];
         if self.terms.is_empty() && self.phrases.is_empty() {
-            return found;
+            return FieldMarks { fields: found };
         }
         // Positions of matched words, with the query words they stand for.
         let mut words: Vec<(u32, u32)> = Vec::new();
@@ -122,7 +160,7 @@ impl Highlighter {
         }
         words.sort_unstable();
         // Byte ranges of the words at phrase ends, as the walk meets them.
-        let mut ends: Vec<(u32, usize, usize, usize)> = Vec::new();
+        let mut ends: Vec<(u32, FieldId, usize, usize)> = Vec::new();
         // Fields after the last marked word need no walk.
         let last = words
             .last()
@@ -132,33 +170,33 @@ impl Highlighter {
             .max()
             .unwrap_or(0);
         let analyzer = index.analyzer(brief.language());
-        let visit = |number: usize, _, raw: &str, start: usize, position: u32| {
+        let visit = |field: FieldId, _, raw: &str, start: usize, position: u32| {
             let end = start + raw.len();
             let from = words.partition_point(|&(p, _)| p < position);
             for &(_, bits) in words[from..].iter().take_while(|&&(p, _)| p == position) {
-                found[number].0.push(start..end);
-                found[number].1 |= bits;
+                found[field.0].ranges.push(start..end);
+                found[field.0].words |= bits;
             }
             if phrases
                 .iter()
                 .any(|&(first, last, _)| first == position || last == position)
             {
-                ends.push((position, number, start, end));
+                ends.push((position, field, start, end));
             }
         };
         super::fields::for_each_field_word_through(analyzer, brief, last, visit);
         for (first, last, bits) in phrases {
             let at = |position: u32| ends.iter().find(|e| e.0 == position);
-            if let (Some(&(_, number, start, _)), Some(&(_, _, _, end))) = (at(first), at(last)) {
-                found[number].0.push(start..end);
-                found[number].1 |= bits;
+            if let (Some(&(_, field, start, _)), Some(&(_, _, _, end))) = (at(first), at(last)) {
+                found[field.0].ranges.push(start..end);
+                found[field.0].words |= bits;
             }
         }
         for (number, (_, text)) in brief.fields().enumerate() {
-            let ranges = std::mem::take(&mut found[number].0);
-            found[number].0 = merge_marks(text, ranges);
+            let ranges = std::mem::take(&mut found[number].ranges);
+            found[number].ranges = merge_marks(text, ranges);
         }
-        found
+        FieldMarks { fields: found }
     }
 }
 
@@ -256,8 +294,9 @@ mod tests {
         )]);
         let text = "A cyber-security unit against hackers in elections.";
         let outcome = search(&f.index, "\"cyber security\" electoins", 10);
-        let (marks, words) = outcome.highlighter.find(&f.index, Language::English, text);
-        let marked: Vec<&str> = marks.iter().map(|m| &text[m.clone()]).collect();
+        let TextMarks { ranges, words } =
+            outcome.highlighter.find(&f.index, Language::English, text);
+        let marked: Vec<&str> = ranges.iter().map(|m| &text[m.clone()]).collect();
         assert_eq!(marked, ["cyber-security", "elections"]);
         assert_eq!(words, 0b111);
     }

@@ -21,8 +21,8 @@ mod typo;
 mod vocabulary;
 
 pub use analyze::{Analyzer, Token};
-pub use fields::{Document, MAX_POSITION, Weight};
-pub use highlight::{Highlighter, TextMarks};
+pub use fields::{Document, FieldId, MAX_POSITION, Weight};
+pub use highlight::{FieldMarks, Highlighter, TextMarks};
 pub use hit::Hit;
 pub use index::{Change, Index};
 pub use plan::{Correction, MAX_QUERY_WORDS};
