@@ -592,26 +592,27 @@ pub fn quotes(
                     text: text.clone(),
                     marks,
                 };
-                ranked.push((
+                ranked.push(OnTopic {
                     group,
-                    words.count_ones(),
-                    brief_score.unwrap_or(0.0),
+                    words: words.count_ones(),
+                    brief_score: brief_score.unwrap_or(0.0),
                     order,
                     quote,
                     marked,
-                ));
+                });
             }
             // Grouped by candidate; within a group, quotes saying the topic first, then
             // quotes from briefs about it, then newest.
             ranked.sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then(b.1.cmp(&a.1))
-                    .then(b.2.total_cmp(&a.2))
-                    .then(a.3.cmp(&b.3))
+                a.group
+                    .cmp(&b.group)
+                    .then(b.words.cmp(&a.words))
+                    .then(b.brief_score.total_cmp(&a.brief_score))
+                    .then(a.order.cmp(&b.order))
             });
             chosen = ranked
                 .into_iter()
-                .map(|(_, _, _, _, quote, marked)| (quote, marked))
+                .map(|on_topic| (on_topic.quote, on_topic.marked))
                 .collect();
             if chosen.is_empty() && matched != SpeakerMatch::Suggestions {
                 notes.push(format!(
@@ -654,6 +655,20 @@ pub fn quotes(
         suggestion,
         notes,
     }
+}
+
+/// A quote of the speaker asked about that is on the topic, with what orders it.
+struct OnTopic {
+    /// Its speaker's place among the candidates.
+    group: usize,
+    /// How many of the topic's words it says.
+    words: u32,
+    /// Its brief's score for the topic (0 when the brief is not among the hits).
+    brief_score: f32,
+    /// Its place among the candidates' quotes, newest first within each.
+    order: usize,
+    quote: crate::speakers::QuoteRef,
+    marked: Marked,
 }
 
 /// The JSON of `INTERFACES.md` (`quotes --json`), extended with `match` (`found`,
