@@ -20,7 +20,7 @@ use std::time::Duration;
 use briefbot::answer::{self, AskOptions};
 use briefbot::language::Language;
 use briefbot::library::Library;
-use briefbot::search::analyze::is_stop_word;
+use briefbot::search::analysis::is_stop_word;
 use briefbot::search::search;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, measurement::WallTime};
 

@@ -378,7 +378,7 @@ pub fn brief_json(brief: &Brief) -> Value {
 /// then those with a word starting with its last word, then titles of briefs the search finds.
 /// With nothing typed, the newest titles.
 pub fn topic_suggestions(library: &Library, partial: &str, limit: usize) -> Vec<String> {
-    use crate::search::analyze::plain_words;
+    use crate::search::plain_words;
 
     let typed = plain_words(partial);
     let mut out: Vec<String> = Vec::new();

@@ -18,9 +18,9 @@
 //!          watch keeps it in step with the folder (changed files only, atomic swaps);
 //!          intake checks, installs atomically, trashes, audits
 //!            |
-//! core:    search (analyze -> index -> query), speakers (name resolution),
-//!          brief (parsing with located errors),
-//!          config, language
+//! core:    search (the briefbot-search crate: analysis -> index -> query, and the
+//!          languages), speakers (name resolution), brief (parsing with located errors),
+//!          config
 //! ```
 //!
 //! Nothing below a face knows about the terminal or Discord.

@@ -323,7 +323,7 @@ fn topics_of(brief: Option<&Brief>) -> Arc<[Topic]> {
         .chain(std::iter::once(brief.title.as_str()))
         .map(|text| Topic {
             text: text.to_owned(),
-            folded: crate::search::analyze::plain_words(text).join(" "),
+            folded: crate::search::plain_words(text).join(" "),
         })
         .collect()
 }

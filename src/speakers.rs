@@ -14,8 +14,7 @@
 use std::collections::HashMap;
 
 use crate::brief::Brief;
-use crate::search::analyze::plain_words;
-use crate::search::{Change, Index};
+use crate::search::{Change, Index, plain_words};
 
 /// Words put before names that are not part of them.
 const TITLES: [&str; 62] = [

@@ -71,7 +71,7 @@ fn the_right_brief_comes_first_for_chat_style_queries() {
 /// speakers must give the honest list (with the speaker in it), never one of them.
 #[test]
 fn speaker_names_resolve_the_way_people_type_them() {
-    use briefbot::search::analyze::plain_words;
+    use briefbot::search::plain_words;
     use briefbot::speakers::Resolution;
 
     let Some(dir) = corpus() else {

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::analyze::Analyzer;
+use super::analysis::Analyzer;
 use super::fields::{Document, Position, for_each_field_word};
 use super::postings::{DocId, Postings};
 use super::vocabulary::TermId;

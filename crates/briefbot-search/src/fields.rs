@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::analyze::Analyzer;
+use super::analysis::Analyzer;
 use crate::language::Language;
 
 /// Positions left empty between two fields (or two quotes, or two tags).

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::analyze::{Analyzer, fold_word, is_stop_word};
+use super::analysis::{Analyzer, fold_word, is_stop_word};
 use super::bm25::{K1, norm};
 use super::build::{Partial, recency_ranks};
 use super::fields::{Document, Position};

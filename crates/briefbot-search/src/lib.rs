@@ -1,6 +1,6 @@
 //! Keyword search with Snowball stemming: analysis, the inverted index, and queries.
 
-pub mod analyze;
+pub mod analysis;
 mod bm25;
 mod build;
 pub mod fields;
@@ -20,7 +20,7 @@ mod topk;
 mod typo;
 mod vocabulary;
 
-pub use analyze::{Analyzer, Token};
+pub use analysis::{Analyzer, Token, plain_words};
 pub use fields::{Document, FieldId, MAX_POSITION, Weight};
 pub use highlight::{FieldMarks, Highlighter, TextMarks};
 pub use hit::Hit;

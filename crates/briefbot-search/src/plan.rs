@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::analyze::{AnalysedWord, Analyzer, is_stop_word};
+use super::analysis::{AnalysedWord, Analyzer, is_stop_word};
 use super::fields::MAX_PHRASE_WORDS;
 use super::index::Index;
 use super::matcher::{Matcher, Parts, PhraseKind};
