@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::analysis::{Analyzer, fold_word, is_stop_word};
+use super::analysis::{Analyzer, fold_word};
 use super::bm25::{K1, norm};
 use super::build::{Partial, recency_ranks};
 use super::fields::{Document, Position};
@@ -359,7 +359,7 @@ impl Index {
             .position(|&l| l == language)
             .unwrap_or(0);
         let folded = fold_word(raw, buffer)?;
-        if is_stop_word(self.languages[at], folded) {
+        if self.analyzers[at].is_stop_word(folded) {
             return None;
         }
         if let Some(word) = self.words.get(folded)

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::analysis::{AnalysedWord, Analyzer, is_stop_word};
+use super::analysis::{AnalysedWord, Analyzer};
 use super::fields::MAX_PHRASE_WORDS;
 use super::index::Index;
 use super::matcher::{Matcher, Parts, PhraseKind};
@@ -379,11 +379,7 @@ fn split_compound(index: &Index, word: &str) -> Option<(String, String)> {
         return None;
     }
     let frequency = |half: &str| {
-        if index
-            .analyzers()
-            .iter()
-            .any(|a| is_stop_word(a.language(), half))
-        {
+        if index.analyzers().iter().any(|a| a.is_stop_word(half)) {
             0
         } else {
             index.word_frequency(half)

@@ -1,25 +1,35 @@
-//! Text analysis: text in, terms out. One pipeline serves indexing and queries, so a word
-//! always meets itself.
+//! Text analysis: text in, terms out. One chain of small filters serves indexing and queries,
+//! so a word always meets itself:
 //!
-//! 1. Unicode word segmentation (UAX #29). It keeps "Putin's" and "U.S" whole and splits
-//!    "cyber-security" into "cyber" and "security", which is what makes the hyphenated form
-//!    meet the spaced one.
-//! 2. Normalisation of each word: lower-case, possessive "'s" dropped ("Putin's" is "putin"),
-//!    other apostrophes and inner dots dropped ("don't" is "dont", "U.S" is "us").
-//! 3. Folding to ASCII with transliteration (deunicode): "Zelénskyy" is "zelenskyy",
-//!    "Kaczyński" is "kaczynski", "Jarosław" is "jaroslaw".
-//! 4. Stop words are marked, not removed: they still take a position, so a phrase with a
-//!    stop word inside it matches the text it was typed from.
-//! 5. Snowball stemming in the brief's language. Latin-script languages are folded first
-//!    (their stemmers then see the same letters whatever accents were typed); the others are
-//!    stemmed in their own script and folded afterwards.
+//! 1. [`segment`]: the text into words (Unicode word boundaries), each with its byte range,
+//!    so that matches can be highlighted, and its position.
+//! 2. [`lowercase`], then [`possessive`] ("Putin's" is "putin"), then [`punctuation`]
+//!    ("don't" is "dont", "U.S" is "us", "3.5" stays).
+//! 3. [`fold`]: to ASCII with transliteration ("Zelénskyy" is "zelenskyy").
+//! 4. [`stopwords`]: marked, not removed, so that they still take a position.
+//! 5. [`stem`]: Snowball stemming in the document's language. Latin-script languages are
+//!    folded first (their stemmers then see the same letters whatever accents were typed); the
+//!    others are stemmed in their own script and folded afterwards.
 //!
-//! Every token keeps its byte range in the original text, so matches can be highlighted.
+//! [`fold_word`] runs steps 2 and 3 on one word without allocating for ASCII words, for the
+//! highlighter, which folds every word of the texts it marks; a property test holds it to the
+//! chain.
 
-use std::borrow::Cow;
+pub mod fold;
+pub mod lowercase;
+pub mod possessive;
+pub mod punctuation;
+pub mod segment;
+pub mod stem;
+pub mod stopwords;
 
-use rust_stemmers::Stemmer;
-use unicode_segmentation::UnicodeSegmentation;
+use fold::AsciiFold;
+use lowercase::LowerCase;
+use possessive::Possessive;
+use punctuation::Punctuation;
+use segment::Segmenter;
+use stem::Stem;
+pub use stopwords::StopWords;
 
 use crate::language::Language;
 
@@ -43,10 +53,11 @@ pub struct Token {
     pub stop: bool,
 }
 
-/// The analysis pipeline for one language.
+/// The analysis chain for one language.
 pub struct Analyzer {
     language: Language,
-    stemmer: Stemmer,
+    stem: Stem,
+    stop_words: StopWords,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -58,27 +69,29 @@ impl std::fmt::Debug for Analyzer {
 }
 
 impl Analyzer {
-    /// The pipeline for `language`.
+    /// The chain for `language`.
     pub fn new(language: Language) -> Self {
         Analyzer {
             language,
-            stemmer: Stemmer::create(language.algorithm()),
+            stem: Stem::new(language),
+            stop_words: StopWords::default_for(language),
         }
     }
 
     /// Calls `visit(word, start, position)` for every word of `text` as written (anything with
     /// a letter or digit between word boundaries), with its byte offset and word position.
     pub fn for_each_word<'t>(&self, text: &'t str, visit: impl FnMut(&'t str, usize, u32)) {
-        if text.is_ascii() {
-            ascii_words(text, visit);
-        } else {
-            unicode_words(text, visit);
-        }
+        Segmenter.for_each_word(text, visit);
     }
 
     /// The language this analyzer stems for.
     pub fn language(&self) -> Language {
         self.language
+    }
+
+    /// Whether a folded word (as [`fold_word`] gives it) is one of this chain's stop words.
+    pub fn is_stop_word(&self, folded: &str) -> bool {
+        self.stop_words.contains(folded)
     }
 
     /// Every word of `text`, stop words included (marked).
@@ -108,83 +121,21 @@ impl Analyzer {
     /// `None` for a word that folds to nothing or is too long to index.
     pub fn analyse_word(&self, word: &str) -> Option<AnalysedWord> {
         let normal = normalize(word);
-        let folded = fold(&normal);
+        let folded = AsciiFold.apply(&normal);
         if folded.is_empty() || folded.len() > MAX_WORD_BYTES {
             return None;
         }
-        let stop = is_stop_word(self.language, &folded);
+        let stop = self.stop_words.contains(&folded);
         let term = if self.language.is_latin_script() {
-            self.stem(&folded).into_owned()
+            self.stem.apply(&folded).into_owned()
         } else {
-            fold(&self.stem(&normal))
+            AsciiFold.apply(&self.stem.apply(&normal))
         };
         Some(AnalysedWord {
             term,
             word: folded,
             stop,
         })
-    }
-
-    /// The stem of a word; words with digits are kept as they are ("2016" stays "2016").
-    fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
-        if word.chars().any(|c| c.is_ascii_digit()) {
-            Cow::Borrowed(word)
-        } else {
-            self.stemmer.stem(word)
-        }
-    }
-}
-
-/// Words by Unicode's word boundaries (UAX #29), keeping those with a letter or digit.
-fn unicode_words<'t>(text: &'t str, mut visit: impl FnMut(&'t str, usize, u32)) {
-    let mut position = 0u32;
-    for (start, word) in text.split_word_bound_indices() {
-        if !word.chars().any(char::is_alphanumeric) {
-            continue;
-        }
-        visit(word, start, position);
-        position = position.saturating_add(1);
-    }
-}
-
-/// The same words as [`unicode_words`] for ASCII text, without the Unicode tables: runs of
-/// letters, digits and `_`, where one `:`, `.` or `'` may join two letters ("U.S", "can't") and
-/// one `.`, `,`, `;` or `'` may join two digits ("3.5", "1,000").
-fn ascii_words<'t>(text: &'t str, mut visit: impl FnMut(&'t str, usize, u32)) {
-    let bytes = text.as_bytes();
-    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut position = 0u32;
-    let mut i = 0;
-    while i < bytes.len() {
-        if !word_byte(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        i += 1;
-        loop {
-            if i < bytes.len() && word_byte(bytes[i]) {
-                i += 1;
-                continue;
-            }
-            // A single joining character between two letters or two digits.
-            if i + 1 < bytes.len() {
-                let (before, mid, after) = (bytes[i - 1], bytes[i], bytes[i + 1]);
-                let letters = before.is_ascii_alphabetic() && after.is_ascii_alphabetic();
-                let digits = before.is_ascii_digit() && after.is_ascii_digit();
-                if (letters && matches!(mid, b':' | b'.' | b'\''))
-                    || (digits && matches!(mid, b'.' | b',' | b';' | b'\''))
-                {
-                    i += 2;
-                    continue;
-                }
-            }
-            break;
-        }
-        if bytes[start..i].iter().any(u8::is_ascii_alphanumeric) {
-            visit(&text[start..i], start, position);
-            position = position.saturating_add(1);
-        }
     }
 }
 
@@ -199,8 +150,9 @@ pub struct AnalysedWord {
 /// The folded words of a name or short text, without stemming or stop words:
 /// "Jarosław Kaczyński" is ["jaroslaw", "kaczynski"], "Salat-Baroux" is ["salat", "baroux"].
 pub fn plain_words(text: &str) -> Vec<String> {
+    use unicode_segmentation::UnicodeSegmentation;
     text.unicode_words()
-        .map(|word| fold(&normalize(word)))
+        .map(|word| AsciiFold.apply(&normalize(word)))
         .filter(|word| !word.is_empty())
         .collect()
 }
@@ -210,241 +162,24 @@ pub fn plain_words(text: &str) -> Vec<String> {
 pub fn fold_word<'b>(word: &str, buffer: &'b mut String) -> Option<&'b str> {
     buffer.clear();
     if word.is_ascii() {
-        let bytes = word.as_bytes();
-        // The possessive "'s" goes, unless it is all there is.
-        let kept = match bytes.len().checked_sub(2) {
-            Some(cut)
-                if cut > 0 && bytes[cut] == b'\'' && bytes[cut + 1].eq_ignore_ascii_case(&b's') =>
-            {
-                &bytes[..cut]
-            }
-            _ => bytes,
-        };
+        let kept = Possessive.apply_ascii(word.as_bytes());
         for (i, &b) in kept.iter().enumerate() {
-            let between_digits = i > 0
-                && kept[i - 1].is_ascii_digit()
-                && kept.get(i + 1).is_some_and(u8::is_ascii_digit);
-            if b.is_ascii_alphanumeric() || ((b == b'.' || b == b',') && between_digits) {
-                buffer.push(b.to_ascii_lowercase() as char);
+            let before = i.checked_sub(1).map(|i| char::from(kept[i]));
+            let after = kept.get(i + 1).map(|&b| char::from(b));
+            if Punctuation::keeps(before, char::from(b), after) {
+                buffer.push(char::from(b.to_ascii_lowercase()));
             }
         }
     } else {
-        buffer.push_str(&fold(&normalize(word)));
+        buffer.push_str(&AsciiFold.apply(&normalize(word)));
     }
     (!buffer.is_empty() && buffer.len() <= MAX_WORD_BYTES).then_some(buffer.as_str())
 }
 
-/// Lower-cases a word and drops possessives, apostrophes and dots between letters.
+/// A word lower-cased, without its possessive, with only the punctuation it keeps.
 fn normalize(word: &str) -> String {
-    let lower = word.to_lowercase();
-    let without_possessive = ["'s", "\u{2019}s", "\u{2bc}s"]
-        .iter()
-        .find_map(|suffix| lower.strip_suffix(suffix))
-        .filter(|rest| !rest.is_empty())
-        .unwrap_or(&lower);
-    let chars: Vec<char> = without_possessive.chars().collect();
-    let mut normal = String::with_capacity(without_possessive.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let between_digits = i > 0
-            && chars[i - 1].is_ascii_digit()
-            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
-        if c.is_alphanumeric() || ((c == '.' || c == ',') && between_digits) {
-            normal.push(c);
-        }
-    }
-    normal
+    Punctuation.apply(Possessive.apply(&LowerCase.apply(word)))
 }
-
-/// Folds a normalised word to lower-case ASCII, transliterating what is not Latin.
-pub fn fold(word: &str) -> String {
-    if word.is_ascii() {
-        return word.to_ascii_lowercase();
-    }
-    let mut folded = String::with_capacity(word.len());
-    for c in word.chars() {
-        if c.is_ascii() {
-            folded.push(c.to_ascii_lowercase());
-        } else if let Some(ascii) = deunicode::deunicode_char(c) {
-            folded.extend(
-                ascii
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .map(|c| c.to_ascii_lowercase()),
-            );
-        }
-    }
-    folded
-}
-
-/// Whether a folded word is a stop word of `language`.
-pub fn is_stop_word(language: Language, folded: &str) -> bool {
-    match language {
-        Language::English => {
-            folded.len() <= 10 && ENGLISH_STOP_WORDS.binary_search(&folded).is_ok()
-        }
-        _ => false,
-    }
-}
-
-/// Snowball's English stop list, folded the way words are ("don't" is "dont"). "us" is not
-/// in it, so "US election" keeps its "US"; it is sorted for binary search.
-const ENGLISH_STOP_WORDS: [&str; 155] = [
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "arent",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "cannot",
-    "cant",
-    "could",
-    "couldnt",
-    "did",
-    "didnt",
-    "do",
-    "does",
-    "doesnt",
-    "doing",
-    "dont",
-    "down",
-    "during",
-    "each",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "hadnt",
-    "has",
-    "hasnt",
-    "have",
-    "havent",
-    "having",
-    "he",
-    "hed",
-    "hell",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "i",
-    "id",
-    "if",
-    "ill",
-    "im",
-    "in",
-    "into",
-    "is",
-    "isnt",
-    "it",
-    "its",
-    "itself",
-    "ive",
-    "me",
-    "more",
-    "most",
-    "mustnt",
-    "my",
-    "myself",
-    "no",
-    "nor",
-    "not",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "ought",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "same",
-    "shant",
-    "she",
-    "shed",
-    "shell",
-    "should",
-    "shouldnt",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "theyd",
-    "theyll",
-    "theyre",
-    "theyve",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "very",
-    "was",
-    "wasnt",
-    "we",
-    "wed",
-    "were",
-    "werent",
-    "weve",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "with",
-    "wont",
-    "would",
-    "wouldnt",
-    "you",
-    "youd",
-    "youll",
-    "your",
-    "youre",
-];
 
 #[cfg(test)]
 mod tests {
@@ -470,11 +205,6 @@ mod tests {
             let expected = Analyzer::new(Language::English).analyse_word(&word).map(|a| a.word);
             proptest::prop_assert_eq!(fold_word(&word, &mut buffer).map(str::to_owned), expected);
         }
-    }
-
-    #[test]
-    fn stop_list_is_sorted_for_binary_search() {
-        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
@@ -537,39 +267,6 @@ mod tests {
     fn punctuation_emoji_and_huge_words_make_no_terms() {
         assert!(terms("... !!! 🎉 --").is_empty());
         assert!(terms(&"a".repeat(500)).is_empty());
-    }
-
-    #[test]
-    fn the_ascii_fast_path_finds_the_unicode_words() {
-        let texts = [
-            "Putin's U.S. plan: cyber-security, 3.5% of 1,000 (a:b) can't won't rock'n'roll",
-            "e.g. i.e. A.B.C. x_y __init__ 12:30 1;2 a'1 1'a 'quoted' -- ... 'tis",
-            "hyphen-ated/slashed\\back `tick` ~tilde~ #tag @user $5.00 50% a.1 1.a a..b a''b",
-            "  leading and trailing  ",
-            "",
-            "_",
-            "_a_ 1_ _1",
-        ];
-        for text in texts {
-            let mut fast = Vec::new();
-            ascii_words(text, |w, start, position| fast.push((w, start, position)));
-            let mut reference = Vec::new();
-            unicode_words(text, |w, start, position| {
-                reference.push((w, start, position))
-            });
-            assert_eq!(fast, reference, "{text:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn the_ascii_fast_path_agrees_on_any_ascii(text in "[a-zA-Z0-9_.,;:' \\-]{0,60}|[ -~]{0,60}") {
-            let mut fast = Vec::new();
-            ascii_words(&text, |w, start, position| fast.push((w, start, position)));
-            let mut reference = Vec::new();
-            unicode_words(&text, |w, start, position| reference.push((w, start, position)));
-            proptest::prop_assert_eq!(fast, reference);
-        }
     }
 
     #[test]
