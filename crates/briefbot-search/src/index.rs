@@ -76,13 +76,24 @@ impl Index {
     /// Indexes `briefs`; doc ids are their positions in the slice. Chunks of briefs are
     /// analysed in parallel into partial indexes, which are then appended in order.
     pub fn build<D: Document + Sync>(briefs: &[D]) -> Self {
+        Index::build_with(briefs, Analyzer::new)
+    }
+
+    /// [`Index::build`], each language analysed by the analyzer `analyzer` makes for it: to
+    /// mark another language's stop words, for example (see [`StopWords`]).
+    ///
+    /// [`StopWords`]: crate::analysis::StopWords
+    pub fn build_with<D: Document + Sync>(
+        briefs: &[D],
+        analyzer: impl Fn(Language) -> Analyzer,
+    ) -> Self {
         let mut languages: Vec<Language> = briefs.iter().map(|b| b.language()).collect();
         languages.sort();
         languages.dedup();
         if languages.is_empty() {
             languages.push(Language::English);
         }
-        let analyzers: Vec<Analyzer> = languages.iter().map(|&l| Analyzer::new(l)).collect();
+        let analyzers: Vec<Analyzer> = languages.iter().map(|&l| analyzer(l)).collect();
         // One chunk per thread: fewer chunks means less duplicated vocabulary to merge.
         let chunk = briefs
             .len()
@@ -531,6 +542,7 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::StopWords;
     use crate::fields::FIELD_GAP;
     use crate::testing::Brief;
 
@@ -593,6 +605,22 @@ mod tests {
                 assert_eq!(by_bits, by_walk, "{word} {doc}");
             }
         }
+    }
+
+    #[test]
+    fn a_language_given_its_stop_words_indexes_none_of_them() {
+        let briefs =
+            [brief("a", "Le président", "Le vote de la loi.").in_language(Language::French)];
+        let plain = Index::build(&briefs);
+        assert_eq!(plain.word_frequency("le"), 1);
+        let french = Index::build_with(&briefs, |language| {
+            Analyzer::with_stop_words(language, StopWords::snowball(language))
+        });
+        assert_eq!(french.word_frequency("le"), 0);
+        assert_eq!(french.word_frequency("president"), 1);
+        let outcome = crate::query::search(&french, "la loi", 10);
+        assert_eq!(outcome.stop_words, ["la"]);
+        assert_eq!(outcome.hits.len(), 1);
     }
 
     #[test]

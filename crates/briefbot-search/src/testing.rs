@@ -9,13 +9,21 @@ use super::query::search;
 use crate::language::Language;
 
 /// A brief of the tests: an id, a date (ISO 8601, so that its text sorts as it should), a
-/// title and a summary.
+/// title and a summary, in English unless told otherwise.
 #[derive(Debug, Clone)]
 pub(crate) struct Brief {
     pub(crate) id: String,
     date: String,
     title: String,
     summary: String,
+    language: Language,
+}
+
+impl Brief {
+    /// This brief, written in `language`.
+    pub(crate) fn in_language(self, language: Language) -> Self {
+        Brief { language, ..self }
+    }
 }
 
 /// A title's word counts three times a quote's, a summary's one and a half times.
@@ -24,7 +32,7 @@ const SUMMARY: Weight = Weight::from_halves(3);
 
 impl Document for Brief {
     fn language(&self) -> Language {
-        Language::English
+        self.language
     }
 
     fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
@@ -47,6 +55,7 @@ pub(crate) fn brief(id: &str, date: &str, title: &str, summary: &str) -> Brief {
         date: date.to_owned(),
         title: title.to_owned(),
         summary: summary.to_owned(),
+        language: Language::English,
     }
 }
 

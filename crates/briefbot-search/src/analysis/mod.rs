@@ -69,12 +69,17 @@ impl std::fmt::Debug for Analyzer {
 }
 
 impl Analyzer {
-    /// The chain for `language`.
+    /// The chain for `language`, with its default stop words (see [`StopWords::default_for`]).
     pub fn new(language: Language) -> Self {
+        Analyzer::with_stop_words(language, StopWords::default_for(language))
+    }
+
+    /// The chain for `language`, marking `stop_words`.
+    pub fn with_stop_words(language: Language, stop_words: StopWords) -> Self {
         Analyzer {
             language,
             stem: Stem::new(language),
-            stop_words: StopWords::default_for(language),
+            stop_words,
         }
     }
 
@@ -276,5 +281,18 @@ mod tests {
         let b = russian.tokens("выборов");
         assert_eq!(a[0].term, b[0].term);
         assert!(a[0].term.is_ascii());
+    }
+
+    #[test]
+    fn a_language_marks_the_stop_words_it_is_given() {
+        let text = "le président et la France";
+        let stops = |analyzer: &Analyzer| -> Vec<bool> {
+            analyzer.tokens(text).iter().map(|t| t.stop).collect()
+        };
+        let plain = Analyzer::new(Language::French);
+        assert_eq!(stops(&plain), [false; 5]);
+        let with =
+            Analyzer::with_stop_words(Language::French, StopWords::snowball(Language::French));
+        assert_eq!(stops(&with), [true, false, true, true, false]);
     }
 }

@@ -2,7 +2,12 @@
 //! removed: they still take a position, so a phrase with a stop word inside it matches the
 //! text it was typed from; they are neither indexed nor searched alone.
 //!
-//! English has Snowball's list; the other languages have none.
+//! Snowball ships a list for most of its languages. English uses its list by default; the
+//! others are there to opt in to ([`Analyzer::with_stop_words`](super::Analyzer::with_stop_words)),
+//! not on by default, because a query is analysed in every language of the library and a word
+//! any of them calls a stop word is dropped: in a library of English and German briefs,
+//! German's list would drop the English "war", "man" and "will", and Italian's the English
+//! "come". Turning a language's list on also changes what its briefs answer.
 
 use std::sync::Arc;
 
@@ -24,11 +29,42 @@ impl StopWords {
         StopWords::default()
     }
 
-    /// The stop words of `language`: Snowball's English list for English, none for the
-    /// others.
+    /// Snowball's list for `language`, folded; none for a language Snowball has no list for
+    /// (Arabic, Greek, Romanian, Tamil, Turkish).
+    pub fn snowball(language: Language) -> Self {
+        let list = match language {
+            Language::English => return StopWords::of(ENGLISH.iter().copied()),
+            Language::Danish => include_str!("stopwords/danish.txt"),
+            Language::Dutch => include_str!("stopwords/dutch.txt"),
+            Language::Finnish => include_str!("stopwords/finnish.txt"),
+            Language::French => include_str!("stopwords/french.txt"),
+            Language::German => include_str!("stopwords/german.txt"),
+            Language::Hungarian => include_str!("stopwords/hungarian.txt"),
+            Language::Italian => include_str!("stopwords/italian.txt"),
+            Language::Norwegian => include_str!("stopwords/norwegian.txt"),
+            Language::Portuguese => include_str!("stopwords/portuguese.txt"),
+            Language::Russian => include_str!("stopwords/russian.txt"),
+            Language::Spanish => include_str!("stopwords/spanish.txt"),
+            Language::Swedish => include_str!("stopwords/swedish.txt"),
+            Language::Arabic
+            | Language::Greek
+            | Language::Romanian
+            | Language::Tamil
+            | Language::Turkish => "",
+        };
+        // Snowball's format: words, with `|` starting a comment.
+        let words = list
+            .lines()
+            .filter_map(|line| line.split('|').next())
+            .flat_map(str::split_whitespace);
+        StopWords::of(words)
+    }
+
+    /// The stop words a language has unless told otherwise: Snowball's English list for
+    /// English, none for the others (see the module's documentation for why).
     pub fn default_for(language: Language) -> Self {
         match language {
-            Language::English => StopWords::of(ENGLISH.iter().copied()),
+            Language::English => StopWords::snowball(Language::English),
             _ => StopWords::none(),
         }
     }
@@ -239,5 +275,39 @@ mod tests {
         for word in ["us", "war", "election", "", "themselvesx"] {
             assert!(!english.contains(word), "{word}");
         }
+    }
+
+    #[test]
+    fn other_lists_are_folded_and_only_on_when_asked() {
+        let german = StopWords::snowball(Language::German);
+        for word in ["der", "und", "fur", "dass", "war"] {
+            assert!(german.contains(word), "{word}");
+        }
+        assert!(!german.contains("für"), "lists hold folded words");
+        assert!(!StopWords::default_for(Language::German).contains("der"));
+        let russian = StopWords::snowball(Language::Russian);
+        assert!(russian.contains("i") && russian.contains("ne"));
+    }
+
+    #[test]
+    fn every_language_with_a_snowball_list_has_one() {
+        for (language, expected) in [
+            (Language::Danish, "og"),
+            (Language::Dutch, "het"),
+            (Language::Finnish, "olla"),
+            (Language::French, "les"),
+            (Language::Hungarian, "hogy"),
+            (Language::Italian, "della"),
+            (Language::Norwegian, "ikke"),
+            (Language::Portuguese, "uma"),
+            (Language::Spanish, "para"),
+            (Language::Swedish, "och"),
+        ] {
+            assert!(
+                StopWords::snowball(language).contains(expected),
+                "{language}"
+            );
+        }
+        assert!(!StopWords::snowball(Language::Greek).contains("kai"));
     }
 }
