@@ -11,7 +11,10 @@
 
 use std::sync::Arc;
 
-use super::fold_word;
+use super::fold::AsciiFold;
+use super::lowercase::LowerCase;
+use super::possessive::Possessive;
+use super::punctuation::Punctuation;
 use crate::language::Language;
 
 /// A language's stop words, folded the way words are ("don't" is "dont", "für" is "fur").
@@ -71,9 +74,12 @@ impl StopWords {
 
     /// These words, folded as the words of a text are.
     fn of<'w>(words: impl Iterator<Item = &'w str>) -> Self {
-        let mut buffer = String::new();
         let mut folded: Vec<Box<str>> = words
-            .filter_map(|word| fold_word(word, &mut buffer).map(Box::from))
+            .map(|word| {
+                AsciiFold.apply(&Punctuation.apply(Possessive.apply(&LowerCase.apply(word))))
+            })
+            .filter(|word| !word.is_empty())
+            .map(String::into_boxed_str)
             .collect();
         folded.sort_unstable();
         folded.dedup();
