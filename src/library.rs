@@ -5,6 +5,10 @@
 //! [`Library::edit`], which shares with the old one everything the change leaves alone: the
 //! work is in proportion to the briefs changed, and the new snapshot answers exactly as one
 //! loaded from scratch would (`tests/incremental.rs` checks this).
+//!
+//! A brief is a document of the search engine ([`Document`]): its searched texts ([`fields`]),
+//! each weighted by what part of the brief it is ([`Field`]), newest first among equals;
+//! [`BriefFields`] says which engine field holds which text, to read the highlights.
 
 use std::collections::HashMap;
 use std::io;

@@ -505,7 +505,7 @@ impl Index {
     /// after the previous block's last, up to its own last. With them, what turns a block
     /// into a bound on its docs' scores for `term`, whose [`Index::idf`] is `idf`: see
     /// [`Block::bound`].
-    pub fn bounds(&self, term: TermId, idf: f32) -> (std::borrow::Cow<'_, [Block]>, f32) {
+    pub(crate) fn bounds(&self, term: TermId, idf: f32) -> (std::borrow::Cow<'_, [Block]>, f32) {
         let postings = &self.postings[term as usize];
         let (blocks, average) = if postings.blocks.is_empty() {
             let average = self.average_length;
