@@ -24,7 +24,6 @@ use std::time::Duration;
 use briefbot::answer::{self, AskOptions};
 use briefbot::language::Language;
 use briefbot::library::Library;
-use briefbot::search::analyze::is_stop_word;
 use briefbot::search::search;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, measurement::WallTime};
 
@@ -217,6 +216,7 @@ struct Picks {
 impl Picks {
     fn new(library: &Library) -> Self {
         let index = library.index();
+        let english = index.analyzer(Language::English);
         // Every indexed word (not a stop word, no digits), most briefs first.
         let mut words: Vec<(u32, &str)> = (3..=15)
             .flat_map(|length| index.buckets_of_length(length))
@@ -225,7 +225,7 @@ impl Picks {
             .filter(|&(count, word)| {
                 count > 0
                     && word.chars().all(|c| c.is_ascii_lowercase())
-                    && !is_stop_word(Language::English, word)
+                    && !english.is_stop_word(word)
             })
             .collect();
         words.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
@@ -269,7 +269,7 @@ impl Picks {
                     .collect();
                 title
                     .windows(2)
-                    .find(|pair| pair.iter().all(|w| !is_stop_word(Language::English, w)))
+                    .find(|pair| pair.iter().all(|w| !english.is_stop_word(w)))
                     .map(|pair| format!("\"{} {}\"", pair[0], pair[1]))
             })
             .take(PICKS)

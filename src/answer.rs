@@ -6,8 +6,8 @@ use std::ops::Range;
 use serde_json::{Value, json};
 
 use crate::brief::Brief;
-use crate::library::Library;
-use crate::search::{Highlighter, Outcome, search};
+use crate::library::{BriefFields, Library};
+use crate::search::{FieldId, Highlighter, Outcome, TextMarks, search};
 use crate::speakers::{QuoteRef, Resolution};
 
 /// How an answer is shaped.
@@ -192,33 +192,29 @@ fn brief_answer(
     options: AskOptions,
 ) -> BriefAnswer {
     let brief = library.brief(doc);
-    // Marks per searched field, in `fields` order: title, tags, summary, then each quote's
-    // speaker and text.
-    let mut found = highlighter
-        .find_in_brief(library.index(), doc, brief)
-        .into_iter();
-    let mut mark = |text: &str| {
-        let (marks, words) = found.next().unwrap_or_default();
+    let fields = BriefFields::of(brief);
+    let mut found = highlighter.find_in_document(library.index(), doc, brief);
+    let mut mark = |field: FieldId, text: &str| {
+        let TextMarks { ranges, words } = found.take(field);
         (
             Marked {
                 text: text.to_owned(),
-                marks,
+                marks: ranges,
             },
             words,
         )
     };
-    let (title, _) = mark(&brief.title);
-    for tag in &brief.tags {
-        mark(tag);
-    }
-    let (summary, _) = mark(&brief.summary);
+    let (title, _) = mark(fields.title(), &brief.title);
+    let (summary, _) = mark(fields.summary(), &brief.summary);
     let mut quotes: Vec<(u32, usize, QuoteAnswer)> = Vec::with_capacity(brief.quotes.len());
     for (order, quote) in brief.quotes.iter().enumerate() {
-        let (speaker, speaker_words) = mark(&quote.speaker);
-        let (text, text_words) = mark(&quote.text);
+        let (speaker, speaker_words) = mark(fields.speaker(order), &quote.speaker);
+        let (text, text_words) = mark(fields.quote(order), &quote.text);
         // Roles are not searched, so the index has no positions for them.
         let role_words = quote.role.as_deref().map_or(0, |role| {
-            highlighter.find(library.index(), brief.language, role).1
+            highlighter
+                .find(library.index(), brief.language, role)
+                .words
         });
         let matched = (speaker_words | text_words | role_words).count_ones();
         quotes.push((
@@ -303,7 +299,7 @@ fn notes(outcome: &Outcome, query: &str) -> Vec<String> {
     for phrase in &outcome.cut_phrases {
         notes.push(format!(
             "The phrase \"{phrase}\" is too long to match whole: its words more than {} words after its first were searched on their own.",
-            crate::search::index::MAX_PHRASE_SPAN
+            crate::search::MAX_PHRASE_SPAN
         ));
     }
     if outcome.hits.is_empty() && !outcome.stop_words.is_empty() {
@@ -468,7 +464,7 @@ pub fn brief_json(brief: &Brief) -> Value {
 /// then those with a word starting with its last word, then titles of briefs the search finds.
 /// With nothing typed, the newest titles.
 pub fn topic_suggestions(library: &Library, partial: &str, limit: usize) -> Vec<String> {
-    use crate::search::analyze::plain_words;
+    use crate::search::plain_words;
 
     let typed = plain_words(partial);
     let mut out: Vec<String> = Vec::new();
@@ -633,11 +629,9 @@ impl QuoteSelection {
                     .map(|highlighter| {
                         let brief = library.brief(at.doc);
                         highlighter
-                            .find_in_brief(library.index(), at.doc, brief)
-                            .into_iter()
-                            .nth(quote_text_field(brief, at.quote))
-                            .unwrap_or_default()
-                            .0
+                            .find_in_document(library.index(), at.doc, brief)
+                            .take(BriefFields::of(brief).quote(at.quote))
+                            .ranges
                     })
                     .unwrap_or_default();
                 speaker_quote(library, at, marks)
@@ -660,12 +654,6 @@ pub fn select_quotes(
         kept: chosen.into_iter().map(|(at, _)| at).collect(),
         highlighter,
     }
-}
-
-/// A quote's text among the fields a brief's highlighting gives: title, tags, summary, then
-/// each quote's speaker and text.
-fn quote_text_field(brief: &Brief, quote: usize) -> usize {
-    brief.tags.len() + 2 + 2 * quote + 1
 }
 
 /// One quote as listed, with the matches in its text.
@@ -766,32 +754,34 @@ fn choose_quotes(library: &Library, typed: &str, about: Option<&str>) -> Chosen 
             let mut ranked = Vec::new();
             for (order, (group, quote)) in quoted.into_iter().enumerate() {
                 let brief = library.brief(quote.doc);
-                let (marks, words) = outcome
+                let TextMarks {
+                    ranges: marks,
+                    words,
+                } = outcome
                     .highlighter
-                    .find_in_brief(library.index(), quote.doc, brief)
-                    .into_iter()
-                    .nth(quote_text_field(brief, quote.quote))
-                    .unwrap_or_default();
+                    .find_in_document(library.index(), quote.doc, brief)
+                    .take(BriefFields::of(brief).quote(quote.quote));
                 let brief_score = brief_scores.get(&quote.doc).copied();
                 if words == 0 && brief_score.is_none() {
                     continue;
                 }
-                ranked.push((
+                ranked.push(OnTopic {
                     group,
-                    words.count_ones(),
-                    brief_score.unwrap_or(0.0),
+                    words: words.count_ones(),
+                    brief_score: brief_score.unwrap_or(0.0),
                     order,
                     quote,
                     marks,
-                ));
+                });
             }
             // Grouped by candidate; within a group, quotes saying the topic first, then
             // quotes from briefs about it, then newest.
             ranked.sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then(b.1.cmp(&a.1))
-                    .then(b.2.total_cmp(&a.2))
-                    .then(a.3.cmp(&b.3))
+                a.group
+                    .cmp(&b.group)
+                    .then(b.words.cmp(&a.words))
+                    .then(b.brief_score.total_cmp(&a.brief_score))
+                    .then(a.order.cmp(&b.order))
             });
             if ranked.is_empty() && matched != SpeakerMatch::Suggestions {
                 notes.push(format!(
@@ -807,7 +797,7 @@ fn choose_quotes(library: &Library, typed: &str, about: Option<&str>) -> Chosen 
             highlighter = Some(outcome.highlighter);
             ranked
                 .into_iter()
-                .map(|(_, _, _, _, quote, marks)| (quote, marks))
+                .map(|on_topic| (on_topic.quote, on_topic.marks))
                 .collect()
         }
     };
@@ -822,6 +812,21 @@ fn choose_quotes(library: &Library, typed: &str, about: Option<&str>) -> Chosen 
         notes,
     };
     (answer, chosen, highlighter)
+}
+
+/// A quote of the speaker asked about that is on the topic, with what orders it.
+struct OnTopic {
+    /// Its speaker's place among the candidates.
+    group: usize,
+    /// How many of the topic's words it says.
+    words: u32,
+    /// Its brief's score for the topic (0 when the brief is not among the hits).
+    brief_score: f32,
+    /// Its place among the candidates' quotes, newest first within each.
+    order: usize,
+    quote: QuoteRef,
+    /// The topic's words in its text.
+    marks: Vec<Range<usize>>,
 }
 
 /// The JSON of `INTERFACES.md` (`quotes --json`), extended with `match` (`found`,

@@ -18,9 +18,9 @@
 //!          watch keeps it in step with the folder (changed files only, atomic swaps);
 //!          intake checks, installs atomically, trashes, audits
 //!            |
-//! core:    search (analyze -> index -> query), speakers (name resolution),
-//!          brief (parsing with located errors),
-//!          config, language
+//! core:    search (the briefbot-search crate: analysis -> index -> query, and the
+//!          languages), speakers (name resolution), brief (parsing with located errors),
+//!          config
 //! ```
 //!
 //! Nothing below a face knows about the terminal or Discord.
@@ -32,9 +32,12 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod intake;
-pub mod language;
 pub mod library;
-pub mod search;
 pub mod speakers;
 pub mod text;
 pub mod watch;
+
+/// The search engine (the `briefbot-search` crate).
+pub use briefbot_search as search;
+/// The languages briefs may be written in (the engine's: each has a Snowball stemmer).
+pub use briefbot_search::language;

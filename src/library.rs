@@ -5,6 +5,10 @@
 //! [`Library::edit`], which shares with the old one everything the change leaves alone: the
 //! work is in proportion to the briefs changed, and the new snapshot answers exactly as one
 //! loaded from scratch would (`tests/incremental.rs` checks this).
+//!
+//! A brief is a document of the search engine ([`Document`]): its searched texts ([`fields`]),
+//! each weighted by what part of the brief it is ([`Field`]), newest first among equals;
+//! [`BriefFields`] says which engine field holds which text, to read the highlights.
 
 use std::collections::HashMap;
 use std::io;
@@ -15,8 +19,7 @@ use rayon::prelude::*;
 
 use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::language::Language;
-use crate::search::Index;
-use crate::search::index::Change;
+use crate::search::{Change, Document, FieldId, Index, Weight};
 use crate::speakers::Speakers;
 
 /// Why a directory could not be read at all.
@@ -190,7 +193,7 @@ impl Library {
         }
         // What the edits changed, brief by brief, borrowed from `briefs` until it moves below.
         let (index, speakers, topics) = {
-            let changes: Vec<Change<'_>> = before
+            let changes: Vec<Change<'_, Brief>> = before
                 .iter()
                 .map(|(&doc, old)| Change {
                     doc,
@@ -335,10 +338,112 @@ fn topics_of(brief: Option<&Brief>) -> Arc<[Topic]> {
         .chain(std::iter::once(brief.title.as_str()))
         .map(|text| Topic {
             text: text.to_owned(),
-            folded: crate::search::analyze::plain_words(text).join(" "),
+            folded: crate::search::plain_words(text).join(" "),
         })
         .collect()
 }
+
+/// The parts of a brief that are searched, with their weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Tag,
+    Summary,
+    Speaker,
+    Quote,
+}
+
+impl Field {
+    /// How much a word in this field counts: three times as much in a title or a tag as in a
+    /// quote, half as much again in a summary or a speaker's name.
+    pub fn weight(self) -> Weight {
+        match self {
+            Field::Title | Field::Tag => Weight::from_halves(6),
+            Field::Summary | Field::Speaker => Weight::from_halves(3),
+            Field::Quote => Weight::from_halves(2),
+        }
+    }
+}
+
+/// The searched texts of a brief, in position order.
+pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
+    std::iter::once((Field::Title, brief.title.as_str()))
+        .chain(brief.tags.iter().map(|tag| (Field::Tag, &**tag)))
+        .chain(std::iter::once((Field::Summary, brief.summary.as_str())))
+        .chain(brief.quotes.iter().flat_map(|quote| {
+            [
+                (Field::Speaker, &*quote.speaker),
+                (Field::Quote, quote.text.as_str()),
+            ]
+        }))
+}
+
+/// Which engine field holds each searched text of a brief: the places of its texts in
+/// [`fields`] order (title, tags, summary, then each quote's speaker and text).
+#[derive(Debug, Clone, Copy)]
+pub struct BriefFields {
+    tags: usize,
+}
+
+impl BriefFields {
+    /// The fields of `brief`.
+    pub fn of(brief: &Brief) -> Self {
+        BriefFields {
+            tags: brief.tags.len(),
+        }
+    }
+
+    /// The title's field.
+    pub fn title(self) -> FieldId {
+        FieldId(0)
+    }
+
+    /// The field of tag `tag` (counted from 0).
+    pub fn tag(self, tag: usize) -> FieldId {
+        FieldId(1 + tag)
+    }
+
+    /// The summary's field.
+    pub fn summary(self) -> FieldId {
+        FieldId(1 + self.tags)
+    }
+
+    /// The field of quote `quote`'s speaker (quotes counted from 0).
+    pub fn speaker(self, quote: usize) -> FieldId {
+        FieldId(2 + self.tags + 2 * quote)
+    }
+
+    /// The field of quote `quote`'s text (quotes counted from 0).
+    pub fn quote(self, quote: usize) -> FieldId {
+        FieldId(3 + self.tags + 2 * quote)
+    }
+}
+
+/// A brief as the engine indexes it: its searched texts in [`fields`] order, ties going to
+/// the newest, then by id.
+impl Document for Brief {
+    fn language(&self) -> Language {
+        self.language
+    }
+
+    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
+        fields(self).map(|(field, text)| (field.weight(), text))
+    }
+
+    fn recency(&self) -> impl Ord + '_ {
+        (std::cmp::Reverse(self.published.instant), &self.id)
+    }
+}
+
+/// The brief format's limits keep every position in the engine's range: every field at its
+/// longest, one word per character (CJK text is), plus the gaps between fields.
+const _: () = {
+    use crate::brief::*;
+    let fields = 1 + MAX_TAGS + 1 + 2 * MAX_QUOTES;
+    let words =
+        MAX_TITLE + MAX_TAGS * MAX_SHORT + MAX_SUMMARY + MAX_QUOTES * (MAX_SPEAKER + MAX_QUOTE);
+    assert!(crate::search::fields::positions_needed(fields, words) <= crate::search::MAX_POSITION);
+};
 
 /// Sorts `paths` in `Path`'s own order (component by component), for paths below one
 /// folder as listing it gives them (no `.` components or doubled separators below it). They
@@ -606,6 +711,22 @@ mod tests {
             "{:?}",
             loaded.errors
         );
+    }
+
+    #[test]
+    fn brief_fields_name_the_engine_fields_of_each_text() {
+        let text = "title = \"T\"\npublished = 2020-01-01\ntags = [\"a\", \"b\"]\nsummary = \"S.\"\n\
+            [[quotes]]\nspeaker = \"P\"\ntext = \"Q.\"\n[[quotes]]\nspeaker = \"R\"\ntext = \"U.\"\n";
+        let brief = brief::parse(Path::new("b.toml"), text.as_bytes(), Language::English).unwrap();
+        let texts: Vec<&str> = Document::fields(&brief).map(|(_, text)| text).collect();
+        let at = |field: FieldId| texts[field.0];
+        let fields = BriefFields::of(&brief);
+        assert_eq!(at(fields.title()), "T");
+        assert_eq!([at(fields.tag(0)), at(fields.tag(1))], ["a", "b"]);
+        assert_eq!(at(fields.summary()), "S.");
+        assert_eq!([at(fields.speaker(0)), at(fields.quote(0))], ["P", "Q."]);
+        assert_eq!([at(fields.speaker(1)), at(fields.quote(1))], ["R", "U."]);
+        assert_eq!(texts.len(), 8);
     }
 
     #[test]

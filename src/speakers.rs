@@ -14,9 +14,7 @@
 use std::collections::HashMap;
 
 use crate::brief::Brief;
-use crate::search::Index;
-use crate::search::analyze::plain_words;
-use crate::search::index::Change;
+use crate::search::{Change, Index, plain_words};
 
 /// Words put before names that are not part of them.
 const TITLES: [&str; 62] = [
@@ -178,7 +176,7 @@ impl Speakers {
     /// that may declare aliases. Speakers left with no quote are dropped.
     pub fn update<'a>(
         &self,
-        changes: &[Change<'_>],
+        changes: &[Change<'_, Brief>],
         brief: &dyn Fn(u32) -> &'a Brief,
         with_aliases: impl Iterator<Item = &'a Brief>,
         index: &Index,

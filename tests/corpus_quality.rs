@@ -78,7 +78,7 @@ fn the_right_brief_comes_first_for_chat_style_queries() {
 #[test]
 #[ignore = "needs the Wikinews corpus: set BRIEFBOT_CORPUS or have ../shared/corpus/wikinews"]
 fn speaker_names_resolve_the_way_people_type_them() {
-    use briefbot::search::analyze::plain_words;
+    use briefbot::search::plain_words;
     use briefbot::speakers::Resolution;
 
     let dir = corpus();

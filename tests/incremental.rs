@@ -253,10 +253,11 @@ proptest! {
         for (doc, brief) in library.briefs().enumerate() {
             let from_positions = outcome
                 .highlighter
-                .find_in_brief(library.index(), doc as u32, brief);
-            let from_text: Vec<_> = briefbot::search::index::fields(brief)
+                .find_in_document(library.index(), doc as u32, brief);
+            let from_text: Vec<_> = briefbot::library::fields(brief)
                 .map(|(_, text)| outcome.highlighter.find(library.index(), brief.language, text))
                 .collect();
+            let from_positions: Vec<_> = from_positions.iter().cloned().collect();
             prop_assert_eq!(from_positions, from_text, "{}", query);
         }
     }

@@ -1,0 +1,196 @@
+//! Queries: from what a user typed to ranked briefs.
+//!
+//! A query is a list of *words* (stop words and chat filler dropped) and double-quoted
+//! *phrases*. Each word can be met by several *matchers*: its own term, a typo correction when
+//! it matches nothing, its halves as a phrase when it is a run-together compound
+//! ("cybersecurity" meets "cyber security"), its join with the next word ("e mail" meets
+//! "email"), and the two words side by side (a proximity bonus). A brief's rank is decided
+//! first by how many of the query's words it covers, then by the BM25F score (each word taking
+//! the best matcher that covers it), then newest first, then by id.
+//!
+//! Only the best few are wanted, so ranking avoids scoring every brief found. Briefs covering
+//! more words rank first: when enough briefs holding the rarest words cover many words, only
+//! they are walked, tier by tier, each tier starting from the best of the one before (see
+//! `covering_most_words`); when a very common word is alone in most briefs, the briefs
+//! holding the other words are ranked first, and their best is the bar the briefs holding
+//! only the common word must beat (see `beside_the_commonest`). The walk (`best_of_seeded`)
+//! keeps the best so far and passes over runs of briefs that cannot beat them, by bounds kept
+//! per block of each term's postings (as tantivy's block-max WAND does), and reads a phrase's
+//! positions only where its words' scores could lift a brief into the best. Property tests
+//! check that the best few are always exactly the head of the whole ranking.
+
+use super::highlight::Highlighter;
+use super::hit::Hit;
+use super::index::Index;
+use super::plan::{Correction, Plan};
+use super::rank::rank;
+
+/// Queries longer than this are cut (at a character boundary) before analysis.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+/// Everything a search found out, for the answer layer to present.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Best first; at most the requested limit.
+    pub hits: Vec<Hit>,
+    /// How many briefs matched in all.
+    pub total: usize,
+    /// The words searched for (after dropping stop words and filler).
+    pub words: Vec<String>,
+    /// Words replaced by a near word from the library.
+    pub corrections: Vec<Correction>,
+    /// The query as answered, when a correction was made.
+    pub suggestion: Option<String>,
+    /// Words no brief holds, even after correction.
+    pub unknown: Vec<String>,
+    /// Unknown words not looked up for a typo, past [`MAX_TYPO_SEARCHES`] (also in `unknown`).
+    pub unchecked: Vec<String>,
+    /// Stop words that were ignored.
+    pub stop_words: Vec<String>,
+    /// Chat filler that was ignored.
+    pub filler: Vec<String>,
+    /// Quoted phrases that no brief holds (although their words may occur apart).
+    pub missing_phrases: Vec<String>,
+    /// Quoted phrases spanning more than [`MAX_PHRASE_SPAN`] positions: only their words
+    /// within that span of the first were looked for as a phrase, the others on their own.
+    pub cut_phrases: Vec<String>,
+    /// The query was cut to `MAX_QUERY_CHARS`, or words beyond `MAX_QUERY_WORDS` dropped.
+    pub truncated: bool,
+    /// What to highlight in the briefs shown.
+    pub highlighter: Highlighter,
+}
+
+/// Searches `index` for `query`; at most `limit` hits.
+pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
+    let mut truncated = false;
+    let query = match query.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((cut, _)) => {
+            truncated = true;
+            &query[..cut]
+        }
+        None => query,
+    };
+    let mut plan = Plan::parse(index, query);
+    truncated |= plan.truncated;
+    let cut_phrases = plan.bound_phrases();
+    plan.correct(index);
+    let matchers = plan.matchers(index);
+    let (hits, total) = rank(index, plan.words.len(), &matchers, limit);
+    let suggestion = (!plan.corrections.is_empty()).then(|| plan.suggestion(query));
+    let missing_phrases = plan.missing_phrases(index, &matchers);
+    let highlighter = Highlighter::new(&plan, &matchers);
+    Outcome {
+        hits,
+        total,
+        words: plan.words.iter().map(|w| w.typed.clone()).collect(),
+        corrections: plan.corrections,
+        suggestion,
+        unknown: plan
+            .words
+            .iter()
+            .filter(|w| w.ids.is_empty())
+            .map(|w| w.typed.clone())
+            .collect(),
+        unchecked: plan.unchecked,
+        stop_words: plan.stop_words,
+        filler: plan.filler,
+        missing_phrases,
+        cut_phrases,
+        truncated,
+        highlighter,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Fixture, brief};
+
+    #[test]
+    fn a_brief_about_the_query_beats_one_that_mentions_it_once() {
+        let f = Fixture::new(vec![
+            brief(
+                "mention",
+                "2020-01-02",
+                "Weather report",
+                "Rain all week. One aside on hacking, then more rain and wind and clouds.",
+            ),
+            brief(
+                "about",
+                "2020-01-01",
+                "Hacking of the election",
+                "Hackers hacked the election servers; the hacking went on.",
+            ),
+        ]);
+        assert_eq!(f.ids("hacking"), ["about", "mention"]);
+    }
+
+    #[test]
+    fn covering_more_query_words_ranks_higher() {
+        let f = Fixture::new(vec![
+            brief(
+                "one",
+                "2020-01-01",
+                "Election election election",
+                "Election news.",
+            ),
+            brief(
+                "both",
+                "2019-01-01",
+                "Storm",
+                "An election during a hacking scare.",
+            ),
+        ]);
+        assert_eq!(f.ids("election hacking"), ["both", "one"]);
+    }
+
+    #[test]
+    fn a_quoted_phrase_matches_only_as_a_phrase() {
+        let f = Fixture::new(vec![
+            brief(
+                "apart",
+                "2020-01-02",
+                "Security for the cyber age",
+                "Security matters in cyber space.",
+            ),
+            brief(
+                "phrase",
+                "2020-01-01",
+                "New unit",
+                "A cyber-security unit was formed.",
+            ),
+        ]);
+        assert_eq!(f.ids("\"cyber security\""), ["phrase"]);
+        let both = f.ids("cyber security");
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[0], "apart", "title words outweigh adjacency");
+    }
+
+    #[test]
+    fn the_title_outweighs_the_summary() {
+        let f = Fixture::new(vec![
+            brief("summary", "2020-01-02", "Report", "Flooding in the valley."),
+            brief("title", "2020-01-01", "Flooding", "Water in the valley."),
+        ]);
+        assert_eq!(f.ids("flooding"), ["title", "summary"]);
+    }
+
+    #[test]
+    fn ties_break_newest_first_then_by_id() {
+        let f = Fixture::new(vec![
+            brief("b-old", "2019-01-01", "Storm", "Storm."),
+            brief("b-new", "2020-01-01", "Storm", "Storm."),
+            brief("a-new", "2020-01-01", "Storm", "Storm."),
+        ]);
+        assert_eq!(f.ids("storm"), ["a-new", "b-new", "b-old"]);
+    }
+
+    #[test]
+    fn long_queries_are_cut_not_fatal() {
+        let f = Fixture::new(vec![brief("s", "2020-01-01", "Storm", "A storm.")]);
+        let query = format!("storm {}", "word ".repeat(5000));
+        let outcome = search(&f.index, &query, 10);
+        assert!(outcome.truncated);
+        assert_eq!(outcome.hits.len(), 1);
+    }
+}
