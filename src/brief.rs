@@ -1,9 +1,9 @@
 //! `Brief` and `Quote`, and parsing one brief file into them with located errors.
 //!
-//! The format is `BRIEF_FORMAT.md` (v1). Parsing is two steps: serde turns the TOML into a raw
-//! struct whose fields keep their spans (unknown keys denied), then `validate` checks every
-//! limit and collects the problems of the file, each with its line and column, so an editor
-//! can fix a file in one pass.
+//! The format is `docs/brief-format.md` (version 1). Parsing is two steps: serde turns the
+//! TOML into a raw struct whose fields keep their spans (unknown keys denied), then `validate`
+//! checks every limit and collects the problems of the file, each with its line and column,
+//! so an editor can fix a file in one pass.
 //!
 //! A hostile file costs work in proportion to its size, never more: lists are read only one
 //! item past their limit (the rest are counted, not kept or checked), at most
