@@ -1,5 +1,5 @@
 //! Memory of the running bot while many paged answers are live: the real `briefbot run`
-//! against the local Discord double (`tests/support/discord_double.rs`) on a generated corpus,
+//! against the local Discord double (the `discord-double` crate) on a generated corpus,
 //! then 200 `/briefs` from 20 users (10 each, in rounds of one per user), and the bot process's
 //! resident memory read from `/proc/<pid>/status` (VmRSS now, VmHWM its peak).
 //!
@@ -14,9 +14,6 @@
 //! `target/bench-corpus/<N>` or `$BRIEFBOT_BENCH_CORPUS/<N>`). The figures are printed, not
 //! asserted: a benchmark, not a test. The double answers every interaction however late (its
 //! 3-second window is lifted here), so that a slow bot is measured rather than refused.
-
-#[path = "../tests/support/discord_double.rs"]
-mod discord_double;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

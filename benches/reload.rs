@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use briefbot::answer::{AskOptions, ask};
-use briefbot::intake::DEFAULT_MAX_BYTES;
+use briefbot::config::DEFAULT_MAX_BRIEF_BYTES;
 use briefbot::language::Language;
 use briefbot::watch::{DEBOUNCE, LiveLibrary};
 
@@ -52,7 +52,8 @@ fn main() {
         let original = std::fs::read_to_string(&changed).expect("the brief");
         let started = Instant::now();
         let (live, _) =
-            LiveLibrary::open(scratch.path(), Language::English, DEFAULT_MAX_BYTES).expect("opens");
+            LiveLibrary::open(scratch.path(), Language::English, DEFAULT_MAX_BRIEF_BYTES)
+                .expect("opens");
         let open = started.elapsed();
         let options = AskOptions {
             limit: 1,

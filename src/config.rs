@@ -111,7 +111,7 @@ impl Default for Config {
             max_results: 3,
             max_quotes: 3,
             summary_chars: 400,
-            max_brief_bytes: crate::intake::DEFAULT_MAX_BYTES,
+            max_brief_bytes: DEFAULT_MAX_BRIEF_BYTES,
             discord: DiscordConfig::default(),
         }
     }
@@ -119,6 +119,9 @@ impl Default for Config {
 
 /// The most briefs one answer may hold.
 pub const MAX_RESULTS: usize = 25;
+
+/// Default `max_brief_bytes`: far above any real brief, far below harm.
+pub const DEFAULT_MAX_BRIEF_BYTES: usize = 256 * 1024;
 
 /// A config file that cannot be used.
 #[derive(Debug, thiserror::Error)]

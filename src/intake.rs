@@ -26,8 +26,6 @@ use crate::brief::{self, Brief, BriefError, BriefId};
 use crate::language::Language;
 use crate::library::LibraryError;
 
-/// Default `max_brief_bytes`: far above any real brief, far below harm.
-pub const DEFAULT_MAX_BYTES: usize = 256 * 1024;
 /// Temporary files are named `.briefbot-*.tmp`.
 const TEMP_PREFIX: &str = ".briefbot-";
 const TEMP_SUFFIX: &str = ".tmp";

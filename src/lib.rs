@@ -23,7 +23,10 @@
 //!          config
 //! ```
 //!
-//! Nothing below a face knows about the terminal or Discord.
+//! Nothing below a face knows about the terminal or Discord: serenity and poise are named only
+//! in `discord`, clap only in `cli` and the binary. tests/layers.rs holds the exact order of
+//! the modules (within the library layer: library, then intake, then watch; config and
+//! speakers apart, above brief) and fails on any `crate::` path that points up or sideways.
 
 pub mod answer;
 pub mod brief;

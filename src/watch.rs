@@ -699,6 +699,7 @@ pub struct Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::DEFAULT_MAX_BRIEF_BYTES;
 
     fn brief(id: &str, title: &str) -> String {
         format!(
@@ -711,7 +712,7 @@ mod tests {
     }
 
     fn open(dir: &Path) -> LiveLibrary {
-        LiveLibrary::open(dir, Language::English, intake::DEFAULT_MAX_BYTES)
+        LiveLibrary::open(dir, Language::English, DEFAULT_MAX_BRIEF_BYTES)
             .unwrap()
             .0
     }

@@ -1,11 +1,9 @@
 //! The real bot (`briefbot run`, the real serenity client) against a local double of Discord
-//! (`tests/support/discord_double.rs`): registration, slash commands, autocomplete, paging,
+//! (the `discord-double` crate): registration, slash commands, autocomplete, paging,
 //! mentions, limits, mentions never pinging, admin uploads, and the token staying secret.
 
 #[path = "support/bot.rs"]
 mod bot;
-#[path = "support/discord_double.rs"]
-mod discord_double;
 
 use std::path::Path;
 use std::process::Command;

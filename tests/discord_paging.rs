@@ -5,8 +5,6 @@
 
 #[path = "support/bot.rs"]
 mod bot;
-#[path = "support/discord_double.rs"]
-mod discord_double;
 
 use std::time::{Duration, Instant};
 

@@ -8,8 +8,6 @@
 
 #[path = "support/bot.rs"]
 mod bot;
-#[path = "support/discord_double.rs"]
-mod discord_double;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use briefbot::answer::{AskOptions, ask};
-use briefbot::intake::DEFAULT_MAX_BYTES;
+use briefbot::config::DEFAULT_MAX_BRIEF_BYTES;
 use briefbot::language::Language;
 use briefbot::watch::LiveLibrary;
 
@@ -50,7 +50,7 @@ fn within(limit: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> 
 
 fn open(dir: &Path) -> Arc<LiveLibrary> {
     Arc::new(
-        LiveLibrary::open(dir, Language::English, DEFAULT_MAX_BYTES)
+        LiveLibrary::open(dir, Language::English, DEFAULT_MAX_BRIEF_BYTES)
             .unwrap()
             .0,
     )

@@ -1,5 +1,5 @@
 //! A running `briefbot run` (the real binary) against the Discord double, for tests.
-//! Include with `#[path = "support/bot.rs"] mod bot;` next to the double.
+//! Include with `#[path = "support/bot.rs"] mod bot;`; the double is the `discord-double` crate.
 #![allow(dead_code)] // each test crate uses its own part
 
 use std::io::{BufRead, BufReader};
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::discord_double::{DiscordDouble, Recorded};
+use discord_double::{DiscordDouble, Recorded};
 
 pub const TOKEN: &str = "MTk4NjIyNDgzNDcxOTI1MjQ4.Gl3Yxk.secret-test-token-do-not-log";
 pub const WAIT: Duration = Duration::from_secs(10);

@@ -1,10 +1,7 @@
-//! Proves that the Discord double (`tests/support/discord_double.rs`) works with the real serenity
-//! client (through poise's re-export) and with a poise framework: every event a test dispatches
-//! must reach serenity's handler within 5 s, because serenity silently drops a payload it cannot
+//! Proves that the Discord double (this crate) works with the real serenity client (through
+//! poise's re-export) and with a poise framework: every event a test dispatches must reach
+//! serenity's handler within 5 s, because serenity silently drops a payload it cannot
 //! deserialize.
-
-#[path = "support/discord_double.rs"]
-mod discord_double;
 
 use std::sync::{Mutex, Once};
 use std::time::Duration;
