@@ -126,7 +126,7 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Library(#[from] LibraryError),
-    #[error(transparent)]
+    #[error("{}", intake_message(.0))]
     Intake(#[from] IntakeError),
     #[error(transparent)]
     Discord(#[from] StartError),
@@ -138,6 +138,14 @@ pub enum CliError {
     Invalid(String),
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
+}
+
+/// An intake error as the command line words it: how to replace a brief that exists.
+fn intake_message(error: &IntakeError) -> String {
+    match error {
+        IntakeError::Exists { .. } => format!("{error}; use --replace to replace it"),
+        other => other.to_string(),
+    }
 }
 
 /// Runs a parsed command line; `Ok` carries the exit code.
@@ -390,4 +398,23 @@ fn remove(config: &Config, id: &str, out: &mut impl Write) -> Result<u8, CliErro
         removed.trashed.display()
     )?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_existing_brief_is_replaced_with_the_flag() {
+        let exists = IntakeError::Exists {
+            id: crate::brief::BriefId::parse("storm").unwrap(),
+            path: PathBuf::from("briefs/storm.toml"),
+        };
+        assert_eq!(
+            CliError::from(exists).to_string(),
+            "a brief with id `storm` already exists (briefs/storm.toml); use --replace to replace it"
+        );
+        let missing = CliError::from(IntakeError::NoSuchBrief("storm".into()));
+        assert_eq!(missing.to_string(), "no brief has the id `storm`");
+    }
 }

@@ -51,7 +51,8 @@ pub enum IntakeError {
     },
     #[error("{origin}: this is a binary file, not a TOML text file")]
     Binary { origin: String },
-    #[error("a brief with id `{id}` already exists ({}); use --replace to replace it", path.display())]
+    /// Each face says how to replace it (`--replace`, `replace:True`).
+    #[error("a brief with id `{id}` already exists ({})", path.display())]
     Exists { id: BriefId, path: PathBuf },
     #[error("{} holds the brief `{other}`, so `{id}` cannot be stored there; rename that file to {other}.toml first", path.display())]
     Occupied {

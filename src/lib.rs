@@ -11,7 +11,8 @@
 //! faces:   cli (terminal, JSON), chat (console), text (terminal rendering),
 //!          discord (slash commands, mentions, embeds; all serenity/poise types live there)
 //!            |
-//! answer:  answer   platform-neutral replies, with match offsets to highlight
+//! answer:  answer   platform-neutral replies: results with match offsets to highlight, notes
+//!                   and headlines as data that each face words its own way
 //!            |
 //! library: library  snapshot of briefs + search index + speaker index; an edit makes a
 //!          new snapshot sharing all it leaves alone;

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::answer::{Answer, BriefAnswer, Marked, QuotesAnswer, SpeakerMatch};
+use crate::answer::{Answer, BriefAnswer, Marked, QuotesAnswer, SpeakerMatch, attribution};
 use crate::brief::Brief;
 
 /// How to write for the reader at hand.
@@ -40,15 +40,15 @@ fn wrap(text: &str, indent: &str) -> String {
 /// The answer as readable terminal text.
 pub fn write_answer(answer: &Answer, style: Style<'_>, out: &mut impl Write) -> io::Result<()> {
     let bold = style.bold;
-    if let Some(suggestion) = &answer.suggestion {
-        writeln!(out, "Showing results for \"{suggestion}\".")?;
+    if let Some(headline) = answer.showing() {
+        writeln!(out, "{headline}")?;
     }
     for note in &answer.notes {
-        writeln!(out, "{}", wrap(note, ""))?;
+        writeln!(out, "{}", wrap(&note.to_string(), ""))?;
     }
     if answer.results.is_empty() {
-        if answer.notes.is_empty() {
-            writeln!(out, "No brief matches \"{}\".", answer.query)?;
+        if let Some(headline) = answer.no_match() {
+            writeln!(out, "{headline}")?;
         }
         return Ok(());
     }
@@ -118,11 +118,11 @@ pub fn write_quotes(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let bold = style.bold;
-    if let Some(suggestion) = &answer.suggestion {
-        writeln!(out, "Showing quotes about \"{suggestion}\".")?;
+    if let Some(headline) = answer.showing() {
+        writeln!(out, "{headline}")?;
     }
     for note in &answer.notes {
-        writeln!(out, "{}", wrap(note, ""))?;
+        writeln!(out, "{}", wrap(&note.to_string(), ""))?;
     }
     if answer.matched == SpeakerMatch::Suggestions {
         return Ok(());
@@ -177,19 +177,6 @@ fn write_quote(text: &str, by: &str, indent: &str, out: &mut impl Write) -> io::
     writeln!(out, "{}", wrap(by, &format!("{indent}  ")))
 }
 
-/// "— Speaker, role (context)".
-fn attribution(speaker: &str, role: Option<&str>, context: Option<&str>) -> String {
-    let mut by = format!("— {speaker}");
-    if let Some(role) = role {
-        by.push_str(", ");
-        by.push_str(role);
-    }
-    if let Some(context) = context {
-        by.push_str(&format!(" ({context})"));
-    }
-    by
-}
-
 /// Briefs, one line each: date, id, title.
 pub fn write_list<'a>(
     briefs: impl IntoIterator<Item = &'a Brief>,
@@ -199,4 +186,50 @@ pub fn write_list<'a>(
         writeln!(out, "{}  {}  {}", brief.published, brief.id, brief.title)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::Note;
+
+    fn written(answer: &Answer) -> String {
+        let mut out = Vec::new();
+        let style = Style {
+            bold: false,
+            more: "",
+        };
+        write_answer(answer, style, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn nothing(query: &str, suggestion: Option<&str>, notes: Vec<Note>) -> Answer {
+        Answer {
+            query: query.into(),
+            results: Vec::new(),
+            total: 0,
+            suggestion: suggestion.map(str::to_owned),
+            notes,
+        }
+    }
+
+    #[test]
+    fn an_answer_without_results_says_why_in_plain_quotes() {
+        assert_eq!(
+            written(&nothing("zyx", None, vec![])),
+            "No brief matches \"zyx\".\n"
+        );
+        assert_eq!(
+            written(&nothing(
+                "electoin",
+                Some("election"),
+                vec![Note::Corrected {
+                    typed: "electoin".into(),
+                    corrected: "election".into()
+                }]
+            )),
+            "Showing results for \"election\".\nNo brief contains \"electoin\"; searched for \"election\" instead.\n",
+            "the notes say why: no headline of its own"
+        );
+    }
 }

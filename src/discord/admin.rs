@@ -129,7 +129,7 @@ pub async fn brief_add(
         // kept in the trash.
         Ok(added) => added.to_string(),
         Err(error @ IntakeError::Exists { .. }) => {
-            format!("{error}").replace("use --replace", "use replace:True")
+            format!("{error}; use replace:True to replace it")
         }
         Err(error) => format!("Nothing was added:\n{error}"),
     };

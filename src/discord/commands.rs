@@ -50,40 +50,70 @@ struct BriefPages {
 
 impl Pages for BriefPages {
     fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
-        let options = AskOptions {
-            limit: BRIEF_PAGES,
-            quotes: embed::QUOTES_PER_BRIEF,
-            summary_chars: self.summary_chars,
-        };
+        let options = brief_options(BRIEF_PAGES, self.summary_chars);
         let topic = &self.topic;
         let selection = chosen_from(&mut self.chosen, library, || {
             answer::select_briefs(library, topic, options)
         });
-        let count = selection.len();
-        let Some(result) = count
-            .checked_sub(1)
-            .and_then(|last| selection.result(library, number.min(last)))
-        else {
-            return Err(if selection.answer.notes.is_empty() {
-                format!("No brief matches “{}”.", self.topic.trim())
-            } else {
-                selection.answer.notes.join("\n")
-            });
-        };
-        let number = number.min(count - 1);
-        Ok(Drawn {
-            page: Page {
-                content: selection
-                    .answer
-                    .suggestion
-                    .as_ref()
-                    .map(|s| format!("Showing results for “{s}”.")),
-                embed: embed::brief(&result, number + 1, count),
-            },
-            number,
-            count,
-        })
+        brief_page(selection, library, number)
     }
+}
+
+/// How a `/brief` answer (or a mention's) is shaped.
+fn brief_options(limit: usize, summary_chars: usize) -> AskOptions {
+    AskOptions {
+        limit,
+        quotes: embed::QUOTES_PER_BRIEF,
+        summary_chars,
+    }
+}
+
+/// Page `number` (or the last) of the briefs in `selection`, made from `library`: the brief,
+/// and above it that the results are for a corrected query; or, when there is no brief to
+/// show, what to say instead.
+fn brief_page(
+    selection: &BriefSelection,
+    library: &Library,
+    number: usize,
+) -> Result<Drawn, String> {
+    let count = selection.len();
+    let Some(result) = count
+        .checked_sub(1)
+        .and_then(|last| selection.result(library, number.min(last)))
+    else {
+        return Err(embed::nothing_shown(
+            selection.answer.no_match(),
+            &selection.answer.notes,
+        ));
+    };
+    let number = number.min(count - 1);
+    Ok(Drawn {
+        page: Page {
+            content: selection.answer.showing().map(embed::headline),
+            embed: embed::brief(&result, number + 1, count),
+        },
+        number,
+        count,
+    })
+}
+
+/// The answer to a mention of the bot: the first page of `/brief` for `question`, as one
+/// message, its footer telling how many more `/brief` would page through; or what to say
+/// when there is no brief to show.
+pub(super) fn mention_answer(
+    library: &Library,
+    question: &str,
+    summary_chars: usize,
+) -> Result<Page, String> {
+    let selection = answer::select_briefs(library, question, brief_options(1, summary_chars));
+    let mut page = brief_page(&selection, library, 0)?.page;
+    let total = selection.answer.total;
+    if total > 1 {
+        page.embed = page
+            .embed
+            .append_footer(&format!("{} more: /brief", total - 1));
+    }
+    Ok(page)
 }
 
 /// The selection in `chosen` if it was made from `library`, else one made now with `choose`.
@@ -137,25 +167,14 @@ struct QuotePages {
 impl Pages for QuotePages {
     fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
         let (speaker, topic) = (&self.speaker, self.topic.as_deref());
-        let selection =
-            chosen_from(&mut self.chosen, library, || {
-                let mut selection = answer::select_quotes(library, speaker, topic, PAGED_QUOTES);
-                if selection.answer.total > selection.len() {
-                    let kept = selection.len();
-                    selection.answer.notes.push(if selection.answer.about.is_some() {
-                    format!("Only the best {kept} can be paged here; a narrower topic finds fewer.")
-                } else {
-                    format!("Only the newest {kept} can be paged here; add a topic to narrow them.")
-                });
-                }
-                selection
-            });
+        let selection = chosen_from(&mut self.chosen, library, || {
+            answer::select_quotes(library, speaker, topic, PAGED_QUOTES)
+        });
         if selection.is_empty() {
-            return Err(if selection.answer.notes.is_empty() {
-                format!("No quotes found for “{}”.", self.speaker.trim())
-            } else {
-                selection.answer.notes.join("\n")
-            });
+            return Err(embed::nothing_shown(
+                selection.answer.no_match(),
+                &selection.answer.notes,
+            ));
         }
         let count = selection.len().div_ceil(embed::QUOTES_PER_PAGE);
         let number = number.min(count - 1);

@@ -15,7 +15,10 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::answer::{BriefAnswer, Candidate, Marked, QuotesAnswer, SpeakerMatch, SpeakerQuote};
+use crate::answer::{
+    BriefAnswer, Candidate, Headline, Marked, Note, QuotesAnswer, SpeakerMatch, SpeakerQuote,
+    attribution,
+};
 use crate::brief::Brief;
 
 /// Discord's limits on one embed and one message.
@@ -130,7 +133,7 @@ pub fn brief(result: &BriefAnswer, page: usize, pages: usize) -> Embed {
         .take(QUOTES_PER_BRIEF)
         .map(|quote| {
             (
-                attribution(&quote.speaker.text, quote.role.as_deref()),
+                by(&quote.speaker.text, quote.role.as_deref()),
                 format!("“{}”", bold(&quote.text)),
             )
         })
@@ -173,17 +176,18 @@ pub fn quotes(answer: &QuotesAnswer, page: &[SpeakerQuote], number: usize, pages
     {
         description.push(candidate_line(candidate));
     }
-    description.extend(answer.notes.iter().map(|n| plain(n)));
+    description.extend(answer.notes.iter().map(|n| plain(&note(n))));
     if let Some(topic) = &answer.about {
         description.push(format!("About: {}", plain(topic)));
     }
     let fields = page
         .iter()
         .map(|quote| {
-            let mut value = format!("“{}”\n— {}", bold(&quote.text), plain(&quote.speaker));
-            if let Some(role) = &quote.role {
-                value.push_str(&format!(", {}", plain(role)));
-            }
+            let value = format!(
+                "“{}”\n{}",
+                bold(&quote.text),
+                by(&quote.speaker, quote.role.as_deref())
+            );
             let name = format!("{} ({})", plain(&quote.brief_title), quote.published);
             // A link too long to leave the quote half the field is left out: cut, it would
             // be a broken link.
@@ -273,10 +277,44 @@ fn candidate_line(candidate: &Candidate) -> String {
     }
 }
 
-fn attribution(speaker: &str, role: Option<&str>) -> String {
-    match role {
-        Some(role) => format!("— {}, {}", plain(speaker), plain(role)),
-        None => format!("— {}", plain(speaker)),
+/// A quote's attribution, escaped; Discord shows no context.
+fn by(speaker: &str, role: Option<&str>) -> String {
+    attribution(&plain(speaker), role.map(plain).as_deref(), None)
+}
+
+/// How the bot words a headline, unescaped (it goes through [`content`]): in typographic
+/// quotation marks, what the user typed without the white space around it.
+pub fn headline(headline: Headline<'_>) -> String {
+    match headline {
+        Headline::ShowingResultsFor(query) => format!("Showing results for “{query}”."),
+        Headline::ShowingQuotesAbout(topic) => format!("Showing quotes about “{topic}”."),
+        Headline::NoBriefMatches(query) => format!("No brief matches “{}”.", query.trim()),
+        Headline::NoQuotesFound(speaker) => format!("No quotes found for “{}”.", speaker.trim()),
+    }
+}
+
+/// How the bot words a note, unescaped (it goes through [`plain`] or [`content`]): as
+/// everywhere, but the quotes kept are what the buttons page through.
+pub fn note(note: &Note) -> String {
+    match note {
+        Note::OnlySomeKept {
+            kept,
+            on_topic: true,
+        } => format!("Only the best {kept} can be paged here; a narrower topic finds fewer."),
+        Note::OnlySomeKept {
+            kept,
+            on_topic: false,
+        } => format!("Only the newest {kept} can be paged here; add a topic to narrow them."),
+        other => other.to_string(),
+    }
+}
+
+/// What the bot says in place of an answer that shows nothing, unescaped: the headline when
+/// there is one, else the notes, a line each.
+pub fn nothing_shown(no_match: Option<Headline<'_>>, notes: &[Note]) -> String {
+    match no_match {
+        Some(said) => headline(said),
+        None => notes.iter().map(note).collect::<Vec<_>>().join("\n"),
     }
 }
 
@@ -344,17 +382,7 @@ pub fn plain(text: &str) -> String {
 
 /// Escaped text with the marked words in bold.
 pub fn bold(marked: &Marked) -> String {
-    let mut out = String::with_capacity(marked.text.len() + marked.marks.len() * 4);
-    let mut last = 0;
-    for mark in marked.valid_marks() {
-        out.push_str(&plain(&marked.text[last..mark.start]));
-        out.push_str("**");
-        out.push_str(&plain(&marked.text[mark.clone()]));
-        out.push_str("**");
-        last = mark.end;
-    }
-    out.push_str(&plain(&marked.text[last..]));
-    out
+    marked.render_with("**", "**", |text, out| out.push_str(&plain(text)))
 }
 
 /// Length as Discord counts it.
@@ -435,6 +463,57 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn headlines_are_worded_in_typographic_quotes_around_what_was_typed() {
+        assert_eq!(
+            headline(Headline::ShowingResultsFor("election hacking")),
+            "Showing results for “election hacking”."
+        );
+        assert_eq!(
+            headline(Headline::NoBriefMatches("  zyx ")),
+            "No brief matches “zyx”."
+        );
+        assert_eq!(
+            headline(Headline::NoQuotesFound(" ann ")),
+            "No quotes found for “ann”."
+        );
+    }
+
+    #[test]
+    fn the_quotes_kept_are_what_the_buttons_page_through() {
+        let kept = |on_topic| {
+            note(&Note::OnlySomeKept {
+                kept: 3000,
+                on_topic,
+            })
+        };
+        assert_eq!(
+            kept(false),
+            "Only the newest 3000 can be paged here; add a topic to narrow them."
+        );
+        assert_eq!(
+            kept(true),
+            "Only the best 3000 can be paged here; a narrower topic finds fewer."
+        );
+        let other = Note::NoPhrase {
+            phrase: "a_b".into(),
+        };
+        assert_eq!(note(&other), other.to_string(), "worded as everywhere");
+    }
+
+    #[test]
+    fn an_answer_that_shows_nothing_says_its_headline_or_its_notes() {
+        let notes = [Note::EmptyQuery, Note::QueryTruncated];
+        assert_eq!(
+            nothing_shown(Some(Headline::NoBriefMatches("zyx")), &[]),
+            "No brief matches “zyx”."
+        );
+        assert_eq!(
+            nothing_shown(None, &notes),
+            format!("{}\n{}", notes[0], notes[1])
+        );
     }
 
     #[test]

@@ -21,7 +21,6 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::{info, warn};
 
-use crate::answer::{self, AskOptions};
 use crate::config::{Config, Shards};
 use crate::library::{Library, LibraryError};
 use crate::watch::{LiveLibrary, ReloadReport};
@@ -462,43 +461,25 @@ async fn on_event(
     if question.trim().is_empty() {
         message = message.embed(embed::help().to_serenity());
     } else {
-        let options = AskOptions {
-            limit: 1,
-            quotes: embed::QUOTES_PER_BRIEF,
-            summary_chars: data.config.summary_chars,
-        };
-        let asked = question.clone();
+        let summary_chars = data.config.summary_chars;
         let answer = data
             .work
             .run(paging::WORK_WAIT, move || {
-                answer::ask(&library, &asked, options)
+                commands::mention_answer(&library, &question, summary_chars)
             })
             .await;
         let Ok(answer) = answer else {
             info!(command = "mention", user = %new_message.author.id, "busy");
             return Ok(());
         };
-        match answer.results.first() {
-            Some(result) => {
-                let mut embed = embed::brief(result, 1, 1);
-                if answer.total > 1 {
-                    embed = embed.append_footer(&format!("{} more: /brief", answer.total - 1));
-                }
-                message = message.embed(embed.to_serenity());
-                if let Some(suggestion) = &answer.suggestion {
-                    message = message.content(embed::content(&format!(
-                        "Showing results for “{suggestion}”."
-                    )));
+        match answer {
+            Ok(page) => {
+                message = message.embed(page.embed.to_serenity());
+                if let Some(content) = page.content {
+                    message = message.content(embed::content(&content));
                 }
             }
-            None => {
-                let text = if answer.notes.is_empty() {
-                    format!("No brief matches “{}”.", question.trim())
-                } else {
-                    answer.notes.join("\n")
-                };
-                message = message.content(embed::content(&text));
-            }
+            Err(nothing) => message = message.content(embed::content(&nothing)),
         }
     }
     new_message

@@ -42,11 +42,12 @@ pub fn show_answer(answer: &Answer, options: AskOptions) {
         check_embed(&embed::brief(result, i + 1, pages));
         check_embed(&embed::brief(result, 1, 1));
     }
-    check_content(&embed::content(&answer.notes.join("\n")));
-    if let Some(suggestion) = &answer.suggestion {
-        check_content(&embed::content(&format!(
-            "Showing results for “{suggestion}”."
-        )));
+    check_content(&embed::content(&embed::nothing_shown(
+        answer.no_match(),
+        &answer.notes,
+    )));
+    if let Some(headline) = answer.showing() {
+        check_content(&embed::content(&embed::headline(headline)));
     }
 }
 
@@ -66,7 +67,10 @@ pub fn show_quotes(answer: &QuotesAnswer) {
     for (i, page) in pages.iter().enumerate() {
         check_embed(&embed::quotes(answer, page, i + 1, pages.len()));
     }
-    check_content(&embed::content(&answer.notes.join("\n")));
+    check_content(&embed::content(&embed::nothing_shown(
+        answer.no_match(),
+        &answer.notes,
+    )));
 }
 
 /// Shows what does not depend on a question: `/briefs` pages and `/help`.
