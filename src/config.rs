@@ -19,7 +19,9 @@ pub struct Config {
     pub max_results: usize,
     /// Key quotes shown per brief.
     pub max_quotes: usize,
-    /// Summaries longer than this many characters are cropped around the matches.
+    /// Summaries longer than this many characters are cropped at sentence boundaries around
+    /// the matches; shorter ones are shown whole. 1,200 keeps every usual summary (two to six
+    /// sentences) whole and fits a Discord embed's 4,096 characters with room for its marks.
     pub summary_chars: usize,
     /// Largest brief file accepted by `add` and uploads, in bytes.
     pub max_brief_bytes: usize,
@@ -110,7 +112,7 @@ impl Default for Config {
             language: Language::English,
             max_results: 3,
             max_quotes: 3,
-            summary_chars: 400,
+            summary_chars: 1200,
             max_brief_bytes: DEFAULT_MAX_BRIEF_BYTES,
             discord: DiscordConfig::default(),
         }

@@ -229,6 +229,27 @@ fn ask_text_shows_title_date_summary_and_quote_lines() {
     );
 }
 
+/// Issue 17: the default `summary_chars` of 400 cut the seed brief's summary in the middle
+/// of its fifth sentence ("Secretary of State Rex Tillerson said…").
+#[test]
+fn ask_text_shows_the_seed_summary_whole() {
+    for query in ["Rubio", "mocked", "hacking"] {
+        let out = stdout_of(repo().args(["ask", query]));
+        let text = flat(&out);
+        assert!(
+            text.contains(
+                "Secretary of State Rex Tillerson said both countries would explore a framework"
+            ),
+            "{out}"
+        );
+        assert!(
+            text.contains("mocked the idea of teaming up with Russia to protect US elections."),
+            "{out}"
+        );
+        assert!(!text.contains("Tillerson said…"), "{out}");
+    }
+}
+
 #[test]
 fn color_always_makes_matched_words_bold() {
     let out = stdout_of(repo().args(["--color", "always", "ask", "hacking"]));

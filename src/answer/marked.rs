@@ -1,6 +1,6 @@
 //! [`Marked`]: a text with the byte ranges of its matched words, rendered with the marks
 //! wrapped the way a face wants them (terminal bold, Discord `**`), and [`crop`], which cuts
-//! a long text to an excerpt around its first mark.
+//! a long text to whole sentences around its first mark.
 
 use std::ops::Range;
 
@@ -69,13 +69,91 @@ impl Marked {
     }
 }
 
-/// Crops a marked text to about `max_chars` characters around its first mark, at word
-/// boundaries, with "…" where text was cut.
+/// Crops a marked text to about `max_chars` characters around its first mark, with "…"
+/// where text was cut; a text that fits is kept whole.
+///
+/// The crop is whole sentences: the one holding the first mark, with those after it and then
+/// those before it while they fit, or from the beginning when the first mark is shown from
+/// there anyway. Only a sentence too long on its own (or a text with no sentence end) is cut
+/// at word boundaries.
 pub fn crop(marked: &Marked, max_chars: usize) -> Marked {
     let text = &marked.text;
     if text.chars().count() <= max_chars {
         return marked.clone();
     }
+    let first = marked.valid_marks().next().map_or(0, |m| m.start);
+    let sentences = sentences(text);
+    let Some(anchor) = sentences.iter().position(|s| first < s.end) else {
+        return crop_words(marked, max_chars);
+    };
+    let chars = |from: usize, to: usize| {
+        text[sentences[from].start..sentences[to].end]
+            .chars()
+            .count()
+    };
+    if chars(anchor, anchor) > max_chars {
+        return crop_words(marked, max_chars);
+    }
+    let (mut from, mut to) = if chars(0, anchor) <= max_chars {
+        (0, anchor)
+    } else {
+        (anchor, anchor)
+    };
+    while to + 1 < sentences.len() && chars(from, to + 1) <= max_chars {
+        to += 1;
+    }
+    while from > 0 && chars(from - 1, to) <= max_chars {
+        from -= 1;
+    }
+    keep(marked, sentences[from].start..sentences[to].end)
+}
+
+/// The byte ranges of the sentences of `text`, without the white space between them.
+///
+/// A sentence ends at `.`, `!`, `?` or `…` (then any closing quotes or brackets) followed by
+/// white space of any kind and a word that does not start in lower case ("e.g. this" goes on),
+/// or at a full-width `。`, `！` or `？`. The last sentence runs to the end of the text.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let from = *start.get_or_insert(i);
+        let mut end = i + c.len_utf8();
+        let ends = match c {
+            '。' | '！' | '？' => true,
+            '.' | '!' | '?' | '…' => {
+                while let Some(&(j, closer)) = chars.peek() {
+                    if !matches!(closer, '"' | '\'' | '”' | '’' | '»' | ')' | ']') {
+                        break;
+                    }
+                    end = j + closer.len_utf8();
+                    chars.next();
+                }
+                let rest = &text[end..];
+                let next = rest.trim_start();
+                next.len() < rest.len() && !next.starts_with(char::is_lowercase)
+            }
+            _ => false,
+        };
+        if ends {
+            out.push(from..end);
+            start = None;
+        }
+    }
+    if let Some(from) = start {
+        out.push(from..text.trim_end().len());
+    }
+    out
+}
+
+/// Crops to about `max_chars` characters around the first mark at word boundaries, for a
+/// text whose sentences are too long to keep whole.
+fn crop_words(marked: &Marked, max_chars: usize) -> Marked {
+    let text = &marked.text;
     // Start at the beginning when the first match is shown from there anyway.
     let first = marked.valid_marks().next().map_or(0, |m| m.start);
     if text[..first].chars().count() < max_chars * 2 / 3 {
@@ -112,20 +190,31 @@ fn cut_at(marked: &Marked, start: usize, max_chars: usize) -> Marked {
             .map_or(end, |i| start + i);
     }
     let body = text[start..end].trim_end_matches(|c: char| c.is_whitespace() || c == ',');
-    let prefix = if start > 0 { "…" } else { "" };
-    let suffix = if start + body.len() < text.len() {
-        "…"
-    } else {
+    keep(marked, start..start + body.len())
+}
+
+/// The part `range` of `marked` (on character boundaries) with its marks, and "…" on each side
+/// where text was left out.
+fn keep(marked: &Marked, range: Range<usize>) -> Marked {
+    let text = &marked.text;
+    let prefix = if text[..range.start].trim().is_empty() {
         ""
+    } else {
+        "…"
+    };
+    let suffix = if text[range.end..].trim().is_empty() {
+        ""
+    } else {
+        "…"
     };
     let shift = prefix.len();
     let marks = marked
         .valid_marks()
-        .filter(|m| m.start >= start && m.end <= start + body.len())
-        .map(|m| m.start - start + shift..m.end - start + shift)
+        .filter(|m| m.start >= range.start && m.end <= range.end)
+        .map(|m| m.start - range.start + shift..m.end - range.start + shift)
         .collect();
     Marked {
-        text: format!("{prefix}{body}{suffix}"),
+        text: format!("{prefix}{}{suffix}", &text[range]),
         marks,
     }
 }
@@ -222,6 +311,141 @@ mod tests {
         if !cfg!(debug_assertions) {
             assert_eq!(rendered, "Putin é [Trump]");
         }
+    }
+
+    fn marked_at(text: String, word: &str) -> Marked {
+        let start = text.find(word).unwrap();
+        Marked {
+            marks: std::iter::once(start..start + word.len()).collect(),
+            text,
+        }
+    }
+
+    #[test]
+    fn a_long_text_is_cropped_to_whole_sentences_around_the_match() {
+        let text = format!(
+            "{}The unit will stop hacking. {}",
+            "Filler words are here. ".repeat(20),
+            "More text follows. ".repeat(20)
+        );
+        let cropped = crop(&marked_at(text, "hacking"), 120);
+        assert!(
+            cropped
+                .text
+                .starts_with("…The unit will stop hacking. More text follows."),
+            "{}",
+            cropped.text
+        );
+        assert!(
+            cropped.text.ends_with("More text follows.…"),
+            "{}",
+            cropped.text
+        );
+        assert!(cropped.text.chars().count() <= 122);
+        assert_eq!(cropped.marked_words(), ["hacking"]);
+    }
+
+    #[test]
+    fn a_match_near_the_start_is_cropped_from_the_start_at_a_sentence_end() {
+        let text = format!("Hacking was found. {}", "More text follows. ".repeat(20));
+        let cropped = crop(&marked_at(text, "Hacking"), 60);
+        assert_eq!(
+            cropped.text,
+            "Hacking was found. More text follows. More text follows.…"
+        );
+        assert_eq!(cropped.marked_words(), ["Hacking"]);
+    }
+
+    #[test]
+    fn sentences_end_at_any_white_space_and_not_before_a_lower_case_word() {
+        // No-break, em and ideographic spaces between sentences; "e.g. a" goes on.
+        let text =
+            "Storms came, e.g. a gale.\u{a0}Rain fell.\u{2003}Hacking was found.\u{3000}The end.";
+        assert_eq!(
+            sentences(text)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect::<Vec<_>>(),
+            [
+                "Storms came, e.g. a gale.",
+                "Rain fell.",
+                "Hacking was found.",
+                "The end."
+            ]
+        );
+        let cropped = crop(&marked_at(text.to_owned(), "Hacking"), 40);
+        assert_eq!(
+            cropped.text,
+            "…Rain fell.\u{2003}Hacking was found.\u{3000}The end."
+        );
+        assert_eq!(cropped.marked_words(), ["Hacking"]);
+    }
+
+    #[test]
+    fn multi_byte_sentences_are_cropped_on_character_boundaries() {
+        let text = format!(
+            "{}Der Änderung folgte „Hacking“ überall! {}",
+            "Größere Stürme zogen über Köln. ".repeat(10),
+            "東京で雨が降った。".repeat(20)
+        );
+        for max_chars in [40, 80, 120] {
+            let cropped = crop(&marked_at(text.clone(), "Hacking"), max_chars);
+            assert!(
+                cropped
+                    .text
+                    .starts_with("…Der Änderung folgte „Hacking“ überall!"),
+                "{max_chars}: {}",
+                cropped.text
+            );
+            assert!(
+                cropped.text.ends_with("überall!…") || cropped.text.ends_with("。…"),
+                "{}",
+                cropped.text
+            );
+            assert!(cropped.text.chars().count() <= max_chars + 2);
+            assert_eq!(cropped.marked_words(), ["Hacking"]);
+        }
+    }
+
+    #[test]
+    fn a_text_with_no_sentence_end_is_cropped_at_words() {
+        let text = format!("{}hacking {}", "storm ".repeat(100), "rain ".repeat(100));
+        let cropped = crop(&marked_at(text, "hacking"), 100);
+        assert!(cropped.text.starts_with("…storm"), "{}", cropped.text);
+        assert!(cropped.text.ends_with("rain…"), "{}", cropped.text);
+        assert!(cropped.text.chars().count() <= 102);
+        assert_eq!(cropped.marked_words(), ["hacking"]);
+    }
+
+    #[test]
+    fn a_sentence_too_long_alone_is_cropped_at_words() {
+        let text = format!(
+            "Short one. {}hacking {}. Another.",
+            "storm ".repeat(100),
+            "rain ".repeat(100)
+        );
+        let cropped = crop(&marked_at(text, "hacking"), 100);
+        assert!(cropped.text.starts_with('…') && cropped.text.ends_with('…'));
+        assert_eq!(cropped.marked_words(), ["hacking"]);
+    }
+
+    #[test]
+    fn the_seed_summary_is_shown_whole_by_default() {
+        let brief = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/briefs/trump-putin-cyber-unit.toml"
+        ))
+        .unwrap();
+        let brief = crate::brief::parse(
+            std::path::Path::new("seed.toml"),
+            brief.as_bytes(),
+            crate::language::Language::English,
+        )
+        .unwrap();
+        let whole = marked_at(brief.summary.clone(), "Tillerson");
+        let cropped = crop(&whole, crate::config::Config::default().summary_chars);
+        assert_eq!(cropped, whole);
+        assert!(cropped.text.ends_with("to protect US elections."));
     }
 
     #[test]
