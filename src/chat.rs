@@ -10,18 +10,23 @@ use crate::text;
 /// How many briefs `/briefs` lists.
 const LATEST: usize = 10;
 
+/// How many quotes `/said` shows.
+const SAID: usize = 5;
+
 /// What the console says to `/help` (and at start in a terminal).
 pub const HELP: &str = "\
 Commands:
   /brief <topic>                 the best briefs for a topic (plain text works too)
   /quotes <name> [topic:<text>]  what a person said, newest first, optionally on a topic
+  /said <words>                  who said it: quotes saying these words, best first
   /briefs                        the latest briefs
   /help                          this help
   /quit                          leave (or Ctrl-D)
 Examples:
   /brief election hacking
   /quotes putin
-  /quotes Rex Tillerson topic: russia";
+  /quotes Rex Tillerson topic: russia
+  /said putin pressed twice";
 
 /// One console command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +36,7 @@ pub enum Command<'a> {
         speaker: &'a str,
         topic: Option<&'a str>,
     },
+    Said(&'a str),
     Briefs,
     Help,
     Quit,
@@ -69,6 +75,7 @@ pub fn parse(line: &str) -> Command<'_> {
                 },
             }
         }
+        "said" => Command::Said(argument.strip_prefix("text:").unwrap_or(argument).trim()),
         "briefs" | "latest" => Command::Briefs,
         "help" | "?" => Command::Help,
         "quit" | "exit" | "q" => Command::Quit,
@@ -119,6 +126,9 @@ pub fn run(
                 let answer = answer::quotes(library, speaker, topic, Some(10));
                 text::write_quotes(&answer, style, out)?;
             }
+            Command::Said(words) => {
+                text::write_said(&answer::said(library, words, SAID), style, out)?
+            }
             Command::Briefs => {
                 text::write_list(library.newest_first().into_iter().take(LATEST), out)?
             }
@@ -162,6 +172,8 @@ mod tests {
                 topic: Some("russia")
             }
         );
+        assert_eq!(parse("/said text: cyber unit"), Command::Said("cyber unit"));
+        assert_eq!(parse("/said  alarm code "), Command::Said("alarm code"));
         assert_eq!(parse("/QUIT"), Command::Quit);
         assert_eq!(parse("   "), Command::Nothing);
         assert_eq!(parse("/frobnicate x"), Command::Unknown("frobnicate"));

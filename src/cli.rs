@@ -53,6 +53,11 @@ pub enum Command {
         after_help = "Names are forgiving: surname or given name alone, any case, no accents, a typo, a title.\n\nExamples:\n  briefbot quotes putin\n  briefbot quotes \"Rex Tillerson\" --about russia\n  briefbot quotes --json graham"
     )]
     Quotes(QuotesArgs),
+    /// Who said it: the quotes saying these words, best first
+    #[command(
+        after_help = "Words are forgiving like `ask`: any order, other forms of a word, a typo, any case, no accents; \"quoted phrases\" match as phrases. Only quote texts are searched.\n\nExamples:\n  briefbot said putin pressed twice\n  briefbot said --json dumbest idea heard\n  briefbot said --limit 3 '\"alarm code\"'"
+    )]
+    Said(SaidArgs),
     /// Every brief: date, id, title (newest first)
     List {
         /// One JSON array instead of text
@@ -94,6 +99,19 @@ pub struct QuotesArgs {
     /// Most quotes to show [default: all]
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub limit: Option<u16>,
+    /// Answer in JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SaidArgs {
+    /// Words of the quote as you remember them: any order, "quoted phrases"
+    #[arg(required = true, value_name = "WORDS")]
+    pub words: Vec<String>,
+    /// Most quotes to show
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub limit: u16,
     /// Answer in JSON
     #[arg(long)]
     pub json: bool,
@@ -166,6 +184,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let code = match cli.command {
         Command::Ask(args) => ask(&config, &args, bold, &mut out)?,
         Command::Quotes(args) => quotes(&config, &args, bold, &mut out)?,
+        Command::Said(args) => said(&config, &args, bold, &mut out)?,
         Command::List { json } => list(&config, json, &mut out)?,
         Command::Chat => {
             let library = load_library(&config)?;
@@ -291,6 +310,24 @@ fn quotes(
         writeln!(out)?;
     } else {
         text::write_quotes(&answer, cli_style(bold), out)?;
+    }
+    Ok(0)
+}
+
+fn said(
+    config: &Config,
+    args: &SaidArgs,
+    bold: bool,
+    out: &mut impl Write,
+) -> Result<u8, CliError> {
+    let library = load_library(config)?;
+    let answer = answer::said(&library, &args.words.join(" "), usize::from(args.limit));
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &answer::said_json(&answer))
+            .map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        text::write_said(&answer, cli_style(bold), out)?;
     }
     Ok(0)
 }

@@ -3,7 +3,9 @@
 
 use std::io::{self, Write};
 
-use crate::answer::{Answer, BriefAnswer, Marked, QuotesAnswer, SpeakerMatch, attribution};
+use crate::answer::{
+    Answer, BriefAnswer, Marked, QuotesAnswer, SaidAnswer, SpeakerMatch, SpeakerQuote, attribution,
+};
 use crate::brief::Brief;
 
 /// How to write for the reader at hand.
@@ -145,17 +147,46 @@ pub fn write_quotes(
         writeln!(out, "{heading}: {count}{about}, newest first")?;
     }
     for quote in &answer.quotes {
-        let by = attribution(
-            &quote.speaker,
-            quote.role.as_deref(),
-            quote.context.as_deref(),
-        );
-        write_quote(&highlight(&quote.text, bold), &by, "  ", out)?;
-        let from = format!("in \"{}\" ({})", quote.brief_title, quote.published);
-        writeln!(out, "{}", wrap(&from, "    "))?;
-        if let Some(source) = &quote.source {
-            writeln!(out, "    {source}")?;
-        }
+        write_speaker_quote(quote, bold, out)?;
+    }
+    if answer.quotes.len() < answer.total {
+        writeln!(
+            out,
+            "\n({} of {} quotes shown{}.)",
+            answer.quotes.len(),
+            answer.total,
+            style.more
+        )?;
+    }
+    Ok(())
+}
+
+/// One quote of a listing: the quote, who said it, and the brief, its date and link.
+fn write_speaker_quote(quote: &SpeakerQuote, bold: bool, out: &mut impl Write) -> io::Result<()> {
+    let by = attribution(
+        &quote.speaker,
+        quote.role.as_deref(),
+        quote.context.as_deref(),
+    );
+    write_quote(&highlight(&quote.text, bold), &by, "  ", out)?;
+    let from = format!("in \"{}\" ({})", quote.brief_title, quote.published);
+    writeln!(out, "{}", wrap(&from, "    "))?;
+    if let Some(source) = &quote.source {
+        writeln!(out, "    {source}")?;
+    }
+    Ok(())
+}
+
+/// The quotes saying some words, best first, as readable terminal text.
+pub fn write_said(answer: &SaidAnswer, style: Style<'_>, out: &mut impl Write) -> io::Result<()> {
+    if let Some(headline) = answer.showing() {
+        writeln!(out, "{headline}")?;
+    }
+    for note in &answer.notes {
+        writeln!(out, "{}", wrap(&note.to_string(), ""))?;
+    }
+    for said in &answer.quotes {
+        write_speaker_quote(&said.quote, style.bold, out)?;
     }
     if answer.quotes.len() < answer.total {
         writeln!(

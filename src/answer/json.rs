@@ -1,10 +1,10 @@
 //! The JSON faces of the answers, as `INTERFACES.md` promises them: [`to_json`]
 //! (`ask --json`, `ask --batch`), [`quotes_json`] (`quotes --json`), [`brief_json`]
-//! (`list --json`). A note is written as its neutral wording.
+//! (`list --json`), [`said_json`] (`said --json`). A note is written as its neutral wording.
 
 use serde_json::{Value, json};
 
-use super::{Answer, Note, QuotesAnswer};
+use super::{Answer, Note, QuotesAnswer, SaidAnswer, SpeakerQuote};
 use crate::brief::Brief;
 
 /// The JSON of `INTERFACES.md` (`ask --json`), extended with `total`, `notes` and, per
@@ -95,18 +95,39 @@ pub fn quotes_json(answer: &QuotesAnswer) -> Value {
     json!({
         "speaker": answer.speaker,
         "candidates": answer.candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
-        "quotes": answer.quotes.iter().map(|q| json!({
-            "speaker": q.speaker,
-            "role": q.role,
-            "text": q.text.text,
-            "context": q.context,
-            "brief_id": q.brief_id,
-            "brief_title": q.brief_title,
-            "published": q.published,
-            "source": q.source,
-        })).collect::<Vec<_>>(),
+        "quotes": answer.quotes.iter().map(quote_json).collect::<Vec<_>>(),
         "match": answer.matched.as_str(),
         "about": answer.about,
+        "total": answer.total,
+        "suggestion": answer.suggestion,
+        "notes": answer.notes,
+    })
+}
+
+/// A quote as `quotes --json` lists it.
+fn quote_json(quote: &SpeakerQuote) -> Value {
+    json!({
+        "speaker": quote.speaker,
+        "role": quote.role,
+        "text": quote.text.text,
+        "context": quote.context,
+        "brief_id": quote.brief_id,
+        "brief_title": quote.brief_title,
+        "published": quote.published,
+        "source": quote.source,
+    })
+}
+
+/// `said --json`: `query`, `quotes` (the quote objects of `quotes --json`, best first, each
+/// with its `score` rounded to two decimals), `total`, `suggestion` and `notes`.
+pub fn said_json(answer: &SaidAnswer) -> Value {
+    json!({
+        "query": answer.query,
+        "quotes": answer.quotes.iter().map(|said| {
+            let mut quote = quote_json(&said.quote);
+            quote["score"] = json!((f64::from(said.score) * 100.0).round() / 100.0);
+            quote
+        }).collect::<Vec<_>>(),
         "total": answer.total,
         "suggestion": answer.suggestion,
         "notes": answer.notes,

@@ -50,6 +50,10 @@ pub enum Note {
         speakers: Vec<String>,
         topic: String,
     },
+    /// No words were given to find a quote by.
+    NoQuoteWords,
+    /// No quote says any of these words.
+    NoQuoteSays { words: String },
     /// Only the first `kept` quotes of the answer were kept (the newest, or with a topic the
     /// best): a narrower request finds fewer.
     OnlySomeKept { kept: usize, on_topic: bool },
@@ -123,6 +127,11 @@ impl fmt::Display for Note {
             Note::NoQuoteOnTopic { speakers, topic } => {
                 write!(f, "No quote by {} is about \"{topic}\".", list(speakers))
             }
+            Note::NoQuoteWords => write!(
+                f,
+                "Which words? Type some words of the quote, in any order, for example `putin pressed twice`."
+            ),
+            Note::NoQuoteSays { words } => write!(f, "No quote says \"{words}\"."),
             Note::OnlySomeKept { kept, on_topic } => {
                 if *on_topic {
                     write!(

@@ -97,7 +97,11 @@ pub fn select_quotes(
 }
 
 /// One quote as listed, with the matches in its text.
-fn speaker_quote(library: &Library, at: QuoteRef, marks: Vec<Range<usize>>) -> SpeakerQuote {
+pub(super) fn speaker_quote(
+    library: &Library,
+    at: QuoteRef,
+    marks: Vec<Range<usize>>,
+) -> SpeakerQuote {
     let brief = library.brief(at.doc);
     let quote = &brief.quotes[at.quote];
     SpeakerQuote {
