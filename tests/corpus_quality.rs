@@ -1,5 +1,6 @@
 //! Answer quality on a real news corpus, queried the way chat users type: misspellings,
-//! names without accents, possessives, compounds, whole questions, phrases and years.
+//! names without accents, possessives, compounds, whole questions, phrases and years; and
+//! "who said it" for quotes half remembered.
 //!
 //! The corpus is not part of the project. It is read from `$BRIEFBOT_CORPUS`, or from
 //! `../shared/corpus/wikinews` beside the repository. So that no run reports "ok" for a test
@@ -159,4 +160,171 @@ fn speaker_names_resolve_the_way_people_type_them() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// How a person half remembers a quote: three of its distinctive words (the rarest in the
+/// corpus, four letters or more, not common words), in another order, and in turn with
+/// another inflection, a typo, other case, or all three.
+fn half_remembered(words: &[String], variant: usize) -> Vec<String> {
+    let inflect = |word: &str| {
+        if let Some(stem) = word.strip_suffix("ing") {
+            format!("{stem}ed")
+        } else if let Some(stem) = word.strip_suffix("ed") {
+            format!("{stem}ing")
+        } else if let Some(stem) = word.strip_suffix('s') {
+            stem.to_owned()
+        } else {
+            format!("{word}s")
+        }
+    };
+    // Drop a letter in the middle, as the speaker test does.
+    let typo = |word: &str| {
+        let mut chars: Vec<char> = word.chars().collect();
+        if chars.len() >= 5 {
+            chars.remove(chars.len() / 2);
+        }
+        chars.into_iter().collect::<String>()
+    };
+    let upper = |word: &str| word.to_uppercase();
+    let mut typed: Vec<String> = words.iter().rev().cloned().collect();
+    match variant % 4 {
+        0 => typed[0] = inflect(&typed[0]),
+        1 => {
+            // The typo goes in the longest word, where one is most likely.
+            let longest = (0..typed.len())
+                .max_by_key(|&i| (typed[i].chars().count(), usize::MAX - i))
+                .unwrap_or(0);
+            typed[longest] = typo(&typed[longest]);
+        }
+        2 => typed = typed.iter().map(|w| upper(w)).collect(),
+        _ => {
+            typed[0] = inflect(&typed[0]);
+            typed[1] = typo(&typed[1]);
+            typed[2] = upper(&typed[2]);
+        }
+    }
+    typed
+}
+
+/// Which three of a quote's content words a person remembers.
+#[derive(Debug, Clone, Copy)]
+enum Remembered {
+    /// The rarest in the corpus: the distinctive words.
+    Rarest,
+    /// The first three: how the quote opens.
+    Opening,
+}
+
+/// The figures of one way of remembering: quotes tried, right first with `said`, right first
+/// with a substring match.
+fn who_said_it(library: &Library, remembered: Remembered) -> (usize, usize, usize) {
+    use briefbot::answer::said;
+    use briefbot::search::plain_words;
+
+    let quotes: Vec<(&str, &str, String)> = library
+        .briefs()
+        .flat_map(|brief| {
+            brief
+                .quotes
+                .iter()
+                .map(|q| (&*q.speaker, q.text.as_str(), q.text.to_lowercase()))
+        })
+        .collect();
+    let index = library.index();
+    let mut tried = 0;
+    let mut said_first = 0;
+    let mut substring_first = 0;
+    let mut misses = Vec::new();
+    let mut samples = Vec::new();
+    for brief in library.briefs() {
+        let analyzer = index.analyzer(brief.language);
+        for quote in &brief.quotes {
+            let mut words: Vec<String> = Vec::new();
+            for word in plain_words(&quote.text) {
+                if word.chars().count() >= 4
+                    && word.chars().all(char::is_alphabetic)
+                    && !analyzer.is_stop_word(&word)
+                    && !words.contains(&word)
+                {
+                    words.push(word);
+                }
+            }
+            if words.len() < 3 {
+                continue;
+            }
+            let mut chosen: Vec<usize> = (0..words.len()).collect();
+            if let Remembered::Rarest = remembered {
+                chosen.sort_by_key(|&i| (index.word_frequency(&words[i]), i));
+            }
+            chosen.truncate(3);
+            // In the order the quote says them.
+            chosen.sort_unstable();
+            let words: Vec<String> = chosen.into_iter().map(|i| words[i].clone()).collect();
+            let typed = half_remembered(&words, tried);
+            if tried % 57 == 0 {
+                samples.push(format!("{typed:?} for {:?}", quote.text));
+            }
+            tried += 1;
+            let right =
+                |speaker: &str, text: &str| speaker == &*quote.speaker && text == quote.text;
+            let answer = said(library, &typed.join(" "), 1);
+            match answer.quotes.first() {
+                Some(first) if right(&first.quote.speaker, &first.quote.text.text) => {
+                    said_first += 1
+                }
+                got => misses.push(format!(
+                    "{typed:?} for {:?}: got {:?}",
+                    quote.text,
+                    got.map(|g| &g.quote.text.text)
+                )),
+            }
+            let lowered: Vec<String> = typed.iter().map(|w| w.to_lowercase()).collect();
+            let substring = quotes
+                .iter()
+                .find(|(_, _, lower)| lowered.iter().all(|w| lower.contains(w.as_str())));
+            if substring.is_some_and(|(speaker, text, _)| right(speaker, text)) {
+                substring_first += 1;
+            }
+        }
+    }
+    let share = |n: usize| 100.0 * n as f64 / tried.max(1) as f64;
+    eprintln!(
+        "{remembered:?}: {tried} half-remembered quotes: said brings the right one first for \
+         {said_first} ({:.1}%); a substring match of the words as typed, for {substring_first} \
+         ({:.1}%)",
+        share(said_first),
+        share(substring_first)
+    );
+    for sample in &samples {
+        eprintln!("  e.g. {sample}");
+    }
+    for miss in misses.iter().take(10) {
+        eprintln!("  miss: {miss}");
+    }
+    (tried, said_first, substring_first)
+}
+
+/// "Who said it": for every quote of the corpus with three content words, type three of them
+/// the way a person half remembers them (see [`half_remembered`]) and count how often `said`
+/// brings that quote first, against what quote bots do: the first quote (in file order) that
+/// holds each typed word as a case-insensitive substring.
+#[test]
+#[ignore = "needs the Wikinews corpus: set BRIEFBOT_CORPUS or have ../shared/corpus/wikinews"]
+fn who_said_it_finds_half_remembered_quotes() {
+    let dir = corpus();
+    let library = Library::load(&dir, Language::English)
+        .expect("the corpus loads")
+        .library;
+    for (remembered, floor) in [(Remembered::Rarest, 80), (Remembered::Opening, 80)] {
+        let (tried, said_first, substring_first) = who_said_it(&library, remembered);
+        assert!(tried >= 200, "only {tried} quotes had three content words");
+        assert!(
+            said_first * 100 >= floor * tried,
+            "{remembered:?}: said brought the right quote first for {said_first} of {tried}, under {floor}%"
+        );
+        assert!(
+            said_first > substring_first,
+            "{remembered:?}: said {said_first}, substring {substring_first}"
+        );
+    }
 }
