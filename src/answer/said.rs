@@ -68,12 +68,12 @@ pub fn said(library: &Library, words: &str, limit: usize) -> SaidAnswer {
         let mut marks = outcome
             .highlighter
             .find_in_document(library.index(), hit.doc, brief);
+        let brief_share = if best > 0.0 { hit.score / best } else { 0.0 };
         for quote in 0..brief.quotes.len() {
             let TextMarks { ranges, words } = marks.take(fields.quote(quote));
             if words == 0 {
                 continue;
             }
-            let brief_share = if best > 0.0 { hit.score / best } else { 0.0 };
             found.push(Found {
                 score: words.count_ones() as f32 + 0.5 * brief_share.min(1.0),
                 place,
