@@ -34,6 +34,7 @@ pub mod discord;
 pub mod intake;
 pub mod library;
 pub mod speakers;
+pub mod store;
 pub mod text;
 pub mod watch;
 
