@@ -196,6 +196,11 @@ fn load_config(cli: &Cli) -> Result<Config, CliError> {
     if let Some(dir) = &cli.briefs {
         config.briefs_dir = dir.clone();
     }
+    // The environment wins over the file (INTERFACES.md); a relative SQLite file in it is
+    // relative to the working folder, as any path given on the command line.
+    if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        config.database_url = url;
+    }
     Ok(config)
 }
 
