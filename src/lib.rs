@@ -30,6 +30,7 @@ pub mod brief;
 pub mod chat;
 pub mod cli;
 pub mod config;
+pub mod deliver;
 pub mod discord;
 pub mod intake;
 pub mod library;
