@@ -214,7 +214,7 @@ proptest! {
                 .collect(),
         );
         let index = FollowIndex::build(&library, follows(&[&topic]));
-        for i in 0..briefs.len() {
+        for (i, brief) in briefs.iter().enumerate() {
             let id = format!("b{i}");
             let matched = index.matches(&library, &id) == [FollowId(1)];
             // A follow without a topic follows everything.
@@ -224,7 +224,7 @@ proptest! {
                 expected,
                 "topic {:?} and brief {:?}",
                 topic,
-                briefs[i]
+                brief
             );
         }
     }
