@@ -148,4 +148,4 @@ fn for_each_key(library: &Library, brief: &Brief, mut visit: impl FnMut(&str)) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -5,4 +5,5 @@
 //! posts, and everything else (what is new, what matches, pacing, bursts, pauses) is
 //! decided here.
 
+pub mod announce;
 pub mod matcher;

@@ -50,3 +50,10 @@ CREATE TABLE deliveries (
     UNIQUE (follow_id, brief_id, revision)
 );
 CREATE INDEX deliveries_state ON deliveries (state, follow_id);
+
+-- Facts about the database itself ('seen_initialised': the briefs present at the first
+-- start were recorded as seen, so that later ones are announced).
+CREATE TABLE store_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
