@@ -1,9 +1,10 @@
 //! Delivering the news: matching new briefs to follows, queueing their deliveries, and the
 //! worker that sends them.
 //!
-//! Platform-neutral: a face (Discord, the console) supplies an [`worker::Outbox`] that
+//! Platform-neutral: a face (Discord, the console) supplies a [`worker::Outbox`] that
 //! posts, and everything else (what is new, what matches, pacing, bursts, pauses) is
 //! decided here.
 
 pub mod announce;
 pub mod matcher;
+pub mod worker;
