@@ -354,6 +354,11 @@ fn sqlite_error(path: &Path, source: sqlx::Error) -> StoreError {
     }
 }
 
+/// The file of a SQLite URL (`None` for other databases).
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    sqlite_path(url).map(|(path, _)| path)
+}
+
 /// The file and the options of a SQLite URL (`sqlite://FILE?OPTIONS`, `sqlite:FILE`).
 fn sqlite_path(url: &str) -> Option<(PathBuf, Option<&str>)> {
     let rest = url
