@@ -12,11 +12,15 @@
 //!          discord (slash commands, mentions, embeds; all serenity/poise types live there)
 //!            |
 //! answer:  answer   platform-neutral replies, with match offsets to highlight
+//! deliver: deliver  new briefs matched to follows (a reverse search), queued, and posted by
+//!          a worker through a face's outbox, paced, summarised, paused on refusal
 //!            |
 //! library: library  snapshot of briefs + search index + speaker index; an edit makes a
 //!          new snapshot sharing all it leaves alone;
 //!          watch keeps it in step with the folder (changed files only, atomic swaps);
 //!          intake checks, installs atomically, trashes, audits
+//! store:   store    the database (SQLite or PostgreSQL, migrated at start-up): follows,
+//!          seen brief ids, deliveries
 //!            |
 //! core:    search (the briefbot-search crate: analysis -> index -> query, and the
 //!          languages), speakers (name resolution), brief (parsing with located errors),
