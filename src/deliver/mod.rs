@@ -7,4 +7,5 @@
 
 pub mod announce;
 pub mod matcher;
+pub mod topic;
 pub mod worker;
