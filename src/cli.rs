@@ -160,41 +160,88 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
     };
+    match cli.command {
+        Command::Chat => chat_live(&config, bold),
+        command => run_buffered(&config, command, bold),
+    }
+}
+
+/// Runs a command that writes its output at once, through one buffer holding stdout.
+fn run_buffered(config: &Config, command: Command, bold: bool) -> Result<u8, CliError> {
     let stdout = io::stdout();
     // Batches write megabytes: a larger buffer makes fewer writes.
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let code = match cli.command {
-        Command::Ask(args) => ask(&config, &args, bold, &mut out)?,
-        Command::Quotes(args) => quotes(&config, &args, bold, &mut out)?,
-        Command::List { json } => list(&config, json, &mut out)?,
-        Command::Follows { json } => follows(&config, json, &mut out)?,
-        Command::Chat => {
-            let library = load_library(&config)?;
-            let stdin = io::stdin();
-            let interactive = stdin.is_terminal();
-            chat::run(
-                &library,
-                ask_options(&config, None),
-                stdin.lock(),
-                &mut out,
-                bold,
-                interactive,
-            )?;
-            0
-        }
+    let code = match command {
+        Command::Ask(args) => ask(config, &args, bold, &mut out)?,
+        Command::Quotes(args) => quotes(config, &args, bold, &mut out)?,
+        Command::List { json } => list(config, json, &mut out)?,
+        Command::Follows { json } => follows(config, json, &mut out)?,
+        // `run` gives chat its own writer; this arm only keeps the match whole.
+        Command::Chat => chat_live(config, bold)?,
         Command::Run => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(discord::run(config))?;
+            runtime.block_on(discord::run(config.clone()))?;
             0
         }
-        Command::Check { paths } => check(&config, &paths, &mut out)?,
-        Command::Add { file, replace } => add(&config, &file, replace, &mut out)?,
-        Command::Remove { id } => remove(&config, &id, &mut out)?,
+        Command::Check { paths } => check(config, &paths, &mut out)?,
+        Command::Add { file, replace } => add(config, &file, replace, &mut out)?,
+        Command::Remove { id } => remove(config, &id, &mut out)?,
     };
     out.flush()?;
     Ok(code)
+}
+
+/// `briefbot chat`: the console on the briefs folder as it changes, printing the new briefs
+/// that `/follow`ed topics match as they arrive. Output is written a line at a time (not
+/// held locked), so that arrivals, printed from the folder watcher's thread, take their turn.
+fn chat_live(config: &Config, bold: bool) -> Result<u8, CliError> {
+    let (live, errors) =
+        LiveLibrary::open(&config.briefs_dir, config.language, config.max_brief_bytes)?;
+    for error in &errors {
+        eprintln!("warning: {error} (this brief is left out)");
+    }
+    let live = std::sync::Arc::new(live);
+    let follows = std::sync::Arc::new(chat::ChatFollows::new(&live.snapshot()));
+    let watcher = {
+        let (live, follows) = (
+            std::sync::Arc::clone(&live),
+            std::sync::Arc::clone(&follows),
+        );
+        live.clone().watch(move |report| {
+            let lines = follows.arrivals(&live.snapshot(), &report.put);
+            if !lines.is_empty() {
+                let mut text = lines.join("\n");
+                text.push('\n');
+                // Nowhere to report a closed terminal: the session ends with its input.
+                let _ = io::stdout().lock().write_all(text.as_bytes());
+            }
+        })
+    };
+    // Without watching, the console still answers; only arrivals are not printed.
+    let _watcher = match watcher {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            eprintln!(
+                "warning: cannot watch {}: {error}",
+                config.briefs_dir.display()
+            );
+            None
+        }
+    };
+    let stdin = io::stdin();
+    let interactive = stdin.is_terminal();
+    chat::run_live(
+        || live.snapshot(),
+        &follows,
+        ask_options(config, None),
+        stdin.lock(),
+        &mut io::stdout(),
+        bold,
+        interactive,
+    )?;
+    Ok(0)
 }
 
 fn load_config(cli: &Cli) -> Result<Config, CliError> {
