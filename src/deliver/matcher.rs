@@ -9,10 +9,13 @@
 //! Checking every follow against every new brief would cost in proportion to the follows.
 //! Instead each follow is filed under one of its words, the rarest in the library: under
 //! each term that can cover that word (its stem in every language of the library, and its
-//! joins with its neighbours). A new brief looks up its own terms, and the joins of its
-//! neighbouring words (which meet a followed run-together compound), and only the follows
-//! found there are checked in full. The cost grows with the brief's words and the follows
-//! it may match, not with the number of follows.
+//! joins with its neighbours). A new brief gathers its own terms, and the joins of its
+//! neighbouring words (which meet a followed run-together compound), and looks them up: only
+//! the follows found there are candidates. A candidate is dropped at once when one of its
+//! words has no term among the brief's; it is taken at once when it has no phrase and the
+//! brief holds one of each word's own terms; only the rest (phrases, compounds, joins) are
+//! checked by the engine. The cost grows with the brief's words and the follows it may
+//! match, not with the number of follows.
 //!
 //! One case is not found: a followed word met only as a compound whose halves the brief
 //! writes in another form of the same stem ("hoverboards" against "hovering boards"); the
@@ -20,10 +23,12 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashSet;
+
 use crate::brief::Brief;
 use crate::language::Language;
 use crate::library::{self, Library};
-use crate::search::{covers_every_word, word_alternatives};
+use crate::search::{WordTerms, covers_every_word, word_terms};
 use crate::store::follows::FollowId;
 
 /// The follows to match, filed by their rarest word.
@@ -33,6 +38,8 @@ pub struct FollowIndex {
     languages: Vec<Language>,
     /// Each follow's id and topic (as followed).
     follows: Vec<(FollowId, String)>,
+    /// Each follow's words, with the terms that can cover them.
+    words: Vec<Vec<WordTerms>>,
     /// Follows without a topic: they match every brief.
     everything: Vec<u32>,
     /// Term -> follows filed under it.
@@ -49,25 +56,33 @@ impl FollowIndex {
         };
         for (id, topic) in follows {
             let slot = filed.follows.len() as u32;
-            if topic.trim().is_empty() {
+            let words = if topic.trim().is_empty() {
                 filed.everything.push(slot);
+                Vec::new()
             } else {
-                let words = word_alternatives(index, &topic);
-                // The word whose terms the fewest briefs hold: fewest false candidates. A topic
-                // with no word to search for (only stop words) is filed nowhere, as `/brief`
-                // finds nothing for it.
-                let rarest = words.into_iter().min_by_key(|terms| {
-                    terms
-                        .iter()
-                        .filter_map(|t| index.term_id(t))
-                        .map(|t| index.docs(t).len())
-                        .sum::<usize>()
-                });
-                for term in rarest.unwrap_or_default() {
-                    filed.by_term.entry(term).or_default().push(slot);
+                word_terms(index, &topic)
+            };
+            // The word whose terms the fewest briefs hold: fewest false candidates. A topic
+            // with no word to search for (only stop words) is filed nowhere, as `/brief`
+            // finds nothing for it.
+            let rarest = words.iter().min_by_key(|word| {
+                word.terms
+                    .iter()
+                    .chain(&word.joins)
+                    .filter_map(|t| index.term_id(t))
+                    .map(|t| index.docs(t).len())
+                    .sum::<usize>()
+            });
+            if let Some(rarest) = rarest {
+                let mut keys: Vec<&String> = rarest.terms.iter().chain(&rarest.joins).collect();
+                keys.sort();
+                keys.dedup();
+                for term in keys {
+                    filed.by_term.entry(term.clone()).or_default().push(slot);
                 }
             }
             filed.follows.push((id, topic));
+            filed.words.push(words);
         }
         filed
     }
@@ -93,18 +108,32 @@ impl FollowIndex {
         let (Some(doc), Some(brief)) = (library.doc_id(id), library.get(id)) else {
             return Vec::new();
         };
+        let keys = BriefKeys::of(library, brief);
         let mut candidates: Vec<u32> = Vec::new();
-        for_each_key(library, brief, |key| {
-            if let Some(slots) = self.by_term.get(key) {
+        for key in keys.terms.iter().chain(&keys.joins) {
+            if let Some(slots) = self.by_term.get(key.as_str()) {
                 candidates.extend_from_slice(slots);
             }
-        });
+        }
         candidates.sort_unstable();
         candidates.dedup();
         let index = library.index();
         let mut matched: Vec<u32> = candidates
             .into_iter()
-            .filter(|&slot| covers_every_word(index, &self.follows[slot as usize].1, doc))
+            .filter(|&slot| {
+                let words = &self.words[slot as usize];
+                let holds = |t: &String| keys.terms.contains(t) || keys.joins.contains(t);
+                if !words
+                    .iter()
+                    .all(|w| w.terms.iter().chain(&w.joins).any(holds))
+                {
+                    return false;
+                }
+                let plain = words
+                    .iter()
+                    .all(|w| !w.in_phrase && w.terms.iter().any(|t| keys.terms.contains(t)));
+                plain || covers_every_word(index, &self.follows[slot as usize].1, doc)
+            })
             .collect();
         matched.extend_from_slice(&self.everything);
         matched.sort_unstable();
@@ -124,26 +153,43 @@ fn languages(library: &Library) -> Vec<Language> {
         .collect()
 }
 
-/// Calls `visit` with every term of the brief's searched texts, and the term of each join of
-/// two neighbouring words (where a followed compound would be met).
-fn for_each_key(library: &Library, brief: &Brief, mut visit: impl FnMut(&str)) {
-    let analyzer = library.index().analyzer(brief.language);
-    for (_, text) in library::fields(brief) {
-        let mut previous: Option<(String, u32)> = None;
-        analyzer.for_each_token(text, |token| {
-            if token.stop {
-                previous = None;
-                return;
-            }
-            visit(&token.term);
-            if let Some((word, position)) = &previous
-                && *position + 1 == token.position
-                && let Some(joined) = analyzer.analyse_word(&format!("{word}{}", token.word))
-            {
-                visit(&joined.term);
-            }
-            previous = Some((token.word, token.position));
-        });
+/// What a brief can be found by: the terms of its searched texts, and the terms of the joins
+/// of its neighbouring words (where a followed compound would be met).
+struct BriefKeys {
+    terms: FxHashSet<String>,
+    joins: FxHashSet<String>,
+}
+
+impl BriefKeys {
+    fn of(library: &Library, brief: &Brief) -> Self {
+        let analyzer = library.index().analyzer(brief.language);
+        let mut keys = BriefKeys {
+            terms: FxHashSet::default(),
+            joins: FxHashSet::default(),
+        };
+        let mut joined = String::new();
+        for (_, text) in library::fields(brief) {
+            let mut previous: Option<(String, u32)> = None;
+            analyzer.for_each_token(text, |token| {
+                if token.stop {
+                    previous = None;
+                    return;
+                }
+                if let Some((word, position)) = &previous
+                    && *position + 1 == token.position
+                {
+                    joined.clear();
+                    joined.push_str(word);
+                    joined.push_str(&token.word);
+                    if let Some(analysed) = analyzer.analyse_word(&joined) {
+                        keys.joins.insert(analysed.term);
+                    }
+                }
+                keys.terms.insert(token.term);
+                previous = Some((token.word, token.position));
+            });
+        }
+        keys
     }
 }
 

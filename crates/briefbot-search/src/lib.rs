@@ -60,7 +60,7 @@ pub use hit::Hit;
 pub use index::{Change, Index};
 pub use plan::{Correction, MAX_QUERY_WORDS, MAX_TYPO_SEARCHES};
 pub use query::{
-    MAX_QUERY_CHARS, Outcome, covers_every_word, search, search_uncorrected, word_alternatives,
+    MAX_QUERY_CHARS, Outcome, WordTerms, covers_every_word, search, search_uncorrected, word_terms,
 };
 
 /// The layering the crate's documentation states: each module uses only the modules listed

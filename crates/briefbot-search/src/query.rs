@@ -116,47 +116,61 @@ pub fn covers_every_word(index: &Index, query: &str, doc: u32) -> bool {
     covered.into_iter().all(|c| c)
 }
 
+/// The terms that can cover one word of a query in a document (see [`word_terms`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WordTerms {
+    /// The word's own terms, one per language of the index (deduplicated).
+    pub terms: Vec<String>,
+    /// The terms of its joins with its plain neighbours ("e mail" is met by "email").
+    pub joins: Vec<String>,
+    /// The word is in a quoted phrase: holding its term is not enough, the phrase must be
+    /// there.
+    pub in_phrase: bool,
+}
+
 /// For each word of `query` (as [`search_uncorrected`] reads it, in order), the terms a
-/// document covering it holds at least one of, in every language of `index`: the word's own
-/// terms, and the terms of its joins with its neighbours ("e mail" is met by "email"). A
-/// word met as a run-together compound ("cybersecurity" by "cyber security") is met by two
-/// neighbouring words whose join is one of these terms: a caller indexing documents by the
-/// joins of their neighbouring words finds those too. Empty when the query has no word.
-pub fn word_alternatives(index: &Index, query: &str) -> Vec<Vec<String>> {
+/// document covering it holds at least one of, in every language of `index`. A word met as a
+/// run-together compound ("cybersecurity" by "cyber security") is met by two neighbouring
+/// words whose join is one of its `terms`: a caller indexing documents by the joins of their
+/// neighbouring words finds those too. A document holding one of each word's own `terms`,
+/// for a query without phrases, covers every word. Empty when the query has no word.
+pub fn word_terms(index: &Index, query: &str) -> Vec<WordTerms> {
     let (query, _) = cut(query);
     let mut plan = Plan::parse(index, query);
     plan.bound_phrases();
     let joined = |a: &str, b: &str| -> Vec<String> {
         let join = format!("{a}{b}");
-        let mut terms: Vec<String> = index
+        index
             .analyzers()
             .iter()
             .filter_map(|analyzer| analyzer.analyse_word(&join))
             .map(|analysed| analysed.term)
-            .collect();
-        terms.dedup();
-        terms
+            .collect()
     };
     let words = &plan.words;
+    let plain_neighbours = |a: usize, b: usize| {
+        words[a].phrase.is_none()
+            && words[b].phrase.is_none()
+            && words[b].position == words[a].position + 1
+    };
     words
         .iter()
         .enumerate()
         .map(|(i, word)| {
-            let mut terms = word.terms.clone();
-            let plain_neighbours = |a: usize, b: usize| {
-                words[a].phrase.is_none()
-                    && words[b].phrase.is_none()
-                    && words[b].position == words[a].position + 1
-            };
+            let mut joins = Vec::new();
             if i > 0 && plain_neighbours(i - 1, i) {
-                terms.extend(joined(&words[i - 1].folded, &word.folded));
+                joins.extend(joined(&words[i - 1].folded, &word.folded));
             }
             if i + 1 < words.len() && plain_neighbours(i, i + 1) {
-                terms.extend(joined(&word.folded, &words[i + 1].folded));
+                joins.extend(joined(&word.folded, &words[i + 1].folded));
             }
-            terms.sort();
-            terms.dedup();
-            terms
+            joins.sort();
+            joins.dedup();
+            WordTerms {
+                terms: word.terms.clone(),
+                joins,
+                in_phrase: word.phrase.is_some(),
+            }
         })
         .collect()
 }
