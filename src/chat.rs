@@ -1,10 +1,17 @@
 //! `briefbot chat`: a local console speaking the same commands as the Discord bot, answered
 //! as terminal text. It is the no-token way to try the bot, from a terminal or piped stdin.
 
+use std::collections::HashSet;
 use std::io::{self, BufRead, Write};
+use std::ops::Deref;
+use std::sync::Mutex;
 
 use crate::answer::{self, AskOptions};
+use crate::brief::BriefId;
+use crate::deliver::matcher::FollowIndex;
+use crate::deliver::topic::followed_topic;
 use crate::library::Library;
+use crate::store::follows::FollowId;
 use crate::text;
 
 /// How many briefs `/briefs` lists.
@@ -20,6 +27,7 @@ Commands:
   /quotes <name> [topic:<text>]  what a person said, newest first, optionally on a topic
   /said <words>                  who said it: quotes saying these words, best first
   /briefs                        the latest briefs
+  /follow <topic>                print new briefs on the topic here as they arrive
   /help                          this help
   /quit                          leave (or Ctrl-D)
 Examples:
@@ -38,6 +46,7 @@ pub enum Command<'a> {
     },
     Said(&'a str),
     Briefs,
+    Follow(&'a str),
     Help,
     Quit,
     Nothing,
@@ -77,9 +86,79 @@ pub fn parse(line: &str) -> Command<'_> {
         }
         "said" => Command::Said(argument.strip_prefix("text:").unwrap_or(argument).trim()),
         "briefs" | "latest" => Command::Briefs,
+        "follow" => Command::Follow(argument.strip_prefix("topic:").unwrap_or(argument).trim()),
         "help" | "?" => Command::Help,
         "quit" | "exit" | "q" => Command::Quit,
         _ => Command::Unknown(name),
+    }
+}
+
+/// The topics followed in a console session (kept in memory: the console needs no database).
+#[derive(Debug, Default)]
+pub struct ChatFollows {
+    topics: Mutex<Vec<String>>,
+    /// Every brief id seen in this session: a brief is new when its id is not here.
+    seen: Mutex<HashSet<BriefId>>,
+}
+
+impl ChatFollows {
+    /// Follows for a session that starts with `library`'s briefs (none of them new).
+    pub fn new(library: &Library) -> Self {
+        ChatFollows {
+            topics: Mutex::new(Vec::new()),
+            seen: Mutex::new(library.briefs().map(|b| b.id.clone()).collect()),
+        }
+    }
+
+    fn follow(&self, topic: String) {
+        let mut topics = self.topics.lock().unwrap_or_else(|e| e.into_inner());
+        if !topics.contains(&topic) {
+            topics.push(topic);
+        }
+    }
+
+    /// The lines to print for briefs a reload `put` into `library`: each new brief that a
+    /// followed topic matches, once.
+    pub fn arrivals(&self, library: &Library, put: &[BriefId]) -> Vec<String> {
+        let topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let new: Vec<&BriefId> = put.iter().filter(|id| seen.insert((*id).clone())).collect();
+        if topics.is_empty() || new.is_empty() {
+            return Vec::new();
+        }
+        let index = FollowIndex::build(
+            library,
+            topics
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (FollowId(i as i64), t.clone())),
+        );
+        let mut lines = Vec::new();
+        for id in new {
+            let Some(brief) = library.get(id.as_str()) else {
+                continue;
+            };
+            for follow in index.matches(library, id.as_str()) {
+                let topic = usize::try_from(follow.0)
+                    .ok()
+                    .and_then(|i| topics.get(i))
+                    .map_or("", String::as_str);
+                let topic = if topic.is_empty() {
+                    "everything"
+                } else {
+                    topic
+                };
+                lines.push(format!(
+                    "New brief for /follow {topic}: {} ({}, {})",
+                    brief.title, brief.published, brief.id
+                ));
+            }
+        }
+        lines
     }
 }
 
@@ -87,12 +166,47 @@ pub fn parse(line: &str) -> Command<'_> {
 pub fn run(
     library: &Library,
     options: AskOptions,
+    input: impl BufRead,
+    out: &mut impl Write,
+    bold: bool,
+    interactive: bool,
+) -> io::Result<()> {
+    session(|| library, None, options, input, out, bold, interactive)
+}
+
+/// [`run`] on a library kept in step with its folder: each command sees the briefs of the
+/// moment, and `/follow` records topics in `follows` (whose arrivals the caller prints).
+pub fn run_live<L: Deref<Target = Library>>(
+    snapshot: impl Fn() -> L,
+    follows: &ChatFollows,
+    options: AskOptions,
+    input: impl BufRead,
+    out: &mut impl Write,
+    bold: bool,
+    interactive: bool,
+) -> io::Result<()> {
+    session(
+        snapshot,
+        Some(follows),
+        options,
+        input,
+        out,
+        bold,
+        interactive,
+    )
+}
+
+fn session<L: Deref<Target = Library>>(
+    snapshot: impl Fn() -> L,
+    follows: Option<&ChatFollows>,
+    options: AskOptions,
     mut input: impl BufRead,
     out: &mut impl Write,
     bold: bool,
     interactive: bool,
 ) -> io::Result<()> {
     if interactive {
+        let library = snapshot();
         writeln!(
             out,
             "briefbot chat: {} briefs loaded. Type /help for commands.",
@@ -112,6 +226,8 @@ pub fn run(
         }
         // A line that is not UTF-8 is read as well as it can be, not fatal.
         let line = String::from_utf8_lossy(&buffer);
+        let library = snapshot();
+        let library = &*library;
         match parse(&line) {
             Command::Nothing => continue,
             Command::Quit => break,
@@ -132,6 +248,22 @@ pub fn run(
             Command::Briefs => {
                 text::write_list(library.newest_first().into_iter().take(LATEST), out)?
             }
+            Command::Follow(topic) => match (follows, followed_topic(library, topic)) {
+                (None, _) => writeln!(out, "/follow works in `briefbot chat` only.")?,
+                (Some(_), Err(error)) => writeln!(out, "Cannot follow that: {error}.")?,
+                (Some(follows), Ok(followed)) => {
+                    let what = if followed.topic.is_empty() {
+                        "every new brief".to_owned()
+                    } else {
+                        format!("new briefs on \"{}\"", followed.topic)
+                    };
+                    follows.follow(followed.topic);
+                    writeln!(
+                        out,
+                        "Following {what}: they are printed here as they arrive in the briefs folder."
+                    )?
+                }
+            },
             Command::Unknown(name) => {
                 writeln!(out, "Unknown command /{name}. Type /help for the commands.")?
             }
@@ -147,6 +279,47 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deliver::matcher::tests::brief;
+
+    #[test]
+    fn a_followed_topic_prints_each_new_matching_brief_once() {
+        let before = Library::new(vec![brief("a", "Storm warning", "Rain.")]);
+        let follows = ChatFollows::new(&before);
+        let mut out = Vec::new();
+        let library = Library::new(vec![
+            brief("a", "Storm warning", "Rain."),
+            brief("b", "Storms ahead", "Wind."),
+            brief("c", "Election day", "Votes."),
+        ]);
+        run_live(
+            || &library,
+            &follows,
+            AskOptions {
+                limit: 3,
+                quotes: 3,
+                summary_chars: 400,
+            },
+            "/follow stroms\n".as_bytes(),
+            &mut out,
+            false,
+            false,
+        )
+        .unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert!(
+            said.starts_with("Following new briefs on \"storms\""),
+            "{said}"
+        );
+        let put: Vec<BriefId> = ["a", "b", "c"]
+            .iter()
+            .map(|id| BriefId::parse(id).unwrap())
+            .collect();
+        assert_eq!(
+            follows.arrivals(&library, &put),
+            ["New brief for /follow storms: Storms ahead (2020-01-01, b)"]
+        );
+        assert!(follows.arrivals(&library, &put).is_empty(), "once");
+    }
 
     #[test]
     fn commands_parse_like_the_discord_ones() {
@@ -175,6 +348,7 @@ mod tests {
         assert_eq!(parse("/said text: cyber unit"), Command::Said("cyber unit"));
         assert_eq!(parse("/said  alarm code "), Command::Said("alarm code"));
         assert_eq!(parse("/QUIT"), Command::Quit);
+        assert_eq!(parse("/follow topic: storm"), Command::Follow("storm"));
         assert_eq!(parse("   "), Command::Nothing);
         assert_eq!(parse("/frobnicate x"), Command::Unknown("frobnicate"));
     }

@@ -82,6 +82,12 @@ pub enum Command {
         /// The brief's id
         id: String,
     },
+    /// Follows and queued deliveries, from the database (`database_url`)
+    Follows {
+        /// One JSON object instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Local console speaking the same commands as the Discord bot (/brief, /quotes, /help)
     Chat,
     /// Connect to Discord as a bot (token from the DISCORD_TOKEN environment variable)
@@ -148,6 +154,8 @@ pub enum CliError {
     Intake(#[from] IntakeError),
     #[error(transparent)]
     Discord(#[from] StartError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("{}: {source}", path.display())]
     Read { path: PathBuf, source: io::Error },
     #[error("{}: the file or directory does not exist", .0.display())]
@@ -178,41 +186,89 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
     };
+    match cli.command {
+        Command::Chat => chat_live(&config, bold),
+        command => run_buffered(&config, command, bold),
+    }
+}
+
+/// Runs a command that writes its output at once, through one buffer holding stdout.
+fn run_buffered(config: &Config, command: Command, bold: bool) -> Result<u8, CliError> {
     let stdout = io::stdout();
     // Batches write megabytes: a larger buffer makes fewer writes.
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let code = match cli.command {
-        Command::Ask(args) => ask(&config, &args, bold, &mut out)?,
-        Command::Quotes(args) => quotes(&config, &args, bold, &mut out)?,
-        Command::Said(args) => said(&config, &args, bold, &mut out)?,
-        Command::List { json } => list(&config, json, &mut out)?,
-        Command::Chat => {
-            let library = load_library(&config)?;
-            let stdin = io::stdin();
-            let interactive = stdin.is_terminal();
-            chat::run(
-                &library,
-                ask_options(&config, None),
-                stdin.lock(),
-                &mut out,
-                bold,
-                interactive,
-            )?;
-            0
-        }
+    let code = match command {
+        Command::Ask(args) => ask(config, &args, bold, &mut out)?,
+        Command::Quotes(args) => quotes(config, &args, bold, &mut out)?,
+        Command::Said(args) => said(config, &args, bold, &mut out)?,
+        Command::List { json } => list(config, json, &mut out)?,
+        Command::Follows { json } => follows(config, json, &mut out)?,
+        // `run` gives chat its own writer; this arm only keeps the match whole.
+        Command::Chat => chat_live(config, bold)?,
         Command::Run => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(discord::run(config))?;
+            runtime.block_on(discord::run(config.clone()))?;
             0
         }
-        Command::Check { paths } => check(&config, &paths, &mut out)?,
-        Command::Add { file, replace } => add(&config, &file, replace, &mut out)?,
-        Command::Remove { id } => remove(&config, &id, &mut out)?,
+        Command::Check { paths } => check(config, &paths, &mut out)?,
+        Command::Add { file, replace } => add(config, &file, replace, &mut out)?,
+        Command::Remove { id } => remove(config, &id, &mut out)?,
     };
     out.flush()?;
     Ok(code)
+}
+
+/// `briefbot chat`: the console on the briefs folder as it changes, printing the new briefs
+/// that `/follow`ed topics match as they arrive. Output is written a line at a time (not
+/// held locked), so that arrivals, printed from the folder watcher's thread, take their turn.
+fn chat_live(config: &Config, bold: bool) -> Result<u8, CliError> {
+    let (live, errors) =
+        LiveLibrary::open(&config.briefs_dir, config.language, config.max_brief_bytes)?;
+    for error in &errors {
+        eprintln!("warning: {error} (this brief is left out)");
+    }
+    let live = std::sync::Arc::new(live);
+    let follows = std::sync::Arc::new(chat::ChatFollows::new(&live.snapshot()));
+    let watcher = {
+        let (live, follows) = (
+            std::sync::Arc::clone(&live),
+            std::sync::Arc::clone(&follows),
+        );
+        live.clone().watch(move |report| {
+            let lines = follows.arrivals(&live.snapshot(), &report.put);
+            if !lines.is_empty() {
+                let mut text = lines.join("\n");
+                text.push('\n');
+                // Nowhere to report a closed terminal: the session ends with its input.
+                let _ = io::stdout().lock().write_all(text.as_bytes());
+            }
+        })
+    };
+    // Without watching, the console still answers; only arrivals are not printed.
+    let _watcher = match watcher {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            eprintln!(
+                "warning: cannot watch {}: {error}",
+                config.briefs_dir.display()
+            );
+            None
+        }
+    };
+    let stdin = io::stdin();
+    let interactive = stdin.is_terminal();
+    chat::run_live(
+        || live.snapshot(),
+        &follows,
+        ask_options(config, None),
+        stdin.lock(),
+        &mut io::stdout(),
+        bold,
+        interactive,
+    )?;
+    Ok(0)
 }
 
 fn load_config(cli: &Cli) -> Result<Config, CliError> {
@@ -222,6 +278,11 @@ fn load_config(cli: &Cli) -> Result<Config, CliError> {
     };
     if let Some(dir) = &cli.briefs {
         config.briefs_dir = dir.clone();
+    }
+    // The environment wins over the file (INTERFACES.md); a relative SQLite file in it is
+    // relative to the working folder, as any path given on the command line.
+    if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        config.database_url = url;
     }
     Ok(config)
 }
@@ -343,6 +404,133 @@ fn list(config: &Config, json: bool, out: &mut impl Write) -> Result<u8, CliErro
         text::write_list(briefs, out)?;
     }
     Ok(0)
+}
+
+/// `briefbot follows`: what the bot delivers, read from the database. A SQLite file that
+/// does not exist yet holds nothing, and is not created by looking.
+fn follows(config: &Config, json: bool, out: &mut impl Write) -> Result<u8, CliError> {
+    use crate::store::deliveries::{Delivery, State};
+    use crate::store::follows::{Follow, Target};
+    let url = &config.database_url;
+    let (follows, queued): (Vec<Follow>, Vec<Delivery>) =
+        if crate::store::sqlite_file(url).is_some_and(|path| !path.exists()) {
+            (Vec::new(), Vec::new())
+        } else {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let store = crate::store::Store::open(url).await?;
+                let lists = (
+                    store.follows().await?,
+                    store.deliveries(Some(State::Queued)).await?,
+                );
+                store.close().await;
+                Ok::<_, crate::store::StoreError>(lists)
+            })?
+        };
+    let time = intake_time;
+    if json {
+        let follows: Vec<serde_json::Value> = follows
+            .iter()
+            .map(|f| {
+                let (scope, guild, channel, user) = match f.target {
+                    Target::Channel {
+                        guild_id,
+                        channel_id,
+                    } => ("channel", Some(guild_id), Some(channel_id), None),
+                    Target::Personal { user_id } => ("personal", None, None, Some(user_id)),
+                };
+                // Discord ids as strings: they do not fit a JSON reader's doubles.
+                let id = |v: Option<u64>| v.map(|v| v.to_string());
+                serde_json::json!({
+                    "id": f.id.0,
+                    "scope": scope,
+                    "guild_id": id(guild),
+                    "channel_id": id(channel),
+                    "user_id": id(user),
+                    "creator_id": f.creator_id.to_string(),
+                    "topic": f.topic,
+                    "topic_typed": f.topic_typed,
+                    "ping_role_id": id(f.ping_role_id),
+                    "created_at": time(f.created_at),
+                    "last_posted_at": f.last_posted_at.map(time),
+                    "status": if f.paused.is_some() { "paused" } else { "active" },
+                    "paused_reason": f.paused,
+                })
+            })
+            .collect();
+        let queued: Vec<serde_json::Value> = queued
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.id.0,
+                    "follow_id": d.follow_id.0,
+                    "brief_id": d.brief_id,
+                    "update": d.revision > 0,
+                    "queued_at": time(d.queued_at),
+                    "attempts": d.attempts,
+                    "error": d.error,
+                })
+            })
+            .collect();
+        let value = serde_json::json!({ "follows": follows, "queued": queued });
+        serde_json::to_writer_pretty(&mut *out, &value).map_err(io::Error::from)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    if follows.is_empty() {
+        writeln!(out, "No follows.")?;
+    }
+    for f in &follows {
+        let target = match f.target {
+            Target::Channel {
+                guild_id,
+                channel_id,
+            } => format!("channel {channel_id} (server {guild_id})"),
+            Target::Personal { user_id } => format!("DM to user {user_id}"),
+        };
+        let topic = if f.topic.is_empty() {
+            "every brief".to_owned()
+        } else if f.topic == f.topic_typed {
+            format!("\"{}\"", f.topic)
+        } else {
+            format!("\"{}\" (typed \"{}\")", f.topic, f.topic_typed)
+        };
+        let status = match &f.paused {
+            Some(reason) => format!("paused: {reason}"),
+            None => "active".to_owned(),
+        };
+        let posted = f.last_posted_at.map_or("never".to_owned(), time);
+        writeln!(
+            out,
+            "#{} {target}: {topic}, by user {}, last posted {posted}, {status}",
+            f.id, f.creator_id
+        )?;
+    }
+    writeln!(out, "{} queued deliveries.", queued.len())?;
+    for d in &queued {
+        let kind = if d.revision > 0 { " (update)" } else { "" };
+        let error = d
+            .error
+            .as_ref()
+            .map_or(String::new(), |e| format!(", last error: {e}"));
+        writeln!(
+            out,
+            "  {} for #{}{kind}, queued {}{error}",
+            d.brief_id,
+            d.follow_id,
+            time(d.queued_at)
+        )?;
+    }
+    Ok(0)
+}
+
+/// A stored time (Unix seconds) as the audit log writes times.
+fn intake_time(secs: i64) -> String {
+    let time =
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(secs).unwrap_or(0));
+    crate::intake::timestamp(time)
 }
 
 fn check(config: &Config, paths: &[PathBuf], out: &mut impl Write) -> Result<u8, CliError> {

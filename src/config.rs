@@ -27,6 +27,17 @@ pub struct Config {
     pub max_brief_bytes: usize,
     /// The Discord bot's settings.
     pub discord: DiscordConfig,
+    /// Where follows and deliveries are kept: `sqlite://FILE` (a relative file is relative to
+    /// the config file's folder) or `postgres://...`. `DATABASE_URL` overrides it.
+    pub database_url: String,
+    /// Post "Updated: ..." when a brief already announced is edited.
+    pub announce_updates: bool,
+    /// More briefs than this waiting at once for one follow are posted as one summary.
+    pub announce_burst: usize,
+    /// Posts per second, over all channels and direct messages.
+    pub announce_per_second: usize,
+    /// Personal (direct message) follows each member may have.
+    pub max_personal_follows: usize,
 }
 
 /// How many gateway shards the bot runs.
@@ -115,8 +126,35 @@ impl Default for Config {
             summary_chars: 1200,
             max_brief_bytes: DEFAULT_MAX_BRIEF_BYTES,
             discord: DiscordConfig::default(),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            announce_updates: false,
+            announce_burst: 5,
+            announce_per_second: 5,
+            max_personal_follows: 10,
         }
     }
+}
+
+/// The database when the config names none: a SQLite file beside the config.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://briefbot.db";
+
+/// `url` with a relative SQLite file made relative to `base` (the config file's folder);
+/// `None` when it is neither a SQLite nor a PostgreSQL URL.
+fn resolve_database_url(url: &str, base: &Path) -> Option<String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Some(url.to_owned());
+    }
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or(rest);
+    if file.is_empty() {
+        return None;
+    }
+    if Path::new(file).is_absolute() || file.starts_with(':') || base.as_os_str().is_empty() {
+        return Some(format!("sqlite://{rest}"));
+    }
+    Some(format!("sqlite://{}", base.join(rest).display()))
 }
 
 /// The most briefs one answer may hold.
@@ -146,6 +184,11 @@ struct RawConfig {
     max_quotes: Option<toml::Spanned<usize>>,
     summary_chars: Option<toml::Spanned<usize>>,
     max_brief_bytes: Option<toml::Spanned<usize>>,
+    database_url: Option<toml::Spanned<String>>,
+    announce_updates: Option<bool>,
+    announce_burst: Option<toml::Spanned<usize>>,
+    announce_per_second: Option<toml::Spanned<usize>>,
+    max_personal_follows: Option<toml::Spanned<usize>>,
     discord: Option<RawDiscord>,
 }
 
@@ -268,6 +311,41 @@ impl Config {
             "max_brief_bytes",
             64..=16 * 1024 * 1024,
             &mut config.max_brief_bytes,
+        )?;
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| toml::Spanned::new(0..0, DEFAULT_DATABASE_URL.to_owned()));
+        config.database_url = resolve_database_url(database_url.get_ref(), base).ok_or_else(|| {
+            invalid(
+                database_url.span().start,
+                format!(
+                    "database_url is `{}`; expected sqlite://FILE or postgres://USER@HOST/DATABASE",
+                    database_url.get_ref()
+                ),
+            )
+        })?;
+        if let Some(updates) = raw.announce_updates {
+            config.announce_updates = updates;
+        }
+        bounded(
+            raw.announce_burst,
+            "announce_burst",
+            1..=100,
+            &mut config.announce_burst,
+        )?;
+        // Discord allows about 50 requests a second per bot; announcements leave room for
+        // answers.
+        bounded(
+            raw.announce_per_second,
+            "announce_per_second",
+            1..=40,
+            &mut config.announce_per_second,
+        )?;
+        bounded(
+            raw.max_personal_follows,
+            "max_personal_follows",
+            0..=100,
+            &mut config.max_personal_follows,
         )?;
         if let Some(discord) = raw.discord {
             // Discord ids are never 0, and serenity panics on one.
@@ -535,6 +613,49 @@ mod tests {
                 .to_string();
             assert!(err.contains(&format!("{key} is {bad}; expected")), "{err}");
         }
+    }
+
+    #[test]
+    fn the_database_is_beside_the_config_and_announcing_is_bounded() {
+        let config = parse("").unwrap();
+        assert_eq!(config.database_url, "sqlite:///srv/bot/briefbot.db");
+        assert!(!config.announce_updates);
+        assert_eq!(
+            (
+                config.announce_burst,
+                config.announce_per_second,
+                config.max_personal_follows
+            ),
+            (5, 5, 10)
+        );
+        let config =
+            parse("database_url = \"sqlite://data/x.db?mode=rw\"\nannounce_updates = true\n")
+                .unwrap();
+        assert_eq!(config.database_url, "sqlite:///srv/bot/data/x.db?mode=rw");
+        assert!(config.announce_updates);
+        let config = parse("database_url = \"sqlite:///var/x.db\"").unwrap();
+        assert_eq!(config.database_url, "sqlite:///var/x.db");
+        let url = "postgres://bot@127.0.0.1/briefbot";
+        assert_eq!(
+            parse(&format!("database_url = \"{url}\""))
+                .unwrap()
+                .database_url,
+            url
+        );
+        let err = parse("\ndatabase_url = \"mysql://x\"")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "config.toml:2:16: database_url is `mysql://x`; expected sqlite://FILE or postgres://USER@HOST/DATABASE"
+        );
+        let err = parse("announce_per_second = 0").unwrap_err().to_string();
+        assert!(
+            err.contains("announce_per_second is 0; expected 1 to 40"),
+            "{err}"
+        );
+        let err = parse("announce_burst = 1000").unwrap_err().to_string();
+        assert!(err.contains("announce_burst is 1000"), "{err}");
     }
 
     #[test]

@@ -13,11 +13,15 @@
 //!            |
 //! answer:  answer   platform-neutral replies: results with match offsets to highlight, notes
 //!                   and headlines as data that each face words its own way
+//! deliver: deliver  new briefs matched to follows (a reverse search), queued, and posted by
+//!          a worker through a face's outbox, paced, summarised, paused on refusal
 //!            |
 //! library: library  snapshot of briefs + search index + speaker index; an edit makes a
 //!          new snapshot sharing all it leaves alone;
 //!          watch keeps it in step with the folder (changed files only, atomic swaps);
 //!          intake checks, installs atomically, trashes, audits
+//! store:   store    the database (SQLite or PostgreSQL, migrated at start-up): follows,
+//!          seen brief ids, deliveries
 //!            |
 //! core:    search (the briefbot-search crate: analysis -> index -> query, and the
 //!          languages), speakers (name resolution), brief (parsing with located errors),
@@ -34,10 +38,12 @@ pub mod brief;
 pub mod chat;
 pub mod cli;
 pub mod config;
+pub mod deliver;
 pub mod discord;
 pub mod intake;
 pub mod library;
 pub mod speakers;
+pub mod store;
 pub mod text;
 pub mod watch;
 

@@ -308,6 +308,12 @@ impl Library {
         self.ids.get(&id).map(|doc| self.brief(doc))
     }
 
+    /// The doc id of the brief with this id.
+    pub fn doc_id(&self, id: &str) -> Option<u32> {
+        let id = BriefId::parse(id).ok()?;
+        self.ids.get(&id)
+    }
+
     /// The brief at a doc id of the index.
     pub fn brief(&self, doc: u32) -> &Brief {
         self.briefs[doc as usize]

@@ -76,6 +76,9 @@ pub struct ReloadReport {
     pub errors: Vec<BriefError>,
     /// Briefs served now.
     pub briefs: usize,
+    /// The ids of the briefs this reload put in the library: new ones, and new versions of
+    /// ones served before (what announcing new briefs looks at).
+    pub put: Vec<BriefId>,
     /// How long reading and indexing took.
     pub elapsed: Duration,
 }
@@ -448,6 +451,13 @@ impl LiveLibrary {
         // loaded file by file give their briefs the same order.
         edits.sort_by(|a, b| a.0.cmp(&b.0));
         let edits: Vec<Edit> = edits.into_iter().map(|(_, edit)| edit).collect();
+        report.put = edits
+            .iter()
+            .filter_map(|edit| match edit {
+                Edit::Put(brief) => Some(brief.id.clone()),
+                Edit::Remove(_) => None,
+            })
+            .collect();
         let library = if edits.is_empty() {
             snapshot
         } else {
@@ -739,6 +749,30 @@ mod tests {
         std::fs::remove_file(dir.path().join("b.toml")).unwrap();
         live.reload().unwrap();
         assert_eq!(titles(&live), ["Storm"]);
+    }
+
+    #[test]
+    fn a_reload_names_the_briefs_it_put_in_the_library() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.toml"), brief("a", "Storm")).unwrap();
+        let live = open(dir.path());
+        std::fs::write(dir.path().join("b.toml"), brief("b", "Flood")).unwrap();
+        std::fs::write(dir.path().join("a.toml"), brief("a", "Storm, again")).unwrap();
+        let mut put: Vec<String> = live
+            .reload()
+            .unwrap()
+            .put
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        put.sort();
+        assert_eq!(put, ["a", "b"]);
+        std::fs::remove_file(dir.path().join("b.toml")).unwrap();
+        std::fs::write(dir.path().join("broken.toml"), "title = ").unwrap();
+        assert!(
+            live.reload().unwrap().put.is_empty(),
+            "removals and broken files put nothing"
+        );
     }
 
     /// Served briefs as (id, file name, title), sorted.

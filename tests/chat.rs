@@ -352,3 +352,74 @@ fn a_line_that_is_not_utf8_does_not_end_the_session() {
     );
     assert!(!err.contains("cannot write the output"), "{err}");
 }
+
+/// `/follow` in the console: a brief dropped into the folder while the session runs is
+/// printed if it matches, and only then.
+#[test]
+fn follow_prints_matching_briefs_as_they_arrive() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let briefs = dir.path().join("briefs");
+    std::fs::create_dir(&briefs).unwrap();
+    let write = |id: &str, title: &str| {
+        std::fs::write(
+            briefs.join(format!("{id}.toml")),
+            format!("id = \"{id}\"\ntitle = \"{title}\"\npublished = 2020-01-01\nsummary = \"About {title}.\"\n"),
+        )
+        .unwrap();
+    };
+    write("old-storm", "Old storm");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .env_remove("DISCORD_TOKEN")
+        .arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |prefix: &str| -> String {
+        loop {
+            let line = received
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("no line starting with {prefix:?}"));
+            if line.starts_with(prefix) {
+                return line;
+            }
+        }
+    };
+    writeln!(stdin, "/follow storms").unwrap();
+    stdin.flush().unwrap();
+    wait_for("Following new briefs on \"storms\"");
+    write("election-day", "Election day");
+    write("new-storm", "Storm warning for the coast");
+    let arrived = wait_for("New brief for /follow");
+    assert_eq!(
+        arrived,
+        "New brief for /follow storms: Storm warning for the coast (2020-01-01, new-storm)"
+    );
+    writeln!(stdin, "/quit").unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let rest: Vec<String> = received.try_iter().collect();
+    assert!(
+        !rest
+            .iter()
+            .any(|l| l.contains("Election day") || l.contains("Old storm")),
+        "{rest:?}"
+    );
+}

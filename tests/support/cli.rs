@@ -13,7 +13,8 @@ pub fn briefbot(dir: &Path) -> Command {
     cmd.current_dir(dir)
         .env_remove("RUST_LOG")
         .env_remove("NO_COLOR")
-        .env_remove("DISCORD_TOKEN");
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("DATABASE_URL");
     cmd
 }
 

@@ -59,7 +59,9 @@ pub use highlight::{FieldMarks, Highlighter, TextMarks};
 pub use hit::Hit;
 pub use index::{Change, Index};
 pub use plan::{Correction, MAX_QUERY_WORDS, MAX_TYPO_SEARCHES};
-pub use query::{MAX_QUERY_CHARS, Outcome, search};
+pub use query::{
+    MAX_QUERY_CHARS, Outcome, WordTerms, covers_every_word, search, search_uncorrected, word_terms,
+};
 
 /// The layering the crate's documentation states: each module uses only the modules listed
 /// before it.

@@ -22,6 +22,8 @@
 use super::highlight::Highlighter;
 use super::hit::Hit;
 use super::index::Index;
+use super::matcher::Matcher;
+use super::phrase::PhraseWalk;
 use super::plan::{Correction, Plan};
 use super::rank::rank;
 
@@ -62,18 +64,125 @@ pub struct Outcome {
 
 /// Searches `index` for `query`; at most `limit` hits.
 pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
-    let mut truncated = false;
-    let query = match query.char_indices().nth(MAX_QUERY_CHARS) {
-        Some((cut, _)) => {
-            truncated = true;
-            &query[..cut]
+    search_with(index, query, limit, true)
+}
+
+/// [`search`] without typo correction: every word is looked for as typed. A standing query
+/// (a followed topic, corrected once when it was made) is read this way.
+pub fn search_uncorrected(index: &Index, query: &str, limit: usize) -> Outcome {
+    search_with(index, query, limit, false)
+}
+
+/// `query` cut to [`MAX_QUERY_CHARS`], and whether it was.
+fn cut(query: &str) -> (&str, bool) {
+    match query.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((cut, _)) => (&query[..cut], true),
+        None => (query, false),
+    }
+}
+
+/// Whether document `doc` covers every word of `query`, as [`search_uncorrected`] counts
+/// covered words ([`Hit::covered`]): by the word's own terms, its phrase, its halves side by
+/// side (a run-together compound), or its join with a neighbour. A query with no word to
+/// search for covers nothing. The work is that of planning the query and looking `doc` up
+/// in the postings of its words: it does not grow with the number of documents matched.
+pub fn covers_every_word(index: &Index, query: &str, doc: u32) -> bool {
+    let (query, _) = cut(query);
+    let mut plan = Plan::parse(index, query);
+    if plan.words.is_empty() {
+        return false;
+    }
+    plan.bound_phrases();
+    let matchers = plan.matchers(index);
+    let mut covered = vec![false; plan.words.len()];
+    for matcher in &matchers {
+        if matcher.cover().iter().all(|&word| covered[word]) {
+            continue;
         }
-        None => query,
+        let holds = match matcher {
+            Matcher::Terms { ids, .. } => ids
+                .iter()
+                .any(|&id| index.docs(id).binary_search(&doc).is_ok()),
+            Matcher::Phrase { parts, .. } => {
+                PhraseWalk::new(index, parts).is_some_and(|mut walk| walk.score(doc).is_some())
+            }
+        };
+        if holds {
+            for &word in matcher.cover() {
+                covered[word] = true;
+            }
+        }
+    }
+    covered.into_iter().all(|c| c)
+}
+
+/// The terms that can cover one word of a query in a document (see [`word_terms`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WordTerms {
+    /// The word's own terms, one per language of the index (deduplicated).
+    pub terms: Vec<String>,
+    /// The terms of its joins with its plain neighbours ("e mail" is met by "email").
+    pub joins: Vec<String>,
+    /// The word is in a quoted phrase: holding its term is not enough, the phrase must be
+    /// there.
+    pub in_phrase: bool,
+}
+
+/// For each word of `query` (as [`search_uncorrected`] reads it, in order), the terms a
+/// document covering it holds at least one of, in every language of `index`. A word met as a
+/// run-together compound ("cybersecurity" by "cyber security") is met by two neighbouring
+/// words whose join is one of its `terms`: a caller indexing documents by the joins of their
+/// neighbouring words finds those too. A document holding one of each word's own `terms`,
+/// for a query without phrases, covers every word. Empty when the query has no word.
+pub fn word_terms(index: &Index, query: &str) -> Vec<WordTerms> {
+    let (query, _) = cut(query);
+    let mut plan = Plan::parse(index, query);
+    plan.bound_phrases();
+    let joined = |a: &str, b: &str| -> Vec<String> {
+        let join = format!("{a}{b}");
+        index
+            .analyzers()
+            .iter()
+            .filter_map(|analyzer| analyzer.analyse_word(&join))
+            .map(|analysed| analysed.term)
+            .collect()
     };
+    let words = &plan.words;
+    let plain_neighbours = |a: usize, b: usize| {
+        words[a].phrase.is_none()
+            && words[b].phrase.is_none()
+            && words[b].position == words[a].position + 1
+    };
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            let mut joins = Vec::new();
+            if i > 0 && plain_neighbours(i - 1, i) {
+                joins.extend(joined(&words[i - 1].folded, &word.folded));
+            }
+            if i + 1 < words.len() && plain_neighbours(i, i + 1) {
+                joins.extend(joined(&word.folded, &words[i + 1].folded));
+            }
+            joins.sort();
+            joins.dedup();
+            WordTerms {
+                terms: word.terms.clone(),
+                joins,
+                in_phrase: word.phrase.is_some(),
+            }
+        })
+        .collect()
+}
+
+fn search_with(index: &Index, query: &str, limit: usize, correct: bool) -> Outcome {
+    let (query, mut truncated) = cut(query);
     let mut plan = Plan::parse(index, query);
     truncated |= plan.truncated;
     let cut_phrases = plan.bound_phrases();
-    plan.correct(index);
+    if correct {
+        plan.correct(index);
+    }
     let matchers = plan.matchers(index);
     let (hits, total) = rank(index, plan.words.len(), &matchers, limit);
     let suggestion = (!plan.corrections.is_empty()).then(|| plan.suggestion(query));
