@@ -120,6 +120,11 @@ pub(crate) async fn handle_http(
             let message = format!("{status}: injected by the Discord double");
             Reply::error(status, 0, &message)
         }
+        Some(Fault::Discord {
+            status,
+            code,
+            message,
+        }) => Reply::error(status, code, message),
         Some(Fault::RateLimited {
             retry_after,
             global,

@@ -1,0 +1,382 @@
+//! Following the news on Discord, end to end: the real bot (`briefbot run`, the real serenity
+//! client, a real SQLite file in the test's folder) against the Discord double. A follow is
+//! made with `/follow`, a brief file is dropped into the folder, and the post is looked for
+//! in what the double received.
+
+#[path = "support/bot.rs"]
+mod bot;
+
+use std::time::Duration;
+
+use bot::{Bot, WAIT, interact};
+use discord_double::{
+    CHANNEL_ID, DiscordDouble, Fault, GUILD_ID, MEMBER_USER_ID, OTHER_CHANNEL_ID, Recorded,
+    TestUser,
+};
+use serde_json::{Value, json};
+
+const CYBER: &str = r#"id = "cyber-unit"
+title = "Trump and Putin plan a cyber security unit"
+published = 2017-07-09
+summary = "The two leaders agreed to form a unit against election hacking."
+"#;
+
+/// A role of the double's guild that a follow may ping.
+const NEWS_ROLE_ID: u64 = 1_180_000_000_000_000_040;
+
+/// A brief file on `title`, with `summary`.
+fn brief(id: &str, title: &str, summary: &str) -> String {
+    format!("id = \"{id}\"\ntitle = \"{title}\"\npublished = 2020-03-01\nsummary = \"{summary}\"\n")
+}
+
+/// Drops a brief file into the bot's folder, written whole then renamed, as editors' tools do.
+fn drop_brief(bot: &Bot, id: &str, text: &str) {
+    let temporary = bot.briefs().join(format!(".{id}.tmp"));
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, bot.briefs().join(format!("{id}.toml"))).unwrap();
+}
+
+fn role_json(id: u64, name: &str) -> Value {
+    json!({
+        "id": id.to_string(), "name": name, "description": null, "color": 0,
+        "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+        "hoist": false, "icon": null, "unicode_emoji": null, "position": 1,
+        "permissions": "0", "managed": false, "mentionable": true, "flags": 0,
+    })
+}
+
+/// `/follow` with these options; `roles` and `channels` are what Discord resolves them to.
+fn follow(
+    double: &DiscordDouble,
+    options: Value,
+    user: &TestUser,
+    roles: &[Value],
+    channels: &[Value],
+) -> Value {
+    let mut interaction = double.interaction_command("follow", options, user);
+    let mut resolved = json!({});
+    if !roles.is_empty() {
+        resolved["roles"] = roles
+            .iter()
+            .map(|r| (r["id"].as_str().unwrap().to_owned(), r.clone()))
+            .collect();
+    }
+    if !channels.is_empty() {
+        resolved["channels"] = channels
+            .iter()
+            .map(|c| (c["id"].as_str().unwrap().to_owned(), c.clone()))
+            .collect();
+    }
+    interaction["data"]["resolved"] = resolved;
+    interaction
+}
+
+fn topic(value: &str) -> Value {
+    json!({"name": "topic", "type": 3, "value": value})
+}
+
+fn content(callback: &Recorded) -> String {
+    callback.body["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The messages the bot posted in `channel` (not interaction answers).
+fn posts(double: &DiscordDouble, channel: u64) -> Vec<Recorded> {
+    double
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.is("POST", &format!("/api/v10/channels/{channel}/messages")) && r.status < 300
+        })
+        .collect()
+}
+
+async fn wait_post(double: &DiscordDouble, channel: u64) -> Recorded {
+    let path = format!("/api/v10/channels/{channel}/messages");
+    double
+        .wait_for(|r| r.is("POST", &path), WAIT)
+        .await
+        .expect("the bot posted in the channel")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_matching_brief_is_posted_in_the_followed_channel_and_others_are_not() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    let answer = interact(
+        &double,
+        follow(
+            &double,
+            json!([topic("electoin hacking")]),
+            &admin,
+            &[],
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(answer.body["data"]["flags"], 64, "ephemeral");
+    let said = content(&answer);
+    assert!(
+        said.contains("Following new briefs on “election hacking”") && said.contains("electoin"),
+        "the typo is corrected and the answer says what is followed: {said}"
+    );
+    assert!(
+        std::path::Path::new(&bot.briefs())
+            .parent()
+            .unwrap()
+            .join("briefbot.db")
+            .is_file(),
+        "the database is a real file beside the config"
+    );
+    drop_brief(
+        &bot,
+        "weather",
+        &brief("weather", "Storms ahead", "Rain and wind all week."),
+    );
+    drop_brief(
+        &bot,
+        "hacked",
+        &brief(
+            "hacked",
+            "Election servers hacked",
+            "The election hacking inquiry widens.",
+        ),
+    );
+    let post = wait_post(&double, CHANNEL_ID).await;
+    assert_eq!(
+        post.body["embeds"][0]["title"], "Election servers hacked",
+        "the embed /brief shows: {}",
+        post.body
+    );
+    assert_eq!(post.body["allowed_mentions"]["parse"], json!([]));
+    assert!(
+        post.body["allowed_mentions"]["roles"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+    // The brief that does not match: nothing, however long one waits for it.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        posts(&double, CHANNEL_ID).len(),
+        1,
+        "{:?}",
+        posts(&double, CHANNEL_ID)
+    );
+    // /follows lists it, active.
+    let listed = interact(
+        &double,
+        double.interaction_command("follows", Value::Null, &admin),
+    )
+    .await;
+    let listed = content(&listed);
+    assert!(
+        listed.contains("“election hacking”") && listed.contains("active"),
+        "{listed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ping_mentions_exactly_its_role_and_everyone_is_refused() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    let everyone = role_json(GUILD_ID, "@everyone");
+    let refused = interact(
+        &double,
+        follow(
+            &double,
+            json!([{"name": "ping", "type": 8, "value": GUILD_ID.to_string()}]),
+            &admin,
+            &[everyone],
+            &[],
+        ),
+    )
+    .await;
+    assert!(
+        content(&refused).contains("cannot ping @everyone"),
+        "{}",
+        content(&refused)
+    );
+    let news = role_json(NEWS_ROLE_ID, "news");
+    let made = interact(
+        &double,
+        follow(
+            &double,
+            json!([{"name": "ping", "type": 8, "value": NEWS_ROLE_ID.to_string()}]),
+            &admin,
+            &[news],
+            &[],
+        ),
+    )
+    .await;
+    assert!(
+        content(&made).contains("Following every new brief"),
+        "{}",
+        content(&made)
+    );
+    drop_brief(
+        &bot,
+        "storm",
+        &brief("storm", "Storms ahead", "Rain @everyone."),
+    );
+    let post = wait_post(&double, CHANNEL_ID).await;
+    assert_eq!(
+        post.body["allowed_mentions"],
+        json!({
+            "parse": [],
+            "users": [],
+            "roles": [NEWS_ROLE_ID.to_string()],
+            "replied_user": false
+        }),
+        "exactly that role: {}",
+        post.body
+    );
+    assert_eq!(post.body["content"], format!("<@&{NEWS_ROLE_ID}>"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_without_manage_channels_is_refused_and_nothing_is_followed() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let refused = interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &member, &[], &[]),
+    )
+    .await;
+    assert!(
+        content(&refused).contains("Only members with Manage Channels"),
+        "{}",
+        content(&refused)
+    );
+    drop_brief(&bot, "storm", &brief("storm", "Storms ahead", "Rain."));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(posts(&double, CHANNEL_ID).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_channel_the_bot_cannot_see_is_refused_naming_the_permission() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    let hidden = json!({"id": OTHER_CHANNEL_ID.to_string(), "name": "secret", "type": 0, "permissions": "0"});
+    let refused = interact(
+        &double,
+        follow(
+            &double,
+            json!([{"name": "channel", "type": 7, "value": OTHER_CHANNEL_ID.to_string()}]),
+            &admin,
+            &[],
+            &[hidden],
+        ),
+    )
+    .await;
+    assert!(
+        content(&refused).contains("I need the View Channel permission"),
+        "{}",
+        content(&refused)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_send_refused_with_403_pauses_the_follow_and_tells_its_creator() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
+    )
+    .await;
+    double.fail_next(
+        "POST",
+        &format!("/channels/{CHANNEL_ID}/messages"),
+        Fault::Discord {
+            status: 403,
+            code: 50013,
+            message: "Missing Permissions",
+        },
+        1,
+    );
+    drop_brief(&bot, "storm", &brief("storm", "Storms ahead", "Rain."));
+    bot.wait_log("follow paused").await;
+    // The creator is told by direct message.
+    let opened = double
+        .wait_for(|r| r.is("POST", "/api/v10/users/@me/channels"), WAIT)
+        .await
+        .expect("a DM channel was opened");
+    assert_eq!(
+        opened.body["recipient_id"],
+        discord_double::ADMIN_USER_ID.to_string()
+    );
+    let told = double
+        .wait_for(
+            |r| {
+                r.method == "POST"
+                    && r.path.ends_with("/messages")
+                    && !r.path.contains(&CHANNEL_ID.to_string())
+            },
+            WAIT,
+        )
+        .await
+        .expect("the creator was told");
+    let told = told.body["content"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        told.contains("paused") && told.contains("Missing Permissions"),
+        "{told}"
+    );
+    let listed = interact(
+        &double,
+        double.interaction_command("follows", Value::Null, &admin),
+    )
+    .await;
+    let listed = content(&listed);
+    assert!(
+        listed.contains("paused") && listed.contains("Missing Permissions"),
+        "{listed}"
+    );
+    // Following again in that channel resumes it.
+    let resumed = interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
+    )
+    .await;
+    assert!(
+        content(&resumed).starts_with("Resumed"),
+        "{}",
+        content(&resumed)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_follow_me_delivery_arrives_by_direct_message() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let member = double.member_user();
+    let made = interact(
+        &double,
+        double.interaction_command("follow-me", json!([topic("storms")]), &member),
+    )
+    .await;
+    assert!(
+        content(&made).contains("by direct message"),
+        "{}",
+        content(&made)
+    );
+    drop_brief(&bot, "storm", &brief("storm", "Storms ahead", "Rain."));
+    let opened = double
+        .wait_for(|r| r.is("POST", "/api/v10/users/@me/channels"), WAIT)
+        .await
+        .expect("a DM channel was opened");
+    assert_eq!(opened.body["recipient_id"], MEMBER_USER_ID.to_string());
+    let dm = opened.response["id"]
+        .as_str()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap();
+    let post = wait_post(&double, dm).await;
+    assert_eq!(post.body["embeds"][0]["title"], "Storms ahead");
+}
