@@ -380,3 +380,72 @@ async fn a_follow_me_delivery_arrives_by_direct_message() {
     let post = wait_post(&double, dm).await;
     assert_eq!(post.body["embeds"][0]["title"], "Storms ahead");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn removal_from_a_server_pauses_its_follows_but_an_outage_does_not() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
+    )
+    .await;
+    double
+        .dispatch(
+            "GUILD_DELETE",
+            json!({"id": GUILD_ID.to_string(), "unavailable": true}),
+        )
+        .await;
+    let listed = interact(
+        &double,
+        double.interaction_command("follows", Value::Null, &admin),
+    )
+    .await;
+    assert!(content(&listed).contains("active"), "{}", content(&listed));
+    double
+        .dispatch("GUILD_DELETE", json!({"id": GUILD_ID.to_string()}))
+        .await;
+    let logs = bot.wait_log("removed from a server").await;
+    assert_eq!(
+        logs.matches("removed from a server").count(),
+        1,
+        "the outage paused nothing: {logs}"
+    );
+    let listed = interact(
+        &double,
+        double.interaction_command("follows", Value::Null, &admin),
+    )
+    .await;
+    assert!(
+        content(&listed).contains("paused**: the bot was removed from the server"),
+        "{}",
+        content(&listed)
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_stops_the_start_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("briefs")).unwrap();
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("briefbot.db"),
+        "not a database, just text\n".repeat(100),
+    )
+    .unwrap();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env("DISCORD_TOKEN", bot::TOKEN)
+        // Nothing listens there: the bot must stop before it tries.
+        .env("DISCORD_API_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("briefbot.db: this file is not a SQLite database"),
+        "{stderr}"
+    );
+}

@@ -184,7 +184,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // start (it would announce again, or miss briefs).
     let store = Store::open(&config.database_url).await?;
     info!(database = %store.location(), "database opened");
-    let news = Arc::new(news::News::new(store, config.announce_updates));
+    let news = Arc::new(news::News::new(
+        store,
+        config.announce_updates,
+        config.discord.admin_channel_id,
+    ));
     news.catch_up(&live.snapshot()).await?;
     // Autocompletion's topics are made at the first keystroke; make them now instead, off the
     // async threads, so that no keystroke waits (about 150 ms at 100,000 briefs).
@@ -473,8 +477,18 @@ async fn on_event(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &serenity::FullEvent,
 ) -> Result<(), Error> {
-    let serenity::FullEvent::Message { new_message } = event else {
-        return Ok(());
+    let new_message = match event {
+        serenity::FullEvent::Message { new_message } => new_message,
+        // An outage also sends GUILD_DELETE, marked unavailable; only a removal pauses.
+        serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            framework
+                .user_data
+                .news
+                .removed_from(incomplete.id.get())
+                .await;
+            return Ok(());
+        }
+        _ => return Ok(()),
     };
     let bot = framework.bot_id();
     if new_message.author.bot || !new_message.mentions.iter().any(|u| u.id == bot) {

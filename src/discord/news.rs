@@ -19,7 +19,7 @@ use crate::deliver::announce::{announce, catch_up, load_follows};
 use crate::deliver::matcher::FollowIndex;
 use crate::deliver::worker::{Settings, Worker};
 use crate::library::Library;
-use crate::store::follows::FollowId;
+use crate::store::follows::{FollowId, Target};
 use crate::store::{Store, StoreError};
 use crate::watch::LiveLibrary;
 
@@ -34,16 +34,32 @@ pub struct News {
     index: Mutex<Option<FollowIndex>>,
     wake: Notify,
     announce_updates: bool,
+    /// Where pauses are reported besides the creator's DMs (`admin_channel_id`).
+    admin_channel: Option<u64>,
 }
 
 impl News {
     /// The news side over `store`.
-    pub fn new(store: Store, announce_updates: bool) -> Self {
+    pub fn new(store: Store, announce_updates: bool, admin_channel: Option<u64>) -> Self {
         News {
             store,
             index: Mutex::new(None),
             wake: Notify::new(),
             announce_updates,
+            admin_channel,
+        }
+    }
+
+    /// The bot was removed from a server: its follows are paused (their deliveries wait;
+    /// `/follow` again resumes one once the bot is back).
+    pub async fn removed_from(&self, guild_id: u64) {
+        match self
+            .store
+            .pause_guild(guild_id, "the bot was removed from the server")
+            .await
+        {
+            Ok(paused) => info!(guild = guild_id, paused, "removed from a server"),
+            Err(error) => warn!(%error, guild = guild_id, "cannot pause a server's follows"),
         }
     }
 
@@ -176,6 +192,22 @@ impl News {
         let message = serenity::CreateMessage::new()
             .content(embed::content(&text))
             .allowed_mentions(no_mentions());
+        if let Some(channel) = self.admin_channel {
+            let place = match follow.target {
+                Target::Channel { channel_id, .. } => format!("channel {channel_id}"),
+                Target::Personal { user_id } => format!("the direct messages of user {user_id}"),
+            };
+            let notice = format!("A follow of {topic} in {place} is paused: {reason}.");
+            let notice = serenity::CreateMessage::new()
+                .content(embed::content(&notice))
+                .allowed_mentions(no_mentions());
+            if let Err(error) = serenity::ChannelId::new(channel)
+                .send_message(http, notice)
+                .await
+            {
+                warn!(%error, "cannot post to the admin channel");
+            }
+        }
         let sent = match serenity::UserId::new(follow.creator_id)
             .create_dm_channel(http)
             .await
