@@ -302,13 +302,19 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
     })?;
 
-    tokio::spawn(Arc::clone(&news).work(
-        Arc::clone(&client.http),
-        Arc::clone(&live),
-        settings,
-        summary_chars,
-        worker_stopping,
-    ));
+    // Announcing is safe in every process (the seen table makes it once), sending is not:
+    // when the shards are split over processes, only the one with shard 0 sends.
+    if shard_range.is_none_or(|(first, _)| first == 0) {
+        tokio::spawn(Arc::clone(&news).work(
+            Arc::clone(&client.http),
+            Arc::clone(&live),
+            settings,
+            summary_chars,
+            worker_stopping,
+        ));
+    } else {
+        info!("deliveries are sent by the process that runs shard 0");
+    }
 
     let manager = client.shard_manager.clone();
     tokio::spawn(async move {
