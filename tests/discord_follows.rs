@@ -534,3 +534,51 @@ async fn a_post_cut_off_by_kill_9_is_sent_once_after_the_restart() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(posts_titled(&double, CHANNEL_ID, "Storms ahead"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_has_at_most_a_hundred_channel_follows() {
+    use briefbot::store::Store;
+    use briefbot::store::follows::{NewFollow, Target};
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let database = bot.briefs().parent().unwrap().join("briefbot.db");
+    let store = Store::open(&format!("sqlite://{}", database.display()))
+        .await
+        .unwrap();
+    for i in 0..100 {
+        let new = NewFollow {
+            target: Target::Channel {
+                guild_id: GUILD_ID,
+                channel_id: CHANNEL_ID,
+            },
+            creator_id: discord_double::ADMIN_USER_ID,
+            topic_typed: format!("topic {i}"),
+            topic: format!("topic {i}"),
+            ping_role_id: None,
+        };
+        store.create_follow(&new, 10).await.unwrap();
+    }
+    store.close().await;
+    let admin = double.admin_user();
+    let refused = interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
+    )
+    .await;
+    assert!(
+        content(&refused).contains("already has 100 follows"),
+        "{}",
+        content(&refused)
+    );
+    // An existing follow can still be resumed.
+    let again = interact(
+        &double,
+        follow(&double, json!([topic("topic 7")]), &admin, &[], &[]),
+    )
+    .await;
+    assert!(
+        content(&again).contains("already follows"),
+        "{}",
+        content(&again)
+    );
+}

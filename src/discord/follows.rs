@@ -20,6 +20,10 @@ const NEEDED: [(serenity::Permissions, &str); 3] = [
 /// Follows listed in one `/follows` answer at most (one message's 2000 characters).
 const LISTED: usize = 15;
 
+/// Channel follows one server may have: each is matched against every new brief and held in
+/// memory, so a server's managers cannot make the bot hold an unbounded number.
+pub const MAX_SERVER_FOLLOWS: usize = 100;
+
 /// Post every new brief on a topic in a channel (Manage Channels)
 #[poise::command(
     slash_command,
@@ -81,9 +85,26 @@ pub async fn follow(
         ping_role_id: ping.as_ref().map(|r| r.id.get()),
     };
     let data = ctx.data();
-    let created = data
-        .news
-        .store
+    let store = &data.news.store;
+    if store.find_follow(&new.target, &new.topic).await?.is_none() {
+        let made = store
+            .visible_follows(Some(guild.get()), ctx.author().id.get())
+            .await?
+            .iter()
+            .filter(|f| matches!(f.target, Target::Channel { .. }))
+            .count();
+        if made >= MAX_SERVER_FOLLOWS {
+            return reply(
+                ctx,
+                &format!(
+                    "This server already has {MAX_SERVER_FOLLOWS} follows, the most one server \
+                     may. Use /unfollow to drop one first."
+                ),
+            )
+            .await;
+        }
+    }
+    let created = store
         .create_follow(&new, data.config.max_personal_follows)
         .await?;
     data.news.follows_changed().await;
