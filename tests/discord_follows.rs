@@ -582,3 +582,34 @@ async fn a_server_has_at_most_a_hundred_channel_follows() {
         content(&again)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_channel_where_the_bot_lost_send_messages_is_refused_up_front() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let mut channel = double.channel_json();
+    channel["permission_overwrites"] = json!([{
+        "id": discord_double::BOT_ROLE_ID.to_string(),
+        "type": 0,
+        "allow": "0",
+        "deny": discord_double::perms::SEND_MESSAGES.to_string(),
+    }]);
+    double.dispatch("CHANNEL_UPDATE", channel).await;
+    let admin = double.admin_user();
+    let refused = async {
+        // The update reaches the bot's cache on its own time: ask until it has.
+        for _ in 0..50 {
+            let answer = interact(&double, follow(&double, json!([]), &admin, &[], &[])).await;
+            if content(&answer).contains("I need") {
+                return content(&answer);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("never refused; logs:\n{}", bot.logs());
+    }
+    .await;
+    assert!(
+        refused.contains("I need the Send Messages permission there"),
+        "{refused}"
+    );
+}
