@@ -613,3 +613,65 @@ async fn a_channel_where_the_bot_lost_send_messages_is_refused_up_front() {
         "{refused}"
     );
 }
+
+/// A one-file server standing in for Discord's CDN, which serves an attachment.
+async fn cdn(name: &'static str, bytes: Vec<u8>) -> String {
+    use axum::{Router, extract::Path as UrlPath, http::StatusCode};
+    let app = Router::new().route(
+        "/{name}",
+        axum::routing::get(move |UrlPath(asked): UrlPath<String>| {
+            let bytes = bytes.clone();
+            async move {
+                if asked == name {
+                    (StatusCode::OK, bytes)
+                } else {
+                    (StatusCode::NOT_FOUND, Vec::new())
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_brief_added_with_brief_add_is_announced() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &format!("admin_guild_ids = [{GUILD_ID}]"),
+    )
+    .await;
+    let admin = double.admin_user();
+    interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
+    )
+    .await;
+    let file = brief("storm", "Storms ahead", "Rain.").into_bytes();
+    let size = file.len();
+    let cdn = cdn("storm.toml", file).await;
+    let attachment = discord_double::snowflake().to_string();
+    let mut add = double.interaction_command(
+        "brief-add",
+        json!([{"name": "file", "type": 11, "value": attachment}]),
+        &admin,
+    );
+    add["data"]["resolved"] = json!({"attachments": {attachment.clone(): {
+        "id": attachment, "filename": "storm.toml", "size": size,
+        "url": format!("{cdn}/storm.toml"), "proxy_url": format!("{cdn}/storm.toml"),
+        "content_type": "application/toml"
+    }}});
+    interact(&double, add).await;
+    let post = wait_post_titled(&double, CHANNEL_ID, "Storms ahead").await;
+    assert_eq!(post.body["allowed_mentions"]["parse"], json!([]));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        posts_titled(&double, CHANNEL_ID, "Storms ahead"),
+        1,
+        "announced once"
+    );
+}
