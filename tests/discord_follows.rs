@@ -675,3 +675,47 @@ async fn a_brief_added_with_brief_add_is_announced() {
         "announced once"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unfollow_offers_what_one_sees_and_stops_only_what_one_may() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    let member = double.member_user();
+    interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
+    )
+    .await;
+    let offered = interact(
+        &double,
+        double.interaction_autocomplete("unfollow", "follow", "storm", &member),
+    )
+    .await;
+    let choices = offered.body["data"]["choices"].as_array().unwrap().clone();
+    assert_eq!(choices.len(), 1, "{choices:?}");
+    assert!(choices[0]["name"].as_str().unwrap().contains("“storms”"));
+    let id = choices[0]["value"].as_str().unwrap().to_owned();
+    let unfollow = |user: &TestUser| {
+        double.interaction_command(
+            "unfollow",
+            json!([{"name": "follow", "type": 3, "value": id}]),
+            user,
+        )
+    };
+    let refused = interact(&double, unfollow(&member)).await;
+    assert!(
+        content(&refused).contains("Only members with Manage Channels"),
+        "{}",
+        content(&refused)
+    );
+    let stopped = interact(&double, unfollow(&admin)).await;
+    assert!(
+        content(&stopped).starts_with("Stopped"),
+        "{}",
+        content(&stopped)
+    );
+    drop_brief(&bot, "storm", &brief("storm", "Storms ahead", "Rain."));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(posts(&double, CHANNEL_ID).is_empty());
+}
