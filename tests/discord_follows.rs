@@ -719,3 +719,35 @@ async fn unfollow_offers_what_one_sees_and_stops_only_what_one_may() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(posts(&double, CHANNEL_ID).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn follow_is_registered_for_channel_managers_with_its_options() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let commands = double.registered_commands(None);
+    let find = |name: &str| {
+        commands
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} registered"))
+            .clone()
+    };
+    let follow = find("follow");
+    assert_eq!(
+        follow["default_member_permissions"], "16",
+        "Manage Channels"
+    );
+    assert_eq!(follow["options"][0]["name"], "topic");
+    assert_eq!(follow["options"][0]["autocomplete"], true);
+    assert_eq!(follow["options"][1]["type"], 7, "a channel");
+    assert_eq!(follow["options"][1]["channel_types"], json!([0, 5]));
+    assert_eq!(follow["options"][2]["type"], 8, "a role");
+    let follow_me = find("follow-me");
+    assert!(
+        follow_me["default_member_permissions"].is_null(),
+        "any member"
+    );
+    assert_eq!(follow_me["options"][0]["required"], true);
+    assert_eq!(find("unfollow")["options"][0]["autocomplete"], true);
+    find("follows");
+}

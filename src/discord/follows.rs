@@ -33,6 +33,7 @@ pub const MAX_SERVER_FOLLOWS: usize = 100;
 pub async fn follow(
     ctx: Context<'_>,
     #[description = "What to follow, e.g. election hacking (empty: every new brief)"]
+    #[autocomplete = "super::commands::autocomplete_topic"]
     #[max_length = 300]
     topic: Option<String>,
     #[description = "Where to post (default: this channel)"]
@@ -131,6 +132,7 @@ pub async fn follow(
 pub async fn follow_me(
     ctx: Context<'_>,
     #[description = "What to follow, e.g. election hacking"]
+    #[autocomplete = "super::commands::autocomplete_topic"]
     #[max_length = 300]
     topic: String,
 ) -> Result<(), Error> {

@@ -185,9 +185,13 @@ impl News {
         } else {
             format!("“{}”", follow.topic)
         };
+        let again = match follow.target {
+            Target::Channel { .. } => "/follow again in that channel",
+            Target::Personal { .. } => "/follow-me again",
+        };
         let text = format!(
-            "Your follow of {topic} is paused: {reason}. Fix that, then use /follow again \
-             in that channel to resume it."
+            "Your follow of {topic} is paused: {reason}. Fix that, then use {again} to \
+             resume it."
         );
         let message = serenity::CreateMessage::new()
             .content(embed::content(&text))
