@@ -301,6 +301,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             });
         }
     })?;
+    // A brief written between the first load and the watcher's start brings no event: look
+    // once more now that the watcher runs, so that it is served and announced.
+    tokio::spawn({
+        let live = Arc::clone(&live);
+        let news = Arc::clone(&news);
+        async move {
+            let reloading = Arc::clone(&live);
+            match tokio::task::spawn_blocking(move || reloading.reload()).await {
+                Ok(Ok(report)) => news.announce(&live.snapshot(), &report.put).await,
+                Ok(Err(error)) => warn!(%error, "cannot reload the briefs"),
+                Err(error) => warn!(%error, "the reload after start failed"),
+            }
+        }
+    });
 
     // Announcing is safe in every process (the seen table makes it once), sending is not:
     // when the shards are split over processes, only the one with shard 0 sends.
