@@ -751,3 +751,26 @@ async fn follow_is_registered_for_channel_managers_with_its_options() {
     assert_eq!(find("unfollow")["options"][0]["autocomplete"], true);
     find("follows");
 }
+
+/// The one window for a duplicate, as the README states it: Discord accepted the post, and
+/// the bot died before recording it. After the restart it is posted again, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_duplicate_window_a_post_accepted_then_killed_is_posted_again_once() {
+    let double = DiscordDouble::start().await;
+    let mut bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    interact(
+        &double,
+        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
+    )
+    .await;
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
+    double.fail_next("POST", &path, Fault::AcceptThenHang, 1);
+    drop_brief(&bot, "storm", &brief("storm", "Storms ahead", "Rain."));
+    wait_post_titled(&double, CHANNEL_ID, "Storms ahead").await;
+    bot.kill();
+    bot.restart(&double, "briefbot=info").await;
+    bot.wait_log("deliveries sent").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(posts_titled(&double, CHANNEL_ID, "Storms ahead"), 2);
+}

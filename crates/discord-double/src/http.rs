@@ -116,6 +116,18 @@ pub(crate) async fn handle_http(
             inner.bump();
             std::future::pending::<Reply>().await
         }
+        Some(Fault::AcceptThenHang) => {
+            {
+                let mut st = inner.lock();
+                let reply = route(&inner, &mut st, &record);
+                record.status = reply.status;
+                record.response = reply.body.unwrap_or(Value::Null);
+                record.index = st.requests.len();
+                st.requests.push(record.clone());
+            }
+            inner.bump();
+            std::future::pending::<Reply>().await
+        }
         Some(Fault::Status(status)) => {
             let message = format!("{status}: injected by the Discord double");
             Reply::error(status, 0, &message)

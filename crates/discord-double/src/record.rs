@@ -86,4 +86,7 @@ pub enum Fault {
     RateLimited { retry_after: f64, global: bool },
     /// Never answer.
     Hang,
+    /// Do what the request asks (a message is created and echoed), then never answer: as if
+    /// the connection died after Discord accepted the request.
+    AcceptThenHang,
 }
