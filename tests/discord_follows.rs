@@ -774,3 +774,22 @@ async fn the_duplicate_window_a_post_accepted_then_killed_is_posted_again_once()
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(posts_titled(&double, CHANNEL_ID, "Storms ahead"), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn follow_from_a_thread_asks_for_a_text_channel() {
+    let double = DiscordDouble::start().await;
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    let mut asked = follow(&double, json!([topic("storms")]), &admin, &[], &[]);
+    asked["channel"]["type"] = json!(11);
+    asked["channel"]["thread_metadata"] = json!({
+        "archived": false, "auto_archive_duration": 1440,
+        "archive_timestamp": discord_double::timestamp_now(), "locked": false,
+    });
+    let refused = interact(&double, asked).await;
+    assert!(
+        content(&refused).contains("text or announcement channels"),
+        "{}",
+        content(&refused)
+    );
+}

@@ -64,6 +64,14 @@ pub async fn follow(
         )
         .await;
     }
+    if channel.is_none() && in_thread_or_voice(ctx) {
+        return reply(
+            ctx,
+            "Follows post in text or announcement channels: use /follow in one, or name one \
+             with channel:.",
+        )
+        .await;
+    }
     let channel = channel.unwrap_or_else(|| ctx.channel_id());
     if let Err(missing) = bot_can_post(ctx, guild, channel) {
         return reply(
@@ -332,6 +340,20 @@ async fn member_can(ctx: Context<'_>, permission: serenity::Permissions) -> bool
         .await
         .and_then(|m| m.permissions)
         .is_some_and(|p| p.contains(permission) || p.administrator())
+}
+
+/// Whether the command came from a thread or a voice channel's chat (the `channel` option
+/// offers only text and announcement channels; the channel asked from must be one too).
+fn in_thread_or_voice(ctx: Context<'_>) -> bool {
+    let poise::Context::Application(app) = ctx else {
+        return false;
+    };
+    app.interaction.channel.as_ref().is_some_and(|c| {
+        !matches!(
+            c.kind,
+            serenity::ChannelType::Text | serenity::ChannelType::News
+        )
+    })
 }
 
 /// Checks that the bot may post the news in `channel`; the first permission it lacks, if any.
