@@ -285,7 +285,14 @@ async fn a_channel_the_bot_cannot_see_is_refused_naming_the_permission() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_send_refused_with_403_pauses_the_follow_and_tells_its_creator() {
     let double = DiscordDouble::start().await;
-    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    // The admin channel is the followed one here: the double has one guild channel, and the
+    // refusal below is for one post only.
+    let bot = Bot::start(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        &format!("admin_channel_id = {CHANNEL_ID}"),
+    )
+    .await;
     let admin = double.admin_user();
     interact(
         &double,
@@ -329,6 +336,28 @@ async fn a_send_refused_with_403_pauses_the_follow_and_tells_its_creator() {
         told.contains("paused") && told.contains("Missing Permissions"),
         "{told}"
     );
+    // And the admin channel, when one is set.
+    let noticed = double
+        .wait_for(
+            |r| {
+                r.is("POST", &format!("/api/v10/channels/{CHANNEL_ID}/messages"))
+                    && r.body["content"]
+                        .as_str()
+                        .is_some_and(|c| c.starts_with("A follow of"))
+            },
+            WAIT,
+        )
+        .await
+        .expect("the admin channel was told");
+    assert!(
+        noticed.body["content"]
+            .as_str()
+            .unwrap()
+            .contains("Missing Permissions"),
+        "{}",
+        noticed.body
+    );
+    assert_eq!(noticed.body["allowed_mentions"]["parse"], json!([]));
     let listed = interact(
         &double,
         double.interaction_command("follows", Value::Null, &admin),
