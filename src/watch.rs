@@ -95,6 +95,8 @@ pub struct Added {
     pub audit: String,
     /// Set when the new file was written but the old one could not be moved to the trash.
     pub left_behind: Option<LeftBehind>,
+    /// The ids the add put in the library (as [`ReloadReport::put`]): what to announce.
+    pub put: Vec<BriefId>,
 }
 
 /// The answer to whoever added the brief: "Added <title> (<id>).", and what went wrong, if
@@ -580,6 +582,7 @@ impl LiveLibrary {
             replaced: existing.is_some(),
             audit,
             left_behind,
+            put: report.put,
         })
     }
 

@@ -60,6 +60,18 @@ fn admin_guild() -> String {
     format!("admin_guild_ids = [{GUILD_ID}]")
 }
 
+/// The public commands, in the order they are registered.
+const PUBLIC: [&str; 8] = [
+    "brief",
+    "quotes",
+    "briefs",
+    "help",
+    "follow",
+    "follow-me",
+    "unfollow",
+    "follows",
+];
+
 fn names(commands: &[Value]) -> Vec<&str> {
     commands.iter().filter_map(|c| c["name"].as_str()).collect()
 }
@@ -847,7 +859,7 @@ async fn admin_commands_are_registered_in_the_admin_guild_only_and_old_global_on
     .await;
     assert_eq!(
         names(&double.registered_commands(None)),
-        ["brief", "quotes", "briefs", "help"],
+        PUBLIC,
         "the global list is replaced: no admin command in it"
     );
     assert_eq!(
@@ -878,6 +890,10 @@ async fn with_guild_ids_old_global_admin_commands_are_deleted_and_the_rest_left(
             "quotes",
             "briefs",
             "help",
+            "follow",
+            "follow-me",
+            "unfollow",
+            "follows",
             "brief-add",
             "brief-remove"
         ],
@@ -951,10 +967,7 @@ async fn refused(double: &DiscordDouble, interaction: Value) -> String {
 async fn without_admin_guilds_no_admin_command_is_registered_or_obeyed() {
     let double = DiscordDouble::start().await;
     let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
-    assert_eq!(
-        names(&double.registered_commands(None)),
-        ["brief", "quotes", "briefs", "help"]
-    );
+    assert_eq!(names(&double.registered_commands(None)), PUBLIC);
     assert!(double.registered_commands(Some(GUILD_ID)).is_empty());
     let logs = bot.logs();
     let said: Vec<&str> = logs

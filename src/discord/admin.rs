@@ -127,7 +127,12 @@ pub async fn brief_add(
     let text = match result {
         // "Added …" or "Replaced …", and what was left behind if the old file could not be
         // kept in the trash.
-        Ok(added) => added.to_string(),
+        Ok(added) => {
+            // The watcher sees the file too, but finds it read already: announce it here.
+            let data = ctx.data();
+            data.news.announce(&data.library(), &added.put).await;
+            added.to_string()
+        }
         Err(error @ IntakeError::Exists { .. }) => {
             format!("{error}; use replace:True to replace it")
         }

@@ -266,7 +266,7 @@ async fn complete(
 }
 
 /// Topic suggestions from brief titles and tags.
-async fn autocomplete_topic(
+pub(super) async fn autocomplete_topic(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {

@@ -11,6 +11,9 @@ pub mod api_url;
 pub mod commands;
 pub mod cooldown;
 pub mod embed;
+pub mod follows;
+pub mod news;
+pub mod outbox;
 pub mod paging;
 pub mod registration;
 pub mod work;
@@ -22,7 +25,9 @@ use poise::serenity_prelude as serenity;
 use tracing::{info, warn};
 
 use crate::config::{Config, Shards};
+use crate::deliver::worker::Settings;
 use crate::library::{Library, LibraryError};
+use crate::store::{Store, StoreError};
 use crate::watch::{LiveLibrary, ReloadReport};
 
 /// The error commands return; poise logs it and tells the user something went wrong.
@@ -46,6 +51,8 @@ pub struct Data {
     pub live_pages: Arc<paging::LivePages>,
     /// Autocompletions per user per second.
     pub autocomplete: cooldown::Cooldown,
+    /// Follows, announcements and their deliveries.
+    pub news: Arc<news::News>,
 }
 
 /// Counts replies in flight.
@@ -120,6 +127,8 @@ pub enum StartError {
     ApiUrl(#[from] api_url::Refused),
     #[error(transparent)]
     Library(#[from] LibraryError),
+    #[error("the database: {0}")]
+    Store(#[from] StoreError),
     #[error("cannot watch the briefs folder: {0}")]
     Watch(#[from] notify_debouncer_full::notify::Error),
     #[error("Discord: {0}")]
@@ -171,6 +180,16 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         "library loaded"
     );
     let live = Arc::new(live);
+    // The database before Discord: a bot that cannot remember what it announced must not
+    // start (it would announce again, or miss briefs).
+    let store = Store::open(&config.database_url).await?;
+    info!(database = %store.location(), "database opened");
+    let news = Arc::new(news::News::new(
+        store,
+        config.announce_updates,
+        config.discord.admin_channel_id,
+    ));
+    news.catch_up(&live.snapshot()).await?;
     // Autocompletion's topics are made at the first keystroke; make them now instead, off the
     // async threads, so that no keystroke waits (about 150 ms at 100,000 briefs).
     tokio::task::spawn_blocking({
@@ -214,6 +233,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         std::time::Duration::from_secs(1),
     );
     let data_in_flight = Arc::clone(&in_flight);
+    let data_news = Arc::clone(&news);
+    let settings = Settings::new(config.announce_burst, config.announce_per_second);
+    let summary_chars = config.summary_chars;
+    let worker_stopping = stopping.clone();
     let framework = poise::Framework::builder()
         .options(options())
         .initialize_owners(false)
@@ -231,6 +254,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                     work,
                     live_pages,
                     autocomplete,
+                    news: data_news,
                 })
             })
         })
@@ -247,7 +271,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let http = Arc::clone(&client.http);
     let runtime = tokio::runtime::Handle::current();
     let watched = Arc::clone(&live);
+    let announcing = Arc::clone(&news);
     let _watcher = live.watch(move |report| {
+        if !report.put.is_empty() {
+            let news = Arc::clone(&announcing);
+            let live = Arc::clone(&watched);
+            let put = report.put.clone();
+            runtime.spawn(async move { news.announce(&live.snapshot(), &put).await });
+        }
         if report.changed > 0 {
             // An edit carries the topics over but lists the distinct ones anew (about 25 ms
             // at 100,000 briefs): do that here, not at the next keystroke.
@@ -270,6 +301,34 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             });
         }
     })?;
+    // A brief written between the first load and the watcher's start brings no event: look
+    // once more now that the watcher runs, so that it is served and announced.
+    tokio::spawn({
+        let live = Arc::clone(&live);
+        let news = Arc::clone(&news);
+        async move {
+            let reloading = Arc::clone(&live);
+            match tokio::task::spawn_blocking(move || reloading.reload()).await {
+                Ok(Ok(report)) => news.announce(&live.snapshot(), &report.put).await,
+                Ok(Err(error)) => warn!(%error, "cannot reload the briefs"),
+                Err(error) => warn!(%error, "the reload after start failed"),
+            }
+        }
+    });
+
+    // Announcing is safe in every process (the seen table makes it once), sending is not:
+    // when the shards are split over processes, only the one with shard 0 sends.
+    if shard_range.is_none_or(|(first, _)| first == 0) {
+        tokio::spawn(Arc::clone(&news).work(
+            Arc::clone(&client.http),
+            Arc::clone(&live),
+            settings,
+            summary_chars,
+            worker_stopping,
+        ));
+    } else {
+        info!("deliveries are sent by the process that runs shard 0");
+    }
 
     let manager = client.shard_manager.clone();
     tokio::spawn(async move {
@@ -340,6 +399,10 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
             commands::help(),
             admin::brief_add(),
             admin::brief_remove(),
+            follows::follow(),
+            follows::follow_me(),
+            follows::unfollow(),
+            follows::follows(),
         ],
         allowed_mentions: Some(no_mentions()),
         prefix_options: poise::PrefixFrameworkOptions {
@@ -434,8 +497,18 @@ async fn on_event(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &serenity::FullEvent,
 ) -> Result<(), Error> {
-    let serenity::FullEvent::Message { new_message } = event else {
-        return Ok(());
+    let new_message = match event {
+        serenity::FullEvent::Message { new_message } => new_message,
+        // An outage also sends GUILD_DELETE, marked unavailable; only a removal pauses.
+        serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            framework
+                .user_data
+                .news
+                .removed_from(incomplete.id.get())
+                .await;
+            return Ok(());
+        }
+        _ => return Ok(()),
     };
     let bot = framework.bot_id();
     if new_message.author.bot || !new_message.mentions.iter().any(|u| u.id == bot) {

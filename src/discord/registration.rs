@@ -165,6 +165,18 @@ mod tests {
             list.iter().map(|c| c.name.clone()).collect::<Vec<_>>()
         };
         assert_eq!(names(&admin), ["brief-add", "brief-remove"]);
-        assert_eq!(names(&public), ["brief", "quotes", "briefs", "help"]);
+        assert_eq!(
+            names(&public),
+            [
+                "brief",
+                "quotes",
+                "briefs",
+                "help",
+                "follow",
+                "follow-me",
+                "unfollow",
+                "follows"
+            ]
+        );
     }
 }

@@ -55,30 +55,7 @@ impl Bot {
             ),
         )
         .unwrap();
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
-            .arg("run")
-            .current_dir(dir.path())
-            .env("DISCORD_TOKEN", TOKEN)
-            .env("DISCORD_API_URL", double.http_url())
-            .env("RUST_LOG", log)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let logs = Arc::new(Mutex::new(String::new()));
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let logs = Arc::clone(&logs);
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let mut logs = logs.lock().unwrap();
-                    logs.push_str(&line);
-                    logs.push('\n');
-                }
-            });
-        }
+        let (child, logs) = spawn(dir.path(), double, log);
         let bot = Bot { child, logs, dir };
         assert!(
             double.wait_ready(WAIT).await,
@@ -96,6 +73,20 @@ impl Bot {
         // Logged when every list (global and per server) is registered.
         bot.wait_log("connected to Discord").await;
         bot
+    }
+
+    /// Kills the bot at once (SIGKILL, as `kill -9`: nothing is flushed or finished).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the bot again on the same folder and database, and waits until it is connected.
+    pub async fn restart(&mut self, double: &DiscordDouble, log: &str) {
+        let (child, logs) = spawn(self.dir.path(), double, log);
+        self.child = child;
+        self.logs = logs;
+        self.wait_log("connected to Discord").await;
     }
 
     pub fn logs(&self) -> String {
@@ -125,6 +116,35 @@ impl Drop for Bot {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts `briefbot run` in `dir` against the double, collecting its logs.
+fn spawn(dir: &std::path::Path, double: &DiscordDouble, log: &str) -> (Child, Arc<Mutex<String>>) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefbot"))
+        .arg("run")
+        .current_dir(dir)
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_API_URL", double.http_url())
+        .env("RUST_LOG", log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let logs = Arc::new(Mutex::new(String::new()));
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let logs = Arc::clone(&logs);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let mut logs = logs.lock().unwrap();
+                logs.push_str(&line);
+                logs.push('\n');
+            }
+        });
+    }
+    (child, logs)
 }
 
 /// Dispatches an interaction and returns its callback, whatever the double answered it (for

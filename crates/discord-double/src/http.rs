@@ -116,10 +116,27 @@ pub(crate) async fn handle_http(
             inner.bump();
             std::future::pending::<Reply>().await
         }
+        Some(Fault::AcceptThenHang) => {
+            {
+                let mut st = inner.lock();
+                let reply = route(&inner, &mut st, &record);
+                record.status = reply.status;
+                record.response = reply.body.unwrap_or(Value::Null);
+                record.index = st.requests.len();
+                st.requests.push(record.clone());
+            }
+            inner.bump();
+            std::future::pending::<Reply>().await
+        }
         Some(Fault::Status(status)) => {
             let message = format!("{status}: injected by the Discord double");
             Reply::error(status, 0, &message)
         }
+        Some(Fault::Discord {
+            status,
+            code,
+            message,
+        }) => Reply::error(status, code, message),
         Some(Fault::RateLimited {
             retry_after,
             global,

@@ -75,8 +75,18 @@ pub struct GatewayFrame {
 pub enum Fault {
     /// Answer this status with a Discord-style JSON error.
     Status(u16),
+    /// Answer this status with Discord's JSON error `code` (e.g. 403 with 50013 Missing
+    /// Permissions, as a send to a channel where the bot lost Send Messages gets).
+    Discord {
+        status: u16,
+        code: u64,
+        message: &'static str,
+    },
     /// Answer 429 with `retry_after` (seconds) like Discord's rate limiter.
     RateLimited { retry_after: f64, global: bool },
     /// Never answer.
     Hang,
+    /// Do what the request asks (a message is created and echoed), then never answer: as if
+    /// the connection died after Discord accepted the request.
+    AcceptThenHang,
 }
