@@ -12,7 +12,7 @@ impl DiscordDouble {
     /// The guild object of GUILD_CREATE (all members; the double drops the others itself when the
     /// bot lacks GUILD_MEMBERS).
     pub fn guild_json(&self) -> Value {
-        guild_json(true)
+        guild_json(true, &self.inner.lock().added_channels)
     }
 
     /// The guild text channel object.

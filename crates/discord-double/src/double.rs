@@ -20,6 +20,10 @@ use crate::objects::id_of;
 use crate::record::{Fault, GatewayFrame, Recorded};
 use crate::state::{FaultRule, Inner, Out, State, wait_until};
 
+/// The id of the first text channel [`DiscordDouble::add_text_channels`] adds; the next ones
+/// follow it. Far below the snowflakes the double makes for messages and DM channels.
+const ADDED_CHANNELS_FROM: u64 = 1_180_000_000_001_000_000;
+
 /// The running double. Dropping it stops its servers.
 pub struct DiscordDouble {
     pub(crate) inner: Arc<Inner>,
@@ -121,6 +125,19 @@ impl DiscordDouble {
 
     pub fn channel_id(&self) -> u64 {
         CHANNEL_ID
+    }
+
+    /// Adds `n` text channels to the guild, beside [`CHANNEL_ID`] and in its category, and
+    /// returns their ids in order. Each accepts the bot's messages as that one does and is in
+    /// the GUILD_CREATE the double sends (with no overwrites: the bot may post there). Add them
+    /// before the bot connects: a bot already connected learns of them only at its next
+    /// GUILD_CREATE.
+    pub fn add_text_channels(&self, n: usize) -> Vec<u64> {
+        let mut st = self.inner.lock();
+        let first = ADDED_CHANNELS_FROM + st.added_channels.len() as u64;
+        let ids: Vec<u64> = (first..first + n as u64).collect();
+        st.added_channels.extend(&ids);
+        ids
     }
 
     pub fn bot_user(&self) -> TestUser {

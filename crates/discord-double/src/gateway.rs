@@ -308,7 +308,8 @@ fn on_client_frame(inner: &Inner, conn_id: usize, text: &str) {
             );
             if has_guild {
                 let all_members = intents & intents::GUILD_MEMBERS != 0;
-                send(&mut st, "GUILD_CREATE", guild_json(all_members), true);
+                let guild = guild_json(all_members, &st.added_channels);
+                send(&mut st, "GUILD_CREATE", guild, true);
             }
         }
         Some(6) => {
@@ -364,7 +365,7 @@ pub(crate) fn echo(inner: &Inner, st: &mut State, event: &str, message: &Value) 
     let Some(idx) = target_conn(st) else {
         return;
     };
-    let in_guild = id_of(&message["channel_id"]) == Some(CHANNEL_ID);
+    let in_guild = id_of(&message["channel_id"]).is_some_and(|c| st.is_guild_text_channel(c));
     let payload = if event == "MESSAGE_DELETE" {
         let mut p = json!({"id": message["id"], "channel_id": message["channel_id"]});
         if in_guild {

@@ -17,8 +17,8 @@ use crate::messages::{
 };
 use crate::multipart::parse_multipart;
 use crate::objects::{
-    application_json, bot_current_user_json, category_json, channel_json, id_of, parse_id,
-    snowflake,
+    added_channel_json, application_json, bot_current_user_json, category_json, channel_json,
+    id_of, parse_id, snowflake,
 };
 use crate::record::{Fault, Recorded};
 use crate::state::{Inner, State};
@@ -295,6 +295,10 @@ fn route(inner: &Inner, st: &mut State, req: &Recorded) -> Reply {
         ("GET", ["channels", ch]) => match parse_id(ch) {
             Some(CHANNEL_ID) => Reply::ok(channel_json()),
             Some(CATEGORY_ID) => Reply::ok(category_json()),
+            Some(c) if st.added_channels.contains(&c) => {
+                let position = st.added_channels.range(..c).count() + 1;
+                Reply::ok(added_channel_json(c, position))
+            }
             Some(c) if st.dm_channels.contains_key(&c) => {
                 let user = known_user(st.dm_channels.get(&c).copied()).expect("known DM user");
                 Reply::ok(json!({
@@ -308,8 +312,8 @@ fn route(inner: &Inner, st: &mut State, req: &Recorded) -> Reply {
             _ => Reply::error(404, 10003, "Unknown Channel"),
         },
         ("POST", ["channels", ch, "messages"]) => {
-            let Some(channel) =
-                parse_id(ch).filter(|c| *c == CHANNEL_ID || st.dm_channels.contains_key(c))
+            let Some(channel) = parse_id(ch)
+                .filter(|c| st.is_guild_text_channel(*c) || st.dm_channels.contains_key(c))
             else {
                 return Reply::error(404, 10003, "Unknown Channel");
             };

@@ -370,7 +370,7 @@ pub(crate) fn build_message(
         if reference.get("channel_id").is_none_or(Value::is_null) {
             reference["channel_id"] = json!(channel_id.to_string());
         }
-        if channel_id == CHANNEL_ID {
+        if st.is_guild_text_channel(channel_id) {
             reference["guild_id"] = json!(GUILD_ID.to_string());
         }
         let referenced = reference["message_id"]

@@ -1,6 +1,7 @@
 //! Snowflakes, timestamps and the Discord objects the double sends on its own (READY, the
 //! guild, the application, interactions).
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -121,6 +122,17 @@ pub(crate) fn channel_json() -> Value {
     })
 }
 
+/// One of the text channels a test added ([`crate::DiscordDouble::add_text_channels`]): like
+/// [`channel_json`], in the same category, with its own id, name and position.
+pub(crate) fn added_channel_json(id: u64, position: usize) -> Value {
+    let mut channel = channel_json();
+    channel["id"] = json!(id.to_string());
+    channel["name"] = json!(format!("news-{position}"));
+    channel["position"] = json!(position);
+    channel["topic"] = json!("A channel a test added");
+    channel
+}
+
 pub(crate) fn category_json() -> Value {
     json!({
         "id": CATEGORY_ID.to_string(),
@@ -135,7 +147,8 @@ pub(crate) fn category_json() -> Value {
     })
 }
 
-pub(crate) fn guild_json(all_members: bool) -> Value {
+/// The guild of GUILD_CREATE, with its channels and `added` (the text channels a test added).
+pub(crate) fn guild_json(all_members: bool, added: &BTreeSet<u64>) -> Value {
     let members: Vec<Value> = if all_members {
         vec![
             TestUser::bot().member_json(),
@@ -196,6 +209,13 @@ pub(crate) fn guild_json(all_members: bool) -> Value {
         "safety_alerts_channel_id": null,
         "incidents_data": null,
     });
+    let mut channels = vec![category_json(), channel_json()];
+    channels.extend(
+        added
+            .iter()
+            .enumerate()
+            .map(|(n, id)| added_channel_json(*id, n + 1)),
+    );
     // Split in two: one json! this big exceeds the default macro recursion limit.
     let create_extras = json!({
         "joined_at": JOINED_AT,
@@ -205,7 +225,7 @@ pub(crate) fn guild_json(all_members: bool) -> Value {
         "member_count": 3,
         "voice_states": [],
         "members": members,
-        "channels": [category_json(), channel_json()],
+        "channels": channels,
         "threads": [],
         "presences": [],
         "stage_instances": [],

@@ -1,6 +1,6 @@
 //! The double's internal state, shared by the HTTP and gateway servers behind one mutex.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 
+use crate::fixtures::CHANNEL_ID;
 use crate::record::{Fault, GatewayFrame, Recorded};
 
 pub(crate) enum Out {
@@ -63,6 +64,8 @@ pub(crate) struct State {
     pub(crate) messages: Vec<Value>,
     pub(crate) global_commands: Vec<Value>,
     pub(crate) guild_commands: HashMap<u64, Vec<Value>>,
+    /// The guild's text channels a test added besides [`CHANNEL_ID`], in the order added.
+    pub(crate) added_channels: BTreeSet<u64>,
     /// DM channel id -> user id
     pub(crate) dm_channels: HashMap<u64, u64>,
     pub(crate) frames: Vec<GatewayFrame>,
@@ -71,6 +74,13 @@ pub(crate) struct State {
     pub(crate) sessions: HashMap<String, Session>,
     pub(crate) identifies: Vec<Value>,
     pub(crate) dispatched: Vec<(String, Value)>,
+}
+
+impl State {
+    /// Whether `id` is one of the guild's text channels: [`CHANNEL_ID`] or one a test added.
+    pub(crate) fn is_guild_text_channel(&self, id: u64) -> bool {
+        id == CHANNEL_ID || self.added_channels.contains(&id)
+    }
 }
 
 pub(crate) struct Inner {

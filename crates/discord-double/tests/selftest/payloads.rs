@@ -190,3 +190,49 @@ async fn command_lists_are_replaced_whole_and_other_guilds_refuse() {
     }
     assert!(double.registered_commands(Some(OTHER_GUILD_ID)).is_empty());
 }
+
+#[tokio::test]
+async fn added_text_channels_are_in_the_guild_and_take_the_bots_messages() {
+    let double = DiscordDouble::start().await;
+    let added = double.add_text_channels(3);
+    assert_eq!(added.len(), 3);
+    let more = double.add_text_channels(2);
+    assert!(
+        more.iter().all(|id| !added.contains(id)),
+        "{added:?} {more:?}"
+    );
+
+    check_event("GUILD_CREATE", &double.guild_json()).expect("GUILD_CREATE");
+    let guild: serenity::Guild = serde_json::from_value(double.guild_json()).expect("guild");
+    let bot_member = &guild.members[&serenity::UserId::new(BOT_USER_ID)];
+    for id in added.iter().chain(&more) {
+        let channel = &guild.channels[&serenity::ChannelId::new(*id)];
+        assert_eq!(channel.kind, serenity::ChannelType::Text);
+        let bot_perms = guild.user_permissions_in(channel, bot_member);
+        assert!(
+            bot_perms.view_channel() && bot_perms.send_messages() && bot_perms.embed_links(),
+            "the bot may post in {id}: {bot_perms:?}"
+        );
+    }
+
+    let http = double.serenity_http("test-token");
+    for id in added.iter().chain(&more) {
+        let channel = serenity::ChannelId::new(*id);
+        let sent = channel
+            .send_message(&http, serenity::CreateMessage::new().content("news"))
+            .await
+            .expect("POST /channels/{id}/messages");
+        assert_eq!(sent.channel_id, channel);
+        let fetched = http.get_channel(channel).await.expect("GET /channels/{id}");
+        let serenity::Channel::Guild(fetched) = fetched else {
+            panic!("not a guild channel: {fetched:?}");
+        };
+        assert_eq!(fetched.guild_id.get(), GUILD_ID);
+    }
+    let unknown = serenity::ChannelId::new(more[1] + 1);
+    let refused = unknown
+        .send_message(&http, serenity::CreateMessage::new().content("news"))
+        .await
+        .expect_err("a channel never added refuses");
+    assert_eq!(discord_error_code(&refused), Some((404, 10003)));
+}
