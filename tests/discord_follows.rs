@@ -822,3 +822,41 @@ async fn follow_from_a_thread_asks_for_a_text_channel() {
         content(&refused)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_follow_naming_another_channel_posts_there_and_not_here() {
+    let double = DiscordDouble::start().await;
+    let news = double.add_text_channels(1)[0];
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    let named = json!({"id": news.to_string(), "name": "news-1", "type": 0, "permissions": admin.permissions.to_string()});
+    let answer = interact(
+        &double,
+        follow(
+            &double,
+            json!([topic("election hacking"), {"name": "channel", "type": 7, "value": news.to_string()}]),
+            &admin,
+            &[],
+            &[named],
+        ),
+    )
+    .await;
+    assert!(
+        content(&answer).contains(&format!("in <#{news}>")),
+        "the bot's permissions there are read from the cache: {}",
+        content(&answer)
+    );
+    drop_brief(
+        &bot,
+        "hacked",
+        &brief(
+            "hacked",
+            "Election servers hacked",
+            "The election hacking inquiry widens.",
+        ),
+    );
+    let post = wait_post(&double, news).await;
+    assert_eq!(post.body["embeds"][0]["title"], "Election servers hacked");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(posts(&double, CHANNEL_ID).is_empty());
+}
