@@ -152,11 +152,13 @@ async fn run(binary: &Path, per_second: usize, channels: usize) -> Figures {
             .map(|r| r.received_at.duration_since(dropped))
             .collect::<Vec<_>>()
     };
+    // Polled seldom: each look copies every request under the double's lock, which would
+    // hold up the posts being measured (their times are the double's, not the poll's).
     // Three times the paced duration, and a minute for the start.
     let deadline = dropped + Duration::from_secs((3 * channels / per_second) as u64 + 60);
     let mut times = posts();
     while times.len() < channels && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
         times = posts();
     }
     // A moment more: any post beyond one per channel would show here.
@@ -190,6 +192,8 @@ async fn main() {
         || PathBuf::from(env!("CARGO_BIN_EXE_briefbot")),
         PathBuf::from,
     );
+    // The bot runs in its own folder: a relative path must not be read from there.
+    let binary = std::path::absolute(&binary).expect("the binary's path");
     println!("binary: {}", binary.display());
     println!(
         "{:>6} {:>8} {:>7} {:>10} {:>10} {:>9} {:>10} {:>6}",
