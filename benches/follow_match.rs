@@ -7,7 +7,9 @@
 //!   brief holds, and the matches found grow with the follows.
 //!
 //! The library is 2,000 generated briefs of about 120 words over a vocabulary of 8,000 made-up
-//! words (Zipf-like frequencies); the new brief is one more of them.
+//! words (Zipf-like frequencies); the new brief is one more of them. At 100,000 follows a
+//! short new brief (about 30 words) and a long one (about 570, near the size limit) are
+//! matched too, since the cost grows with the brief's words.
 //!
 //!     cargo bench --bench follow_match
 
@@ -68,11 +70,12 @@ fn text(rng: &mut Lcg, words: usize) -> String {
         .join(" ")
 }
 
-fn brief(rng: &mut Lcg, id: &str) -> briefbot::brief::Brief {
+/// A brief of a title of 8 words and a summary of `words`.
+fn brief(rng: &mut Lcg, id: &str, words: usize) -> briefbot::brief::Brief {
     let toml = format!(
         "id = \"{id}\"\ntitle = \"{}\"\npublished = 2020-01-01\nsummary = \"{}\"\n",
         text(rng, 8),
-        text(rng, 110)
+        text(rng, words)
     );
     briefbot::brief::parse(
         Path::new(&format!("{id}.toml")),
@@ -109,9 +112,11 @@ fn follows(rng: &mut Lcg, n: usize, popular: bool) -> Vec<(FollowId, String)> {
 fn bench(c: &mut Criterion) {
     let mut rng = Lcg(42);
     let mut briefs: Vec<_> = (0..2_000)
-        .map(|i| brief(&mut rng, &format!("b{i}")))
+        .map(|i| brief(&mut rng, &format!("b{i}"), 110))
         .collect();
-    briefs.push(brief(&mut rng, "new"));
+    briefs.push(brief(&mut rng, "new", 110));
+    briefs.push(brief(&mut rng, "short", 22));
+    briefs.push(brief(&mut rng, "long", 560));
     let library = Library::new(briefs);
     let mut group = c.benchmark_group("follow_match");
     group
@@ -125,6 +130,16 @@ fn bench(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new(shape, n), &index, |b, index| {
                 b.iter(|| index.matches(&library, "new"))
             });
+            if n == 100_000 {
+                for length in ["short", "long"] {
+                    let matched = index.matches(&library, length).len();
+                    eprintln!("{shape}-{length} {n}: the {length} brief matches {matched} follows");
+                    let id = BenchmarkId::new(format!("{shape}-{length}"), n);
+                    group.bench_with_input(id, &index, |b, index| {
+                        b.iter(|| index.matches(&library, length))
+                    });
+                }
+            }
         }
     }
     group.finish();

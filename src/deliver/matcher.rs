@@ -17,18 +17,22 @@
 //! checked by the engine. The cost grows with the brief's words and the follows it may
 //! match, not with the number of follows.
 //!
+//! The follows' terms are numbered when filed, so that a brief's terms are looked up by text
+//! once, and each candidate is checked on numbers kept side by side. A brief's own terms come
+//! from the index's vocabulary (the brief is indexed): only the joins of its neighbouring
+//! words are stemmed.
+//!
 //! One case is not found: a followed word met only as a compound whose halves the brief
 //! writes in another form of the same stem ("hoverboards" against "hovering boards"); the
 //! same halves as written are found.
 
-use std::collections::HashMap;
-
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 use crate::brief::Brief;
 use crate::language::Language;
 use crate::library::{self, Library};
-use crate::search::{WordTerms, covers_every_word, word_terms};
+use crate::search::analysis::fold_word;
+use crate::search::{covers_every_word, word_terms};
 use crate::store::follows::FollowId;
 
 /// The follows to match, filed by their rarest word.
@@ -38,13 +42,34 @@ pub struct FollowIndex {
     languages: Vec<Language>,
     /// Each follow's id and topic (as followed).
     follows: Vec<(FollowId, String)>,
-    /// Each follow's words, with the terms that can cover them.
-    words: Vec<Vec<WordTerms>>,
+    /// Every term that can cover a followed word, to its number.
+    terms: FxHashMap<Box<str>, u32>,
+    /// Follow `i`'s words are `words[first_word[i]..first_word[i + 1]]`.
+    first_word: Vec<u32>,
+    /// Every follow's words, in order.
+    words: Vec<FiledWord>,
+    /// The numbers of the terms of the words: see [`FiledWord`].
+    word_terms: Vec<u32>,
     /// Follows without a topic: they match every brief.
     everything: Vec<u32>,
-    /// Term -> follows filed under it.
-    by_term: HashMap<String, Vec<u32>>,
+    /// Term number -> follows filed under it.
+    by_term: Vec<Vec<u32>>,
 }
+
+/// One word of a follow: `word_terms[start..own]` are its own terms, `word_terms[own..end]`
+/// the terms of its joins with its neighbours.
+#[derive(Debug, Clone, Copy)]
+struct FiledWord {
+    start: u32,
+    own: u32,
+    end: u32,
+    /// In a quoted phrase: holding its terms is not enough.
+    in_phrase: bool,
+}
+
+/// How a brief holds a term: among its own terms, or the joins of its neighbouring words.
+const OWN: u8 = 1;
+const JOIN: u8 = 2;
 
 impl FollowIndex {
     /// Files `follows` (id, topic as followed) for matching against `library`'s briefs.
@@ -52,6 +77,7 @@ impl FollowIndex {
         let index = library.index();
         let mut filed = FollowIndex {
             languages: languages(library),
+            first_word: vec![0],
             ..FollowIndex::default()
         };
         for (id, topic) in follows {
@@ -74,17 +100,51 @@ impl FollowIndex {
                     .sum::<usize>()
             });
             if let Some(rarest) = rarest {
-                let mut keys: Vec<&String> = rarest.terms.iter().chain(&rarest.joins).collect();
-                keys.sort();
+                let mut keys: Vec<u32> = rarest
+                    .terms
+                    .iter()
+                    .chain(&rarest.joins)
+                    .map(|t| filed.number(t))
+                    .collect();
+                keys.sort_unstable();
                 keys.dedup();
                 for term in keys {
-                    filed.by_term.entry(term.clone()).or_default().push(slot);
+                    filed.by_term[term as usize].push(slot);
                 }
             }
+            for word in &words {
+                let start = filed.word_terms.len() as u32;
+                for term in &word.terms {
+                    let number = filed.number(term);
+                    filed.word_terms.push(number);
+                }
+                let own = filed.word_terms.len() as u32;
+                for term in &word.joins {
+                    let number = filed.number(term);
+                    filed.word_terms.push(number);
+                }
+                filed.words.push(FiledWord {
+                    start,
+                    own,
+                    end: filed.word_terms.len() as u32,
+                    in_phrase: word.in_phrase,
+                });
+            }
+            filed.first_word.push(filed.words.len() as u32);
             filed.follows.push((id, topic));
-            filed.words.push(words);
         }
         filed
+    }
+
+    /// The number of `term`, given one if new.
+    fn number(&mut self, term: &str) -> u32 {
+        if let Some(&number) = self.terms.get(term) {
+            return number;
+        }
+        let number = self.by_term.len() as u32;
+        self.terms.insert(term.into(), number);
+        self.by_term.push(Vec::new());
+        number
     }
 
     /// Whether the follows were filed for `library`'s languages (a brief in a new language
@@ -108,39 +168,113 @@ impl FollowIndex {
         let (Some(doc), Some(brief)) = (library.doc_id(id), library.get(id)) else {
             return Vec::new();
         };
-        let keys = BriefKeys::of(library, brief);
-        let mut candidates: Vec<u32> = Vec::new();
-        for key in keys.terms.iter().chain(&keys.joins) {
-            if let Some(slots) = self.by_term.get(key.as_str()) {
-                candidates.extend_from_slice(slots);
+        let keys = self.brief_keys(library, brief);
+        // Candidates marked in a bit set: deduplicated, and visited in filing order.
+        let mut candidates = vec![0u64; self.follows.len().div_ceil(64)];
+        for &(term, _) in &keys {
+            for &slot in &self.by_term[term as usize] {
+                candidates[slot as usize / 64] |= 1 << (slot % 64);
             }
         }
-        candidates.sort_unstable();
-        candidates.dedup();
+        for &slot in &self.everything {
+            candidates[slot as usize / 64] |= 1 << (slot % 64);
+        }
+        let held = |term: u32| {
+            keys.binary_search_by_key(&term, |&(t, _)| t)
+                .map_or(0, |at| keys[at].1)
+        };
         let index = library.index();
-        let mut matched: Vec<u32> = candidates
-            .into_iter()
-            .filter(|&slot| {
-                let words = &self.words[slot as usize];
-                let holds = |t: &String| keys.terms.contains(t) || keys.joins.contains(t);
-                if !words
-                    .iter()
-                    .all(|w| w.terms.iter().chain(&w.joins).any(holds))
-                {
-                    return false;
+        let mut matched = Vec::new();
+        for (block, &bits) in candidates.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let slot = block * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let words =
+                    &self.words[self.first_word[slot] as usize..self.first_word[slot + 1] as usize];
+                // Dropped when a word has none of its terms in the brief; taken when no word
+                // is in a phrase and the brief holds one of each word's own terms; otherwise
+                // the engine decides. A follow without a topic has no words: taken.
+                let missing = words.iter().any(|w| {
+                    self.word_terms[w.start as usize..w.end as usize]
+                        .iter()
+                        .all(|&t| held(t) == 0)
+                });
+                let taken = !missing
+                    && (words.iter().all(|w| {
+                        !w.in_phrase
+                            && self.word_terms[w.start as usize..w.own as usize]
+                                .iter()
+                                .any(|&t| held(t) & OWN != 0)
+                    }) || covers_every_word(index, &self.follows[slot].1, doc));
+                if taken {
+                    matched.push(self.follows[slot].0);
                 }
-                let plain = words
-                    .iter()
-                    .all(|w| !w.in_phrase && w.terms.iter().any(|t| keys.terms.contains(t)));
-                plain || covers_every_word(index, &self.follows[slot as usize].1, doc)
-            })
-            .collect();
-        matched.extend_from_slice(&self.everything);
-        matched.sort_unstable();
+            }
+        }
         matched
-            .into_iter()
-            .map(|slot| self.follows[slot as usize].0)
-            .collect()
+    }
+
+    /// The numbers of the follows' terms that `brief` can be found by, sorted, each with how
+    /// the brief holds it ([`OWN`], [`JOIN`] or both): the terms of its searched texts, and
+    /// the terms of the joins of its neighbouring words (where a followed compound would be
+    /// met).
+    fn brief_keys(&self, library: &Library, brief: &Brief) -> Vec<(u32, u8)> {
+        let index = library.index();
+        let analyzer = index.analyzer(brief.language);
+        let mut keys: FxHashMap<u32, u8> = FxHashMap::default();
+        let mut hold = |term: &str, how: u8| {
+            if let Some(&number) = self.terms.get(term) {
+                *keys.entry(number).or_default() |= how;
+            }
+        };
+        // Scratch space: the word folded, the word before (then joined with this one), and
+        // the join folded.
+        let mut folded = String::new();
+        let mut previous = String::new();
+        let mut joined = String::new();
+        for (_, text) in library::fields(brief) {
+            // The position of the word before, when it was no stop word.
+            let mut after: Option<u32> = None;
+            analyzer.for_each_word(text, |raw, _, position| {
+                let Some(word) = fold_word(raw, &mut folded) else {
+                    return;
+                };
+                if analyzer.is_stop_word(word) {
+                    after = None;
+                    return;
+                }
+                match index.known_term(brief.language, word) {
+                    Some(term) => hold(term, OWN),
+                    None => match analyzer.folded_term(word) {
+                        Some(term) => hold(&term, OWN),
+                        None => {
+                            if let Some(analysed) = analyzer.analyse_word(raw) {
+                                hold(&analysed.term, OWN);
+                            }
+                        }
+                    },
+                }
+                if after.is_some_and(|p| p + 1 == position) {
+                    previous.push_str(word);
+                    match fold_word(&previous, &mut joined).map(|j| analyzer.folded_term(j)) {
+                        Some(Some(term)) => hold(&term, JOIN),
+                        Some(None) => {
+                            if let Some(analysed) = analyzer.analyse_word(&previous) {
+                                hold(&analysed.term, JOIN);
+                            }
+                        }
+                        None => {}
+                    }
+                }
+                previous.clear();
+                previous.push_str(word);
+                after = Some(position);
+            });
+        }
+        let mut keys: Vec<(u32, u8)> = keys.into_iter().collect();
+        keys.sort_unstable();
+        keys
     }
 }
 
@@ -151,46 +285,6 @@ fn languages(library: &Library) -> Vec<Language> {
         .iter()
         .map(|a| a.language())
         .collect()
-}
-
-/// What a brief can be found by: the terms of its searched texts, and the terms of the joins
-/// of its neighbouring words (where a followed compound would be met).
-struct BriefKeys {
-    terms: FxHashSet<String>,
-    joins: FxHashSet<String>,
-}
-
-impl BriefKeys {
-    fn of(library: &Library, brief: &Brief) -> Self {
-        let analyzer = library.index().analyzer(brief.language);
-        let mut keys = BriefKeys {
-            terms: FxHashSet::default(),
-            joins: FxHashSet::default(),
-        };
-        let mut joined = String::new();
-        for (_, text) in library::fields(brief) {
-            let mut previous: Option<(String, u32)> = None;
-            analyzer.for_each_token(text, |token| {
-                if token.stop {
-                    previous = None;
-                    return;
-                }
-                if let Some((word, position)) = &previous
-                    && *position + 1 == token.position
-                {
-                    joined.clear();
-                    joined.push_str(word);
-                    joined.push_str(&token.word);
-                    if let Some(analysed) = analyzer.analyse_word(&joined) {
-                        keys.joins.insert(analysed.term);
-                    }
-                }
-                keys.terms.insert(token.term);
-                previous = Some((token.word, token.position));
-            });
-        }
-        keys
-    }
 }
 
 #[cfg(test)]

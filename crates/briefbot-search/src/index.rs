@@ -386,6 +386,16 @@ impl Index {
         self.terms.get(&analysed.term)
     }
 
+    /// The term of a folded word (as [`fold_word`] gives it) of a brief's text written in
+    /// `language`, when the vocabulary holds the word and `language` folds before stemming: a
+    /// lookup, no stemming. `None` otherwise: the word must be analysed.
+    pub fn known_term(&self, language: Language, folded: &str) -> Option<&str> {
+        let at = self.languages.iter().position(|&l| l == language)?;
+        let word = self.words.get(folded)?;
+        let &term = self.stems[at].get(word as usize)?;
+        (term != TermId::MAX).then(|| self.terms.text(term))
+    }
+
     /// One analyzer per language present in the library: a query is analysed in each.
     pub fn analyzers(&self) -> &[Analyzer] {
         &self.analyzers
@@ -568,6 +578,24 @@ mod tests {
         );
         assert_eq!(index.word_frequency("elections"), 2);
         assert_eq!(index.word_frequency("the"), 0, "stop words are not indexed");
+    }
+
+    #[test]
+    fn a_known_word_finds_the_term_its_analysis_gives() {
+        let index = Index::build(&[brief("a", "Elections", "Putin's naïve hoverboards.")]);
+        let analyzer = index.analyzer(Language::English);
+        let mut buffer = String::new();
+        for raw in ["Elections", "Putin's", "naïve", "hoverboards"] {
+            let folded = fold_word(raw, &mut buffer).unwrap().to_owned();
+            let analysed = analyzer.analyse_word(raw).unwrap();
+            assert_eq!(
+                index.known_term(Language::English, &folded),
+                Some(analysed.term.as_str()),
+                "{raw}"
+            );
+        }
+        assert_eq!(index.known_term(Language::English, "storm"), None);
+        assert_eq!(index.known_term(Language::German, "elections"), None);
     }
 
     #[test]

@@ -142,6 +142,15 @@ impl Analyzer {
             stop,
         })
     }
+
+    /// The term [`Analyzer::analyse_word`] gives a word, from the word folded (as
+    /// [`fold_word`] gives it), without normalising and folding it again; `None` when this
+    /// language stems before folding (the word as written must then be analysed).
+    pub fn folded_term<'w>(&self, folded: &'w str) -> Option<std::borrow::Cow<'w, str>> {
+        self.language
+            .is_latin_script()
+            .then(|| self.stem.apply(folded))
+    }
 }
 
 /// A word after analysis.
@@ -204,6 +213,23 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn a_folded_word_has_the_term_of_the_word_as_written(word in "\\PC{0,12}|[a-zA-Z0-9'.,_]{0,12}") {
+            for language in [Language::English, Language::French, Language::Russian] {
+                let analyzer = Analyzer::new(language);
+                let mut buffer = String::new();
+                let term = fold_word(&word, &mut buffer).map(|f| analyzer.folded_term(f));
+                match (analyzer.analyse_word(&word), term) {
+                    (Some(analysed), Some(Some(term))) => {
+                        proptest::prop_assert_eq!(analysed.term, term.into_owned());
+                    }
+                    (Some(_), Some(None)) => proptest::prop_assert_eq!(language, Language::Russian),
+                    (None, None) => {}
+                    (analysed, _) => proptest::prop_assert!(false, "{:?}: {:?}", word, analysed),
+                }
+            }
+        }
+
         #[test]
         fn fold_word_folds_as_the_pipeline_does(word in "\\PC{0,12}|[a-zA-Z0-9'.,_]{0,12}") {
             let mut buffer = String::new();
