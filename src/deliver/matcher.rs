@@ -1,10 +1,10 @@
 //! Which follows a new brief matches: a reverse search over the follows' words.
 //!
 //! A brief matches a follow when it covers every word of the follow's topic, as `/brief`
-//! counts covered words (the engine's [`covers_every_word`]: stems, folding, possessives,
-//! quoted phrases, run-together compounds, joined neighbours), without typo correction (a
-//! topic is corrected once, when the follow is made). A follow without a topic matches
-//! every brief.
+//! counts covered words (the engine's [`covers_every_word_prepared`]: stems, folding,
+//! possessives, quoted phrases, run-together compounds, joined neighbours), without typo
+//! correction (a topic is corrected once, when the follow is made). A follow without a topic
+//! matches every brief. Each topic is parsed once, when filed, not at each check.
 //!
 //! Checking every follow against every new brief would cost in proportion to the follows.
 //! Instead each follow is filed under one of its words, the rarest in the library: under
@@ -32,7 +32,7 @@ use crate::brief::Brief;
 use crate::language::Language;
 use crate::library::{self, Library};
 use crate::search::analysis::fold_word;
-use crate::search::{covers_every_word, word_terms};
+use crate::search::{PreparedQuery, covers_every_word_prepared};
 use crate::store::follows::FollowId;
 
 /// The follows to match, filed by their rarest word.
@@ -40,8 +40,8 @@ use crate::store::follows::FollowId;
 pub struct FollowIndex {
     /// The library's languages when filed: a follow's terms are its words' stems in each.
     languages: Vec<Language>,
-    /// Each follow's id and topic (as followed).
-    follows: Vec<(FollowId, String)>,
+    /// Each follow's id and topic (as followed), parsed once for the engine.
+    follows: Vec<(FollowId, PreparedQuery)>,
     /// Every term that can cover a followed word, to its number.
     terms: FxHashMap<Box<str>, u32>,
     /// Follow `i`'s words are `words[first_word[i]..first_word[i + 1]]`.
@@ -82,11 +82,12 @@ impl FollowIndex {
         };
         for (id, topic) in follows {
             let slot = filed.follows.len() as u32;
+            let prepared = PreparedQuery::new(index, &topic);
             let words = if topic.trim().is_empty() {
                 filed.everything.push(slot);
                 Vec::new()
             } else {
-                word_terms(index, &topic)
+                prepared.word_terms(index)
             };
             // The word whose terms the fewest briefs hold: fewest false candidates. A topic
             // with no word to search for (only stop words) is filed nowhere, as `/brief`
@@ -131,7 +132,7 @@ impl FollowIndex {
                 });
             }
             filed.first_word.push(filed.words.len() as u32);
-            filed.follows.push((id, topic));
+            filed.follows.push((id, prepared));
         }
         filed
     }
@@ -206,7 +207,7 @@ impl FollowIndex {
                             && self.word_terms[w.start as usize..w.own as usize]
                                 .iter()
                                 .any(|&t| held(t) & OWN != 0)
-                    }) || covers_every_word(index, &self.follows[slot].1, doc));
+                    }) || covers_every_word_prepared(index, &self.follows[slot].1, doc));
                 if taken {
                     matched.push(self.follows[slot].0);
                 }

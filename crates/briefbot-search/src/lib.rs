@@ -60,7 +60,8 @@ pub use hit::Hit;
 pub use index::{Change, Index};
 pub use plan::{Correction, MAX_QUERY_WORDS, MAX_TYPO_SEARCHES};
 pub use query::{
-    MAX_QUERY_CHARS, Outcome, WordTerms, covers_every_word, search, search_uncorrected, word_terms,
+    MAX_QUERY_CHARS, Outcome, PreparedQuery, WordTerms, covers_every_word,
+    covers_every_word_prepared, search, search_uncorrected, word_terms,
 };
 
 /// The layering the crate's documentation states: each module uses only the modules listed

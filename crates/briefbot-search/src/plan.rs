@@ -71,6 +71,7 @@ pub struct Correction {
 }
 
 /// A query taken apart, before and after correction.
+#[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) words: Vec<QueryWord>,
     /// Each quoted phrase as typed.
@@ -312,19 +313,25 @@ impl Plan {
         suggestion.trim().to_owned()
     }
 
+    /// The matchers searching for the plan's words in `index`. Each word's term ids are
+    /// looked up here, not taken from when the plan was made, so that a plan kept while the
+    /// index grows finds the terms added since.
     pub(crate) fn matchers(&self, index: &Index) -> Vec<Matcher> {
+        let ids_of = |word: &QueryWord| -> Vec<TermId> {
+            word.terms.iter().filter_map(|t| index.term_id(t)).collect()
+        };
         let mut matchers = Vec::new();
         let mut phrase_parts: HashMap<usize, (Parts<TermId>, Vec<usize>)> = HashMap::new();
         for (i, word) in self.words.iter().enumerate() {
             match word.phrase {
                 Some((phrase, offset)) => {
                     let entry = phrase_parts.entry(phrase).or_default();
-                    entry.0.push((word.ids.clone(), offset));
+                    entry.0.push((ids_of(word), offset));
                     entry.1.push(i);
                 }
                 None => {
                     matchers.push(Matcher::Terms {
-                        ids: word.ids.clone(),
+                        ids: ids_of(word),
                         cover: vec![i],
                     });
                     if let Some((left, right)) = split_compound(index, &word.folded) {
@@ -369,7 +376,7 @@ impl Plan {
                 continue;
             }
             matchers.push(Matcher::Phrase {
-                parts: vec![(a.ids.clone(), 0), (b.ids.clone(), 1)],
+                parts: vec![(ids_of(a), 0), (ids_of(b), 1)],
                 cover: vec![i, i + 1],
                 kind: PhraseKind::Adjacent,
             });

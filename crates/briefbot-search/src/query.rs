@@ -81,18 +81,41 @@ fn cut(query: &str) -> (&str, bool) {
     }
 }
 
+/// A query parsed once (cut, split into words and phrases, folded and stemmed), to ask
+/// [`covers_every_word_prepared`] about many documents: a standing query is not parsed again
+/// for each. Its terms' ids are looked up at each check, not kept: it stays right while the
+/// index it was made with grows, as long as the index keeps the same languages.
+#[derive(Debug, Clone)]
+pub struct PreparedQuery {
+    plan: Plan,
+}
+
+impl PreparedQuery {
+    /// `query` parsed as [`search_uncorrected`] reads it, in the languages of `index`.
+    pub fn new(index: &Index, query: &str) -> Self {
+        let (query, _) = cut(query);
+        let mut plan = Plan::parse(index, query);
+        plan.bound_phrases();
+        PreparedQuery { plan }
+    }
+}
+
 /// Whether document `doc` covers every word of `query`, as [`search_uncorrected`] counts
 /// covered words ([`Hit::covered`]): by the word's own terms, its phrase, its halves side by
 /// side (a run-together compound), or its join with a neighbour. A query with no word to
 /// search for covers nothing. The work is that of planning the query and looking `doc` up
 /// in the postings of its words: it does not grow with the number of documents matched.
 pub fn covers_every_word(index: &Index, query: &str, doc: u32) -> bool {
-    let (query, _) = cut(query);
-    let mut plan = Plan::parse(index, query);
+    covers_every_word_prepared(index, &PreparedQuery::new(index, query), doc)
+}
+
+/// [`covers_every_word`] for a query parsed beforehand: only the work that depends on the
+/// index (term ids, compounds and joins it knows, postings) is done here.
+pub fn covers_every_word_prepared(index: &Index, query: &PreparedQuery, doc: u32) -> bool {
+    let plan = &query.plan;
     if plan.words.is_empty() {
         return false;
     }
-    plan.bound_phrases();
     let matchers = plan.matchers(index);
     let mut covered = vec![false; plan.words.len()];
     for matcher in &matchers {
@@ -135,44 +158,49 @@ pub struct WordTerms {
 /// neighbouring words finds those too. A document holding one of each word's own `terms`,
 /// for a query without phrases, covers every word. Empty when the query has no word.
 pub fn word_terms(index: &Index, query: &str) -> Vec<WordTerms> {
-    let (query, _) = cut(query);
-    let mut plan = Plan::parse(index, query);
-    plan.bound_phrases();
-    let joined = |a: &str, b: &str| -> Vec<String> {
-        let join = format!("{a}{b}");
-        index
-            .analyzers()
+    PreparedQuery::new(index, query).word_terms(index)
+}
+
+impl PreparedQuery {
+    /// [`word_terms`] of the prepared query.
+    pub fn word_terms(&self, index: &Index) -> Vec<WordTerms> {
+        let plan = &self.plan;
+        let joined = |a: &str, b: &str| -> Vec<String> {
+            let join = format!("{a}{b}");
+            index
+                .analyzers()
+                .iter()
+                .filter_map(|analyzer| analyzer.analyse_word(&join))
+                .map(|analysed| analysed.term)
+                .collect()
+        };
+        let words = &plan.words;
+        let plain_neighbours = |a: usize, b: usize| {
+            words[a].phrase.is_none()
+                && words[b].phrase.is_none()
+                && words[b].position == words[a].position + 1
+        };
+        words
             .iter()
-            .filter_map(|analyzer| analyzer.analyse_word(&join))
-            .map(|analysed| analysed.term)
+            .enumerate()
+            .map(|(i, word)| {
+                let mut joins = Vec::new();
+                if i > 0 && plain_neighbours(i - 1, i) {
+                    joins.extend(joined(&words[i - 1].folded, &word.folded));
+                }
+                if i + 1 < words.len() && plain_neighbours(i, i + 1) {
+                    joins.extend(joined(&word.folded, &words[i + 1].folded));
+                }
+                joins.sort();
+                joins.dedup();
+                WordTerms {
+                    terms: word.terms.clone(),
+                    joins,
+                    in_phrase: word.phrase.is_some(),
+                }
+            })
             .collect()
-    };
-    let words = &plan.words;
-    let plain_neighbours = |a: usize, b: usize| {
-        words[a].phrase.is_none()
-            && words[b].phrase.is_none()
-            && words[b].position == words[a].position + 1
-    };
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, word)| {
-            let mut joins = Vec::new();
-            if i > 0 && plain_neighbours(i - 1, i) {
-                joins.extend(joined(&words[i - 1].folded, &word.folded));
-            }
-            if i + 1 < words.len() && plain_neighbours(i, i + 1) {
-                joins.extend(joined(&word.folded, &words[i + 1].folded));
-            }
-            joins.sort();
-            joins.dedup();
-            WordTerms {
-                terms: word.terms.clone(),
-                joins,
-                in_phrase: word.phrase.is_some(),
-            }
-        })
-        .collect()
+    }
 }
 
 fn search_with(index: &Index, query: &str, limit: usize, correct: bool) -> Outcome {
