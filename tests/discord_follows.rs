@@ -75,6 +75,15 @@ fn topic(value: &str) -> Value {
     json!({"name": "topic", "type": 3, "value": value})
 }
 
+/// `user` runs `/follow topic:storms` in the double's channel: the follow most tests start from.
+async fn follow_storms(double: &DiscordDouble, user: &TestUser) -> Recorded {
+    interact(
+        double,
+        follow(double, json!([topic("storms")]), user, &[], &[]),
+    )
+    .await
+}
+
 fn content(callback: &Recorded) -> String {
     callback.body["data"]["content"]
         .as_str()
@@ -294,11 +303,7 @@ async fn a_send_refused_with_403_pauses_the_follow_and_tells_its_creator() {
     )
     .await;
     let admin = double.admin_user();
-    interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    follow_storms(&double, &admin).await;
     double.fail_next(
         "POST",
         &format!("/channels/{CHANNEL_ID}/messages"),
@@ -369,11 +374,7 @@ async fn a_send_refused_with_403_pauses_the_follow_and_tells_its_creator() {
         "{listed}"
     );
     // Following again in that channel resumes it.
-    let resumed = interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    let resumed = follow_storms(&double, &admin).await;
     assert!(
         content(&resumed).starts_with("Resumed"),
         "{}",
@@ -416,11 +417,7 @@ async fn removal_from_a_server_pauses_its_follows_but_an_outage_does_not() {
     let double = DiscordDouble::start().await;
     let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
     let admin = double.admin_user();
-    interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    follow_storms(&double, &admin).await;
     double
         .dispatch(
             "GUILD_DELETE",
@@ -543,11 +540,7 @@ async fn a_post_cut_off_by_kill_9_is_sent_once_after_the_restart() {
     let double = DiscordDouble::start().await;
     let mut bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
     let admin = double.admin_user();
-    interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    follow_storms(&double, &admin).await;
     // Discord never answers the first post: the bot is killed while waiting for it.
     let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
     double.fail_next("POST", &path, Fault::Hang, 1);
@@ -589,11 +582,7 @@ async fn a_server_has_at_most_a_hundred_channel_follows() {
     }
     store.close().await;
     let admin = double.admin_user();
-    let refused = interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    let refused = follow_storms(&double, &admin).await;
     assert!(
         content(&refused).contains("already has 100 follows"),
         "{}",
@@ -675,11 +664,7 @@ async fn a_brief_added_with_brief_add_is_announced() {
     )
     .await;
     let admin = double.admin_user();
-    interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    follow_storms(&double, &admin).await;
     let file = brief("storm", "Storms ahead", "Rain.").into_bytes();
     let size = file.len();
     let cdn = cdn("storm.toml", file).await;
@@ -711,11 +696,7 @@ async fn unfollow_offers_what_one_sees_and_stops_only_what_one_may() {
     let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
     let admin = double.admin_user();
     let member = double.member_user();
-    interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    follow_storms(&double, &admin).await;
     let offered = interact(
         &double,
         double.interaction_autocomplete("unfollow", "follow", "storm", &member),
@@ -788,11 +769,7 @@ async fn the_duplicate_window_a_post_accepted_then_killed_is_posted_again_once()
     let double = DiscordDouble::start().await;
     let mut bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
     let admin = double.admin_user();
-    interact(
-        &double,
-        follow(&double, json!([topic("storms")]), &admin, &[], &[]),
-    )
-    .await;
+    follow_storms(&double, &admin).await;
     let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
     double.fail_next("POST", &path, Fault::AcceptThenHang, 1);
     drop_brief(&bot, "storm", &brief("storm", "Storms ahead", "Rain."));
