@@ -837,3 +837,75 @@ async fn a_follow_naming_another_channel_posts_there_and_not_here() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(posts(&double, CHANNEL_ID).is_empty());
 }
+
+/// A member who manages this channel only: Manage Channels, as the interaction states it here.
+fn channel_manager() -> TestUser {
+    let mut user = TestUser::member();
+    user.permissions |= 1 << 4; // MANAGE_CHANNELS
+    user
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_of_this_channel_cannot_aim_a_follow_elsewhere_or_ping_an_unmentionable_role() {
+    let double = DiscordDouble::start().await;
+    let other = double.add_text_channels(1)[0];
+    let _bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let manager = channel_manager();
+    // Another channel: the member's permissions there come from the cache (the guild's
+    // @everyone role), which does not give Manage Channels.
+    let named = json!({"id": other.to_string(), "name": "news-1", "type": 0, "permissions": manager.permissions.to_string()});
+    let elsewhere = interact(
+        &double,
+        follow(
+            &double,
+            json!([topic("storms"), {"name": "channel", "type": 7, "value": other.to_string()}]),
+            &manager,
+            &[],
+            &[named],
+        ),
+    )
+    .await;
+    assert!(
+        content(&elsewhere).contains(&format!(
+            "You need Manage Channels and Send Messages in <#{other}>"
+        )),
+        "{}",
+        content(&elsewhere)
+    );
+    // A role nobody may mention, and the manager may not mention every role.
+    let mut hidden = role_json(NEWS_ROLE_ID, "moderators");
+    hidden["mentionable"] = json!(false);
+    let refused = interact(
+        &double,
+        follow(
+            &double,
+            json!([topic("storms"), {"name": "ping", "type": 8, "value": NEWS_ROLE_ID.to_string()}]),
+            &manager,
+            &[hidden],
+            &[],
+        ),
+    )
+    .await;
+    assert!(
+        content(&refused).contains("You cannot mention the role moderators yourself"),
+        "{}",
+        content(&refused)
+    );
+    // The same role, mentionable: the manager may ping it, here.
+    let made = interact(
+        &double,
+        follow(
+            &double,
+            json!([topic("storms"), {"name": "ping", "type": 8, "value": NEWS_ROLE_ID.to_string()}]),
+            &manager,
+            &[role_json(NEWS_ROLE_ID, "moderators")],
+            &[],
+        ),
+    )
+    .await;
+    assert!(
+        content(&made).contains(&format!("in <#{CHANNEL_ID}>")),
+        "{}",
+        content(&made)
+    );
+}

@@ -80,6 +80,39 @@ pub async fn follow(
         )
         .await;
     }
+    // The interaction states the member's permissions in the channel asked from only; a follow
+    // naming another channel must not let them post where they may not.
+    let Some(theirs) = member_permissions_in(ctx, guild, channel).await else {
+        return reply(
+            ctx,
+            &format!("I cannot check your permissions in <#{channel}>: use /follow there."),
+        )
+        .await;
+    };
+    if !(theirs.administrator()
+        || theirs.contains(
+            serenity::Permissions::MANAGE_CHANNELS | serenity::Permissions::SEND_MESSAGES,
+        ))
+    {
+        return reply(
+            ctx,
+            &format!("You need Manage Channels and Send Messages in <#{channel}> to make it follow the news."),
+        )
+        .await;
+    }
+    if let Some(role) = &ping
+        && !role.mentionable
+        && !(theirs.administrator() || theirs.contains(serenity::Permissions::MENTION_EVERYONE))
+    {
+        return reply(
+            ctx,
+            &format!(
+                "You cannot mention the role {} yourself, so a follow cannot ping it.",
+                embed::plain(&role.name)
+            ),
+        )
+        .await;
+    }
     let Some(followed) = topic_or_refusal(ctx, topic.as_deref().unwrap_or_default()).await? else {
         return Ok(());
     };
@@ -340,6 +373,22 @@ async fn member_can(ctx: Context<'_>, permission: serenity::Permissions) -> bool
         .await
         .and_then(|m| m.permissions)
         .is_some_and(|p| p.contains(permission) || p.administrator())
+}
+
+/// The member's permissions in `channel`: as the interaction states them for the channel the
+/// command came from, else from the cache (the member's roles and the channel's overwrites).
+async fn member_permissions_in(
+    ctx: Context<'_>,
+    guild: serenity::GuildId,
+    channel: serenity::ChannelId,
+) -> Option<serenity::Permissions> {
+    let member = ctx.author_member().await?;
+    if channel == ctx.channel_id() {
+        return member.permissions;
+    }
+    let guild = ctx.cache().guild(guild)?;
+    let target = guild.channels.get(&channel)?;
+    Some(guild.user_permissions_in(target, &member))
 }
 
 /// Whether the command came from a thread or a voice channel's chat (the `channel` option
