@@ -7,5 +7,6 @@
 
 pub mod announce;
 pub mod matcher;
+pub mod shards;
 pub mod topic;
 pub mod worker;
