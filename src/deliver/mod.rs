@@ -6,7 +6,10 @@
 //! decided here.
 
 pub mod announce;
+pub mod digest;
+pub mod digest_worker;
 pub mod matcher;
+pub mod schedule;
 pub mod shards;
 pub mod topic;
 pub mod worker;
