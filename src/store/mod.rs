@@ -1,4 +1,5 @@
-//! The database: follows, the briefs seen so far, and the deliveries queued for follows.
+//! The database: follows, the briefs seen so far, the deliveries queued for follows, and
+//! digests with the occurrences they sent.
 //!
 //! SQLite in a file by default (`briefbot.db` beside the config), PostgreSQL when several
 //! processes share the work. One [`Store`] speaks to either through sqlx's `Any` driver, so
@@ -14,6 +15,7 @@
 //! cannot: who follows what, which brief ids were ever seen, and each delivery's outcome.
 
 pub mod deliveries;
+pub mod digests;
 pub mod follows;
 pub mod seen;
 #[cfg(test)]
@@ -32,16 +34,30 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The migrations of each backend, in order: (version, description, SQL).
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "follows",
-    include_str!("migrations/sqlite/0001_follows.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "follows",
-    include_str!("migrations/postgres/0001_follows.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "follows",
+        include_str!("migrations/sqlite/0001_follows.sql"),
+    ),
+    (
+        3,
+        "digests",
+        include_str!("migrations/sqlite/0003_digests.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "follows",
+        include_str!("migrations/postgres/0001_follows.sql"),
+    ),
+    (
+        3,
+        "digests",
+        include_str!("migrations/postgres/0003_digests.sql"),
+    ),
+];
 
 /// Which database a [`Store`] speaks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,10 +498,10 @@ mod tests {
     async fn a_database_from_a_newer_briefbot_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let store = sqlite_in(dir.path()).await;
-        // What a newer briefbot's migration 2 would leave in sqlx's table.
+        // What a newer briefbot's migration 99 would leave in sqlx's table.
         sqlx::query(
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-             VALUES (2, 'digests', TRUE, X'00', 0)",
+             VALUES (99, 'from the future', TRUE, X'00', 0)",
         )
         .execute(store.pool())
         .await
@@ -496,7 +512,7 @@ mod tests {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, StoreError::NewerDatabase { version: 2, .. }),
+            matches!(err, StoreError::NewerDatabase { version: 99, .. }),
             "{err:?}"
         );
         assert!(err.to_string().starts_with(&path.display().to_string()));

@@ -88,6 +88,32 @@ pub async fn is_empty(store: &Store, conn: &mut Conn) -> Result<bool, StoreError
 }
 
 impl Store {
+    /// The briefs first seen after `after` and at or before `until` (Unix seconds), with
+    /// when: what is new in a digest's window.
+    pub async fn first_seen_between(
+        &self,
+        after: i64,
+        until: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT brief_id, first_seen FROM seen_briefs \
+             WHERE first_seen > $1 AND first_seen <= $2 ORDER BY first_seen, brief_id",
+        )
+        .bind(after)
+        .bind(until)
+        .fetch_all(self.pool())
+        .await
+        .map_err(|e| self.error(e))?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("brief_id").map_err(|e| self.error(e))?,
+                    row.try_get("first_seen").map_err(|e| self.error(e))?,
+                ))
+            })
+            .collect()
+    }
+
     /// How many brief ids were ever seen.
     pub async fn seen_count(&self) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM seen_briefs")
@@ -129,8 +155,19 @@ mod tests {
                 record(&store, &mut conn, "a", "h3", 5).await.unwrap(),
                 Seen::Unchanged
             );
+            record(&store, &mut conn, "b", "h1", 10).await.unwrap();
+            record(&store, &mut conn, "c", "h1", 20).await.unwrap();
             drop(conn);
-            assert_eq!(store.seen_count().await.unwrap(), 1);
+            assert_eq!(store.seen_count().await.unwrap(), 3);
+            // First seen, not last edited: "a" (edited at 3 to 5) was new at 1.
+            assert_eq!(
+                store.first_seen_between(1, 20).await.unwrap(),
+                [("b".to_owned(), 10), ("c".to_owned(), 20)]
+            );
+            assert_eq!(
+                store.first_seen_between(0, 10).await.unwrap(),
+                [("a".to_owned(), 1), ("b".to_owned(), 10)]
+            );
         })
         .await;
     }
