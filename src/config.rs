@@ -38,6 +38,56 @@ pub struct Config {
     pub announce_per_second: usize,
     /// Personal (direct message) follows each member may have.
     pub max_personal_follows: usize,
+    /// What a digest with nothing new does.
+    pub digest_empty: DigestEmpty,
+    /// A digest missed (the bot was down at its time) goes out on return if it is at most
+    /// this late; past that, that occurrence is skipped.
+    pub digest_catch_up: std::time::Duration,
+}
+
+/// `digest_empty`: what a digest with no new brief does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestEmpty {
+    /// Posts nothing (the default).
+    Skip,
+    /// Posts that nothing is new.
+    SaySo,
+}
+
+/// Default `digest_catch_up`: two hours.
+pub const DEFAULT_DIGEST_CATCH_UP: std::time::Duration = std::time::Duration::from_secs(2 * 3600);
+
+/// The bounds of `digest_catch_up`: above the digest worker's tick, at most a week.
+const DIGEST_CATCH_UP_RANGE: std::ops::RangeInclusive<u64> = 60..=7 * 24 * 3600;
+
+/// Reads a duration written with units, as `2h`, `90m`, `1h30m`, `45s` or `1d`.
+fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return None,
+        };
+        let n: u64 = number.parse().ok()?;
+        number.clear();
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    // A number without its unit at the end is not a duration.
+    number
+        .is_empty()
+        .then_some(std::time::Duration::from_secs(total))
 }
 
 /// How many gateway shards the bot runs.
@@ -131,6 +181,8 @@ impl Default for Config {
             announce_burst: 5,
             announce_per_second: 5,
             max_personal_follows: 10,
+            digest_empty: DigestEmpty::Skip,
+            digest_catch_up: DEFAULT_DIGEST_CATCH_UP,
         }
     }
 }
@@ -189,6 +241,8 @@ struct RawConfig {
     announce_burst: Option<toml::Spanned<usize>>,
     announce_per_second: Option<toml::Spanned<usize>>,
     max_personal_follows: Option<toml::Spanned<usize>>,
+    digest_empty: Option<toml::Spanned<String>>,
+    digest_catch_up: Option<toml::Spanned<String>>,
     discord: Option<RawDiscord>,
 }
 
@@ -347,6 +401,31 @@ impl Config {
             0..=100,
             &mut config.max_personal_follows,
         )?;
+        if let Some(empty) = raw.digest_empty {
+            config.digest_empty = match empty.get_ref().as_str() {
+                "skip" => DigestEmpty::Skip,
+                "say so" => DigestEmpty::SaySo,
+                other => {
+                    return Err(invalid(
+                        empty.span().start,
+                        format!("digest_empty is `{other}`; expected \"skip\" or \"say so\""),
+                    ));
+                }
+            };
+        }
+        if let Some(catch_up) = raw.digest_catch_up {
+            config.digest_catch_up = parse_duration(catch_up.get_ref())
+                .filter(|d| DIGEST_CATCH_UP_RANGE.contains(&d.as_secs()))
+                .ok_or_else(|| {
+                    invalid(
+                        catch_up.span().start,
+                        format!(
+                            "digest_catch_up is `{}`; expected a duration from 1m to 7d such as \"2h\", \"90m\" or \"1h30m\"",
+                            catch_up.get_ref()
+                        ),
+                    )
+                })?;
+        }
         if let Some(discord) = raw.discord {
             // Discord ids are never 0, and serenity panics on one.
             let id = |value: toml::Spanned<u64>, name: &str| match *value.get_ref() {
@@ -656,6 +735,38 @@ mod tests {
         );
         let err = parse("announce_burst = 1000").unwrap_err().to_string();
         assert!(err.contains("announce_burst is 1000"), "{err}");
+    }
+
+    #[test]
+    fn digests_skip_when_empty_and_catch_up_two_hours_by_default() {
+        let config = parse("").unwrap();
+        assert_eq!(config.digest_empty, DigestEmpty::Skip);
+        assert_eq!(config.digest_catch_up, DEFAULT_DIGEST_CATCH_UP);
+        let config = parse("digest_empty = \"say so\"\ndigest_catch_up = \"1h30m\"\n").unwrap();
+        assert_eq!(config.digest_empty, DigestEmpty::SaySo);
+        assert_eq!(config.digest_catch_up.as_secs(), 5400);
+        for (text, secs) in [("90m", 5400), ("1d", 86_400), ("60s", 60), ("7d", 604_800)] {
+            let config = parse(&format!("digest_catch_up = \"{text}\"")).unwrap();
+            assert_eq!(config.digest_catch_up.as_secs(), secs, "{text}");
+        }
+        let err = parse("\ndigest_empty = \"post\"").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "config.toml:2:16: digest_empty is `post`; expected \"skip\" or \"say so\""
+        );
+        for bad in ["2", "2 hours", "h", "30s", "8d", "", "1h-5m"] {
+            let err = parse(&format!("\ndigest_catch_up = \"{bad}\""))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "config.toml:2:19: digest_catch_up is `{bad}`; expected a duration from 1m to 7d such as \"2h\", \"90m\" or \"1h30m\""
+                )
+            );
+        }
+        let err = parse("digest_catch_up = 7200").unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:1:19:"), "{err}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::digest::DigestItem;
 use crate::library::Library;
 use crate::store::deliveries::{Delivery, DeliveryId};
 use crate::store::follows::{FollowId, Target};
@@ -49,6 +50,15 @@ pub enum PostBody {
     Summary {
         items: Vec<SummaryItem>,
         more: usize,
+    },
+    /// A scheduled digest: the briefs on `topic` (empty: every brief) first seen after
+    /// `since` (Unix seconds), newest first, and how many more; no item: nothing was new
+    /// (posted only with `digest_empty = "say so"`).
+    Digest {
+        topic: String,
+        items: Vec<DigestItem>,
+        more: usize,
+        since: i64,
     },
 }
 

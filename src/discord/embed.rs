@@ -20,6 +20,7 @@ use crate::answer::{
     attribution,
 };
 use crate::brief::Brief;
+use crate::deliver::digest::DigestItem;
 
 /// Discord's limits on one embed and one message.
 pub mod limits {
@@ -216,6 +217,51 @@ pub fn quotes(answer: &QuotesAnswer, page: &[SpeakerQuote], number: usize, pages
         fields,
         footer,
         thumbnail: None,
+    }
+    .within_limits()
+}
+
+/// A digest: one line per brief ("date — title", linked to its source), newest first, then
+/// how many more; or, when nothing was new, that nothing was. Lines that would take the
+/// description past its limit are counted in "and N more" rather than cut through a link.
+pub fn digest(topic: &str, items: &[DigestItem], more: usize, since: i64) -> Embed {
+    let what = if topic.is_empty() {
+        "the news".to_owned()
+    } else {
+        format!("“{topic}”")
+    };
+    let mut description = format!("New since <t:{since}:f>:");
+    if items.is_empty() {
+        description = format!("Nothing new since <t:{since}:f>.");
+    }
+    // Room for the last line, "and N more".
+    let room = limits::DESCRIPTION - 40;
+    let mut left_out = more;
+    for (at, item) in items.iter().enumerate() {
+        let title = plain(&item.title);
+        let line = match &item.source {
+            Some(url) => format!("\n`{}` — [{title}]({})", item.published, link_target(url)),
+            None => format!("\n`{}` — {title}", item.published),
+        };
+        if utf16_len(&description) + utf16_len(&line) > room {
+            left_out += items.len() - at;
+            break;
+        }
+        description.push_str(&line);
+    }
+    if left_out > 0 {
+        description.push_str(&format!("\nand {left_out} more"));
+    }
+    let count = items.len() + more;
+    Embed {
+        title: format!("Digest of {what}"),
+        description,
+        footer: match count {
+            0 => String::new(),
+            1 => "1 new brief".to_owned(),
+            n => format!("{n} new briefs"),
+        },
+        ..Embed::default()
     }
     .within_limits()
 }

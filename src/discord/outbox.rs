@@ -63,6 +63,14 @@ impl DiscordOutbox {
             PostBody::Summary { items, more } => {
                 message = message.embed(summary(items, *more).to_serenity());
             }
+            PostBody::Digest {
+                topic,
+                items,
+                more,
+                since,
+            } => {
+                message = message.embed(embed::digest(topic, items, *more, *since).to_serenity());
+            }
         }
         if !content.is_empty() {
             message = message.content(content.join(" "));
