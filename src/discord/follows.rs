@@ -368,7 +368,7 @@ async fn topic_or_refusal(ctx: Context<'_>, typed: &str) -> Result<Option<Follow
 }
 
 /// Whether the asker has `permission` (or is an administrator) where they asked.
-async fn member_can(ctx: Context<'_>, permission: serenity::Permissions) -> bool {
+pub(super) async fn member_can(ctx: Context<'_>, permission: serenity::Permissions) -> bool {
     ctx.author_member()
         .await
         .and_then(|m| m.permissions)
@@ -377,7 +377,7 @@ async fn member_can(ctx: Context<'_>, permission: serenity::Permissions) -> bool
 
 /// The member's permissions in `channel`: as the interaction states them for the channel the
 /// command came from, else from the cache (the member's roles and the channel's overwrites).
-async fn member_permissions_in(
+pub(super) async fn member_permissions_in(
     ctx: Context<'_>,
     guild: serenity::GuildId,
     channel: serenity::ChannelId,
@@ -393,7 +393,7 @@ async fn member_permissions_in(
 
 /// Whether the command came from a thread or a voice channel's chat (the `channel` option
 /// offers only text and announcement channels; the channel asked from must be one too).
-fn in_thread_or_voice(ctx: Context<'_>) -> bool {
+pub(super) fn in_thread_or_voice(ctx: Context<'_>) -> bool {
     let poise::Context::Application(app) = ctx else {
         return false;
     };
@@ -406,7 +406,7 @@ fn in_thread_or_voice(ctx: Context<'_>) -> bool {
 }
 
 /// Checks that the bot may post the news in `channel`; the first permission it lacks, if any.
-fn bot_can_post(
+pub(super) fn bot_can_post(
     ctx: Context<'_>,
     guild: serenity::GuildId,
     channel: serenity::ChannelId,
@@ -445,7 +445,7 @@ fn bot_permissions(
 }
 
 /// An ephemeral answer whose text is escaped already (it may hold channel and role pills).
-async fn reply(ctx: Context<'_>, text: &str) -> Result<(), Error> {
+pub(super) async fn reply(ctx: Context<'_>, text: &str) -> Result<(), Error> {
     let reply = poise::CreateReply::default()
         .content(embed::truncate(text, 2000))
         .ephemeral(true)

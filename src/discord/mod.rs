@@ -10,6 +10,7 @@ pub mod admin;
 pub mod api_url;
 pub mod commands;
 pub mod cooldown;
+pub mod digests;
 pub mod embed;
 pub mod follows;
 pub mod news;
@@ -25,6 +26,8 @@ use poise::serenity_prelude as serenity;
 use tracing::{info, warn};
 
 use crate::config::{Config, Shards};
+use crate::deliver::digest_worker::{DigestSettings, DigestWorker, SystemClock};
+use crate::deliver::shards::Coverage;
 use crate::deliver::worker::Settings;
 use crate::library::{Library, LibraryError};
 use crate::store::{Store, StoreError};
@@ -53,6 +56,8 @@ pub struct Data {
     pub autocomplete: cooldown::Cooldown,
     /// Follows, announcements and their deliveries.
     pub news: Arc<news::News>,
+    /// Wakes the digest worker (a digest was set up or changed).
+    pub digest_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Counts replies in flight.
@@ -237,6 +242,15 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let settings = Settings::new(config.announce_burst, config.announce_per_second);
     let summary_chars = config.summary_chars;
     let worker_stopping = stopping.clone();
+    let digest_stopping = stopping.clone();
+    let digest_wake = Arc::new(tokio::sync::Notify::new());
+    let data_digest_wake = Arc::clone(&digest_wake);
+    let coverage = Coverage::of(&config.discord);
+    let digest_settings = DigestSettings {
+        empty: config.digest_empty,
+        catch_up: i64::try_from(config.digest_catch_up.as_secs()).unwrap_or(i64::MAX),
+        per_second: config.announce_per_second,
+    };
     let framework = poise::Framework::builder()
         .options(options())
         .initialize_owners(false)
@@ -255,6 +269,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                     live_pages,
                     autocomplete,
                     news: data_news,
+                    digest_wake: data_digest_wake,
                 })
             })
         })
@@ -330,6 +345,22 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         info!("deliveries are sent by the process that runs shard 0");
     }
 
+    // Digests go out from the process whose shards cover their server; the claim in the
+    // database makes each occurrence go out once even where ranges overlap.
+    let digest_worker = DigestWorker::new(
+        news.store.clone(),
+        outbox::DiscordOutbox::new(Arc::clone(&client.http), Arc::clone(&live), summary_chars),
+        SystemClock,
+        coverage,
+        digest_settings,
+    );
+    tokio::spawn(digests::work(
+        digest_worker,
+        Arc::clone(&live),
+        digest_wake,
+        digest_stopping,
+    ));
+
     let manager = client.shard_manager.clone();
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -403,6 +434,10 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
             follows::follow_me(),
             follows::unfollow(),
             follows::follows(),
+            digests::digest(),
+            digests::digest_preview(),
+            digests::digests(),
+            digests::undigest(),
         ],
         allowed_mentions: Some(no_mentions()),
         prefix_options: poise::PrefixFrameworkOptions {

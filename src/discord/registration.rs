@@ -175,7 +175,11 @@ mod tests {
                 "follow",
                 "follow-me",
                 "unfollow",
-                "follows"
+                "follows",
+                "digest",
+                "digest-preview",
+                "digests",
+                "undigest"
             ]
         );
     }
