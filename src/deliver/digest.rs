@@ -1,8 +1,8 @@
 //! What a digest lists: the briefs new in its window that match its topic, newest first.
 //!
 //! *New* means first seen by the bot (the `seen_briefs` table, as announcements count it):
-//! after the end of the window the previous digest covered, or after the digest was set up
-//! for the first one, and at or before the moment the digest is made. A brief edited later
+//! after the end of the window the previous digest covered, or since the digest was set up
+//! for the first one, and up to the moment the digest is made. A brief edited later
 //! is not new again. A skipped occurrence moves no window, so its briefs go in the next
 //! digest.
 //!
@@ -177,7 +177,7 @@ mod tests {
         };
         // Created at 120: the storm seen at 100 is not new, the one at 300 is for next time.
         assert_eq!(ids(&contents[0]), ["storm"]);
-        assert_eq!((contents[0].since, contents[0].until), (120, 200));
+        assert_eq!((contents[0].since, contents[0].until), (119, 200));
         // Covered until 155 by the last digest: only the vote (the brief removed since is
         // left out).
         assert_eq!(ids(&contents[1]), ["vote"]);

@@ -203,7 +203,10 @@ impl<O: Outbox, C: Clock> DigestWorker<O, C> {
                 round.skipped += 1;
             }
         }
-        let windows: Vec<(&Digest, i64)> = on_time.iter().map(|(d, _, _)| (d, now)).collect();
+        // Times are whole seconds: the window ends with the last whole second, and the next
+        // starts there, so that a brief seen during this second is in the next digest.
+        let until = now - 1;
+        let windows: Vec<(&Digest, i64)> = on_time.iter().map(|(d, _, _)| (d, until)).collect();
         let contents = compose(&self.store, library, &windows).await?;
         for ((digest, _, occurrence), contents) in on_time.iter().zip(contents) {
             let (id, occurrence) = (digest.id, *occurrence);
@@ -218,7 +221,7 @@ impl<O: Outbox, C: Clock> DigestWorker<O, C> {
             }
             if say_nothing {
                 self.store
-                    .mark_digest_sent(id, occurrence, &self.me, None, now)
+                    .mark_digest_sent(id, occurrence, &self.me, None, until)
                     .await?;
                 round.empty += 1;
                 continue;
@@ -240,7 +243,7 @@ impl<O: Outbox, C: Clock> DigestWorker<O, C> {
             match self.outbox.send(&post).await {
                 Ok(message_id) => {
                     self.store
-                        .mark_digest_sent(id, occurrence, &self.me, Some(message_id), now)
+                        .mark_digest_sent(id, occurrence, &self.me, Some(message_id), until)
                         .await?;
                     round.posted += 1;
                 }

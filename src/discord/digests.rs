@@ -11,9 +11,7 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::Notify;
 use tracing::{info, warn};
 
-use super::follows::{
-    bot_can_post, in_thread_or_voice, member_can, member_permissions_in, reply,
-};
+use super::follows::{bot_can_post, in_thread_or_voice, member_can, member_permissions_in, reply};
 use super::outbox::DiscordOutbox;
 use super::{Context, Error, embed, no_mentions};
 use crate::deliver::digest::compose;
@@ -240,8 +238,13 @@ pub async fn digest_preview(
         lines.push(line);
         if !contents.is_empty() {
             embeds.push(
-                embed::digest(&digest.topic, &contents.items, contents.more, contents.since)
-                    .to_serenity(),
+                embed::digest(
+                    &digest.topic,
+                    &contents.items,
+                    contents.more,
+                    contents.since,
+                )
+                .to_serenity(),
             );
         }
     }
@@ -302,7 +305,11 @@ pub async fn undigest(
         .await;
     }
     data.news.store.remove_digest(found.id).await?;
-    reply(ctx, &format!("Stopped: {}.", embed::plain(&describe(found)))).await
+    reply(
+        ctx,
+        &format!("Stopped: {}.", embed::plain(&describe(found))),
+    )
+    .await
 }
 
 async fn autocomplete_digest(
@@ -400,7 +407,7 @@ pub async fn work(
         }
         match worker.run_once(&live.snapshot()).await {
             Ok(round) => {
-                if round.posted > 0 || round.skipped > 0 || round.failed > 0 {
+                if round.posted + round.empty + round.skipped + round.failed > 0 {
                     info!(
                         posted = round.posted,
                         empty = round.empty,

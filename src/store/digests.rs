@@ -69,9 +69,11 @@ pub struct Digest {
 }
 
 impl Digest {
-    /// Where the next digest's window starts: after the last one's, or after the creation.
+    /// Where the next digest's window starts (the briefs first seen after it are new): the
+    /// end of the last one's, or, for the first, the second before the creation (times are
+    /// whole seconds: a brief seen in the very second the digest was made is new to it).
     pub fn window_start(&self) -> i64 {
-        self.covered_until.unwrap_or(self.created_at)
+        self.covered_until.unwrap_or(self.created_at - 1)
     }
 }
 
@@ -510,7 +512,7 @@ mod tests {
         on_both(|store| async move {
             let first = made(&store, &new_digest(1, "storms"), 1_000).await;
             assert_eq!(first.created_at, 1_000);
-            assert_eq!(first.window_start(), 1_000);
+            assert_eq!(first.window_start(), 999);
             assert!(
                 store
                     .pause_digest(first.id, "Missing Access")
@@ -632,7 +634,7 @@ mod tests {
                     .unwrap()
             );
             // A skip leaves the window where it was: the next digest lists those briefs.
-            assert_eq!(store.digest(id).await.unwrap().unwrap().window_start(), 0);
+            assert_eq!(store.digest(id).await.unwrap().unwrap().window_start(), -1);
             // A live claim is not skipped; an abandoned one is.
             assert!(store.claim_digest(id, 200, "a", 200, 500).await.unwrap());
             assert!(!store.mark_digest_skipped(id, 200, 300).await.unwrap());

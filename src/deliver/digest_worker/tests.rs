@@ -132,7 +132,7 @@ async fn a_digest_goes_out_at_its_time_once_with_what_is_new_since_the_last() {
         let posts = outbox.posts();
         assert_eq!(listed(&posts[0]), ["storm-2"]);
         assert!(matches!(posts[0].target, Target::Channel { guild_id: GUILD, .. }));
-        assert!(matches!(&posts[0].body, PostBody::Digest { topic, since, .. } if topic == "storm" && *since == utc("2026-05-01T12:00:00Z")));
+        assert!(matches!(&posts[0].body, PostBody::Digest { topic, since, .. } if topic == "storm" && *since == utc("2026-05-01T11:59:59Z")));
         assert_eq!(
             store.digest_run(id, utc("2026-05-02T08:00:00Z")).await.unwrap(),
             Some(RunState::Sent { message_id: Some(1_001) })
