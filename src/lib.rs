@@ -14,14 +14,15 @@
 //! answer:  answer   platform-neutral replies: results with match offsets to highlight, notes
 //!                   and headlines as data that each face words its own way
 //! deliver: deliver  new briefs matched to follows (a reverse search), queued, and posted by
-//!          a worker through a face's outbox, paced, summarised, paused on refusal
+//!          a worker through a face's outbox, paced, summarised, paused on refusal;
+//!          digests at a local time of day, once per occurrence
 //!            |
 //! library: library  snapshot of briefs + search index + speaker index; an edit makes a
 //!          new snapshot sharing all it leaves alone;
 //!          watch keeps it in step with the folder (changed files only, atomic swaps);
 //!          intake checks, installs atomically, trashes, audits
 //! store:   store    the database (SQLite or PostgreSQL, migrated at start-up): follows,
-//!          seen brief ids, deliveries
+//!          seen brief ids, deliveries, digests and their runs
 //!            |
 //! core:    search (the briefbot-search crate: analysis -> index -> query, and the
 //!          languages), speakers (name resolution), brief (parsing with located errors),
