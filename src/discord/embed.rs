@@ -228,7 +228,7 @@ pub fn digest(topic: &str, items: &[DigestItem], more: usize, since: i64) -> Emb
     let what = if topic.is_empty() {
         "the news".to_owned()
     } else {
-        format!("“{topic}”")
+        format!("“{}”", plain(topic))
     };
     let mut description = format!("New since <t:{since}:f>:");
     if items.is_empty() {

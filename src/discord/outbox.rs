@@ -177,6 +177,7 @@ fn classify(status: u16, code: isize, message: &str) -> SendError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deliver::digest::DigestItem;
 
     #[test]
     fn discord_refusals_map_to_what_the_worker_does_with_them() {
@@ -227,6 +228,60 @@ mod tests {
         assert_eq!(lines.len(), 11);
         assert_eq!(lines[0], "`2020-01-01` Storm \\*0\\*");
         assert_eq!(lines[10], "and 10 more");
+    }
+
+    #[test]
+    fn a_digest_lists_dated_linked_lines_escaped_and_counts_what_does_not_fit() {
+        let item = |i: usize, title: &str, source: Option<&str>| DigestItem {
+            brief_id: format!("b{i}"),
+            title: title.to_owned(),
+            published: "2020-03-01".into(),
+            source: source.map(str::to_owned),
+        };
+        let items = [
+            item(0, "Storms *ahead*", Some("https://news.example/a b")),
+            item(1, "No source <@1>", None),
+        ];
+        let shown = embed::digest("[storms](https://evil.example)", &items, 3, 1_700_000_000);
+        assert_eq!(
+            shown.title,
+            "Digest of “\\[storms\\](https\\://evil.example)”"
+        );
+        let lines: Vec<&str> = shown.description.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "New since <t:1700000000:f>:",
+                "`2020-03-01` — [Storms \\*ahead\\*](https://news.example/a%20b)",
+                "`2020-03-01` — No source \\<@1>",
+                "and 3 more",
+            ]
+        );
+        assert_eq!(shown.footer, "5 new briefs");
+        // Twenty-five long titles do not fit 4,096 characters: the rest are counted, and no
+        // line is cut through its link.
+        let long: Vec<DigestItem> = (0..25)
+            .map(|i| {
+                item(
+                    i,
+                    &"word ".repeat(50),
+                    Some("https://news.example/long-path"),
+                )
+            })
+            .collect();
+        let shown = embed::digest("", &long, 0, 1);
+        let lines: Vec<&str> = shown.description.lines().collect();
+        let listed = lines.len() - 2;
+        assert!(listed < 25);
+        assert_eq!(
+            lines.last().copied(),
+            Some(format!("and {} more", 25 - listed).as_str())
+        );
+        assert!(lines[1..=listed].iter().all(|l| l.ends_with("long-path)")));
+        assert_eq!(shown.title, "Digest of the news");
+        let empty = embed::digest("", &[], 0, 5);
+        assert_eq!(empty.description, "Nothing new since <t:5:f>.");
+        assert_eq!(empty.footer, "");
     }
 
     #[test]
