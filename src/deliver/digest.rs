@@ -10,16 +10,87 @@
 //! once when the digest was made) is filed in a [`FollowIndex`], and each new brief finds the
 //! digests it matches by reverse search. Many digests made at once (a round at 08:00 UTC)
 //! cost one read of the new briefs and one look-up per brief, not one per digest and brief.
+//! A few digests over many briefs (the first digest after a long downtime, or of a busy
+//! day) go the other way: each brief is looked up in the postings of each digest's words,
+//! which costs microseconds where reading a brief for the reverse search costs a quarter of
+//! a millisecond. Both ways give the same answer (tested).
 
 use crate::library::Library;
 use crate::store::digests::Digest;
 use crate::store::follows::FollowId;
 use crate::store::{Store, StoreError};
 
+use crate::search::{PreparedQuery, covers_every_word_prepared};
+
 use super::matcher::FollowIndex;
 
 /// Briefs listed in one digest at most; the rest are counted ("and N more").
 pub const DIGEST_ITEMS: usize = 25;
+
+/// Up to this many digests at once, each new brief is checked against each digest's topic
+/// directly; more go through a [`FollowIndex`]. A direct check costs a few postings
+/// look-ups, the reverse search reads the brief once for all digests: a few digests and
+/// many briefs are cheaper directly.
+const DIRECT_AT_MOST: usize = 16;
+
+/// How the new briefs are matched to the digests of one round.
+enum Matching {
+    /// Each digest's topic, parsed once; `None`: no topic, every brief.
+    Direct(Vec<Option<PreparedQuery>>),
+    /// The topics filed for reverse search.
+    Reverse(FollowIndex),
+}
+
+impl Matching {
+    fn new(library: &Library, digests: &[(&Digest, i64)], direct: bool) -> Matching {
+        if direct {
+            let index = library.index();
+            return Matching::Direct(
+                digests
+                    .iter()
+                    .map(|(d, _)| {
+                        (!d.topic.trim().is_empty()).then(|| PreparedQuery::new(index, &d.topic))
+                    })
+                    .collect(),
+            );
+        }
+        // The slot of each digest in `digests` serves as its id in the index.
+        Matching::Reverse(FollowIndex::build(
+            library,
+            digests
+                .iter()
+                .enumerate()
+                .map(|(slot, (d, _))| (FollowId(slot as i64), d.topic.clone())),
+        ))
+    }
+
+    /// The slots of the digests that brief `id` matches, in order.
+    fn matches(&self, library: &Library, id: &str) -> Vec<usize> {
+        match self {
+            Matching::Reverse(index) => index
+                .matches(library, id)
+                .into_iter()
+                .map(|slot| slot.0 as usize)
+                .collect(),
+            Matching::Direct(topics) => {
+                let Some(doc) = library.doc_id(id) else {
+                    return Vec::new();
+                };
+                let index = library.index();
+                topics
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, topic)| {
+                        topic
+                            .as_ref()
+                            .is_none_or(|t| covers_every_word_prepared(index, t, doc))
+                    })
+                    .map(|(slot, _)| slot)
+                    .collect()
+            }
+        }
+    }
+}
 
 /// One line of a digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,21 +143,23 @@ pub fn compose_from(
     digests: &[(&Digest, i64)],
     new: &[(String, i64)],
 ) -> Vec<Contents> {
-    // The slot of each digest in `digests` serves as its id in the index.
-    let index = FollowIndex::build(
-        library,
-        digests
-            .iter()
-            .enumerate()
-            .map(|(slot, (d, _))| (FollowId(slot as i64), d.topic.clone())),
-    );
+    compose_with(library, digests, new, digests.len() <= DIRECT_AT_MOST)
+}
+
+/// [`compose_from`], matching directly or by reverse search as `direct` says.
+fn compose_with(
+    library: &Library,
+    digests: &[(&Digest, i64)],
+    new: &[(String, i64)],
+    direct: bool,
+) -> Vec<Contents> {
+    let matching = Matching::new(library, digests, direct);
     let mut found: Vec<Vec<&crate::brief::Brief>> = vec![Vec::new(); digests.len()];
     for (id, first_seen) in new {
         let Some(brief) = library.get(id) else {
             continue;
         };
-        for slot in index.matches(library, id) {
-            let slot = slot.0 as usize;
+        for slot in matching.matches(library, id) {
             let (digest, until) = digests[slot];
             if *first_seen > digest.window_start() && first_seen <= &until {
                 found[slot].push(brief);
@@ -211,5 +284,49 @@ mod tests {
         let none = compose_from(&library, &[(&digest("election", 0, None), 100)], &new);
         assert!(none[0].is_empty());
         assert_eq!(none[0].more, 0);
+    }
+
+    #[test]
+    fn matching_directly_and_by_reverse_search_agree() {
+        let library = Library::new(vec![
+            brief("hack", "Election hacking", "Hackers targeted the vote."),
+            brief(
+                "cyber",
+                "A cyber unit",
+                "Russia and the US talk of a cyber security unit.",
+            ),
+            brief("storm", "Storms ahead", "Wind and rain over the election."),
+            brief("summit", "G20 summit", "Leaders met in Hamburg."),
+        ]);
+        let new = seen(&[("hack", 10), ("cyber", 11), ("storm", 12), ("summit", 13)]);
+        let topics = [
+            "",
+            "election",
+            "hacked elections",
+            "\"cyber unit\"",
+            "cyber unit",
+            "the",
+            "rain wind",
+            "hamburg summit",
+            "nothing here",
+            "elektion",
+        ];
+        let digests: Vec<Digest> = topics.iter().map(|t| digest(t, 0, None)).collect();
+        let due: Vec<(&Digest, i64)> = digests.iter().map(|d| (d, 100)).collect();
+        let direct = compose_with(&library, &due, &new, true);
+        let reverse = compose_with(&library, &due, &new, false);
+        assert_eq!(direct, reverse);
+        let ids = |c: &Contents| {
+            c.items
+                .iter()
+                .map(|i| i.brief_id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&direct[1]).len(), 2, "election: {:?}", ids(&direct[1]));
+        assert_eq!(ids(&direct[0]).len(), 4, "no topic: every brief");
+        assert!(
+            direct[5].is_empty(),
+            "only a stop word: nothing, as /brief finds nothing"
+        );
     }
 }
