@@ -25,6 +25,7 @@ use poise::serenity_prelude as serenity;
 use tracing::{info, warn};
 
 use crate::config::{Config, Shards};
+use crate::deliver::shards::Coverage;
 use crate::deliver::worker::Settings;
 use crate::library::{Library, LibraryError};
 use crate::store::{Store, StoreError};
@@ -234,7 +235,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     );
     let data_in_flight = Arc::clone(&in_flight);
     let data_news = Arc::clone(&news);
-    let settings = Settings::new(config.announce_burst, config.announce_per_second);
+    let settings = Settings {
+        lease: std::time::Duration::from_secs(config.claim_lease_secs),
+        ..Settings::new(config.announce_burst, config.announce_per_second)
+    };
+    let config_discord = config.discord.clone();
+    let watch_mode = config.watch;
     let summary_chars = config.summary_chars;
     let worker_stopping = stopping.clone();
     let framework = poise::Framework::builder()
@@ -272,7 +278,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let runtime = tokio::runtime::Handle::current();
     let watched = Arc::clone(&live);
     let announcing = Arc::clone(&news);
-    let _watcher = live.watch(move |report| {
+    if let crate::config::WatchMode::Poll { secs } = watch_mode {
+        info!(every_secs = secs, "the briefs folder is polled");
+    }
+    let _watcher = live.watch_as(watch_mode, move |report| {
         if !report.put.is_empty() {
             let news = Arc::clone(&announcing);
             let live = Arc::clone(&watched);
@@ -316,19 +325,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
     });
 
-    // Announcing is safe in every process (the seen table makes it once), sending is not:
-    // when the shards are split over processes, only the one with shard 0 sends.
-    if shard_range.is_none_or(|(first, _)| first == 0) {
-        tokio::spawn(Arc::clone(&news).work(
-            Arc::clone(&client.http),
-            Arc::clone(&live),
-            settings,
-            summary_chars,
-            worker_stopping,
-        ));
-    } else {
-        info!("deliveries are sent by the process that runs shard 0");
-    }
+    // Every process announces (the seen table makes each brief announced once) and sends
+    // the deliveries of its own shards' servers (claims in the database make each sent
+    // once, even when two processes' ranges overlap by mistake).
+    tokio::spawn(Arc::clone(&news).work(
+        Arc::clone(&client.http),
+        Arc::clone(&live),
+        settings,
+        summary_chars,
+        Coverage::of(&config_discord),
+        worker_stopping,
+    ));
 
     let manager = client.shard_manager.clone();
     tokio::spawn(async move {

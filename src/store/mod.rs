@@ -32,16 +32,30 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The migrations of each backend, in order: (version, description, SQL).
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "follows",
-    include_str!("migrations/sqlite/0001_follows.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "follows",
-    include_str!("migrations/postgres/0001_follows.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "follows",
+        include_str!("migrations/sqlite/0001_follows.sql"),
+    ),
+    (
+        2,
+        "claims",
+        include_str!("migrations/sqlite/0002_claims.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "follows",
+        include_str!("migrations/postgres/0001_follows.sql"),
+    ),
+    (
+        2,
+        "claims",
+        include_str!("migrations/postgres/0002_claims.sql"),
+    ),
+];
 
 /// Which database a [`Store`] speaks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,10 +496,10 @@ mod tests {
     async fn a_database_from_a_newer_briefbot_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let store = sqlite_in(dir.path()).await;
-        // What a newer briefbot's migration 2 would leave in sqlx's table.
+        // What a newer briefbot's migration 99 would leave in sqlx's table.
         sqlx::query(
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-             VALUES (2, 'digests', TRUE, X'00', 0)",
+             VALUES (99, 'from a newer briefbot', TRUE, X'00', 0)",
         )
         .execute(store.pool())
         .await
@@ -496,7 +510,7 @@ mod tests {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, StoreError::NewerDatabase { version: 2, .. }),
+            matches!(err, StoreError::NewerDatabase { version: 99, .. }),
             "{err:?}"
         );
         assert!(err.to_string().starts_with(&path.display().to_string()));

@@ -80,6 +80,37 @@ impl PgDatabase {
         })
     }
 
+    /// Makes the database refuse connections, and ends those it has (`false`), or accept them
+    /// again (`true`): the database going away and coming back, for the processes using it.
+    pub(crate) async fn set_reachable(&self, reachable: bool) {
+        let mut admin = sqlx::AnyConnection::connect(&self.admin_url)
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", self.admin_url));
+        admin
+            .execute(
+                format!(
+                    "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {reachable}",
+                    self.name
+                )
+                .as_str(),
+            )
+            .await
+            .unwrap_or_else(|err| panic!("ALTER DATABASE {}: {err}", self.name));
+        if !reachable {
+            admin
+                .execute(
+                    format!(
+                        "SELECT pg_terminate_backend(pid)::TEXT FROM pg_stat_activity WHERE datname = '{}'",
+                        self.name
+                    )
+                    .as_str(),
+                )
+                .await
+                .unwrap_or_else(|err| panic!("ending the connections to {}: {err}", self.name));
+        }
+        let _ = admin.close().await;
+    }
+
     /// Drops the database, closing whatever connections are left.
     pub(crate) async fn drop_it(self) {
         if let Ok(mut admin) = sqlx::AnyConnection::connect(&self.admin_url).await {
