@@ -5,6 +5,12 @@
 //! about election hacking?") are handled in [`on_event`], because poise's own mention-prefix
 //! handling would treat the first word as a command name. The bot needs no privileged intent:
 //! Discord delivers the content of messages that mention it.
+//!
+//! Every process runs the delivery worker ([`news::News::work`]) for its own shards: with a
+//! `shard_range`, the follows of the servers on those shards, and the personal (DM) follows
+//! when the range starts at shard 0 ([`crate::deliver::shards::Coverage`]). Processes that
+//! share a database claim each delivery there before sending it, so overlapping ranges never
+//! send one twice (README, "Running several processes").
 
 pub mod admin;
 pub mod api_url;
