@@ -427,7 +427,7 @@ mod tests {
     async fn queue_n(store: &Store, follow: FollowId, n: usize) {
         let mut tx = store.pool().begin().await.unwrap();
         for i in 0..n {
-            queue(store, &mut *tx, follow, &format!("b{i}"), 0, 1)
+            queue(store, &mut tx, follow, &format!("b{i}"), 0, 1)
                 .await
                 .unwrap();
         }
