@@ -239,10 +239,11 @@ impl Scene {
     }
 
     async fn start(&self, database: &Database, token: &'static str, range: [u32; 2]) -> Process {
-        let home = self
-            .dir
-            .path()
-            .join(if token == FIRST_TOKEN { "first" } else { "second" });
+        let home = self.dir.path().join(if token == FIRST_TOKEN {
+            "first"
+        } else {
+            "second"
+        });
         Process::start(&home, &self.briefs(), database, &self.double, token, range).await
     }
 
@@ -280,7 +281,10 @@ impl Scene {
         let path = format!("/api/v10/channels/{channel}/messages");
         let first = self
             .double
-            .wait_for(|r| r.is("POST", &path) && (200..300).contains(&r.status), WAIT)
+            .wait_for(
+                |r| r.is("POST", &path) && (200..300).contains(&r.status),
+                WAIT,
+            )
             .await;
         assert!(first.is_some(), "a post in channel {channel}");
         tokio::time::sleep(SETTLE).await;
@@ -389,7 +393,12 @@ async fn overlapping_ranges_still_deliver_once() {
     let mut titles: Vec<String> = scene
         .posts(CHANNEL_ID)
         .iter()
-        .map(|p| p.body["embeds"][0]["title"].as_str().unwrap_or("").to_owned())
+        .map(|p| {
+            p.body["embeds"][0]["title"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
         .collect();
     titles.sort();
     assert_eq!(
@@ -432,11 +441,7 @@ async fn a_claim_held_by_a_killed_process_is_delivered_once_by_the_other_after_t
     let survivor = &processes[1 - killed];
     let posts = scene.settled_posts(CHANNEL_ID).await;
     let [post] = &posts[..] else {
-        panic!(
-            "one post, not {}; logs:\n{}",
-            posts.len(),
-            survivor.logs()
-        )
+        panic!("one post, not {}; logs:\n{}", posts.len(), survivor.logs())
     };
     assert!(survivor.sent(post), "the other process posted");
     assert_eq!(post.body["embeds"][0]["title"], "Storms ahead");
