@@ -347,7 +347,13 @@ async fn a_direct_message_follow_is_delivered_by_the_process_running_shard_0() {
         .double
         .wait_for(|r| r.is("POST", "/api/v10/users/@me/channels"), WAIT)
         .await
-        .expect("a DM channel was opened");
+        .unwrap_or_else(|| {
+            panic!(
+                "a DM channel was opened; logs:\n{}\n{}",
+                first.logs(),
+                second.logs()
+            )
+        });
     assert_eq!(opened.body["recipient_id"], MEMBER_USER_ID.to_string());
     let dm = opened.response["id"]
         .as_str()
