@@ -236,7 +236,7 @@ fn chat_live(config: &Config, bold: bool) -> Result<u8, CliError> {
             std::sync::Arc::clone(&live),
             std::sync::Arc::clone(&follows),
         );
-        live.clone().watch(move |report| {
+        live.clone().watch_as(config.watch, move |report| {
             let lines = follows.arrivals(&live.snapshot(), &report.put);
             if !lines.is_empty() {
                 let mut text = lines.join("\n");

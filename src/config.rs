@@ -38,6 +38,11 @@ pub struct Config {
     pub announce_per_second: usize,
     /// Personal (direct message) follows each member may have.
     pub max_personal_follows: usize,
+    /// How long a process's claim of deliveries lasts before another process sharing the
+    /// database may take them (it is renewed before each post).
+    pub claim_lease_secs: u64,
+    /// How changes to the briefs folder are noticed.
+    pub watch: WatchMode,
     /// What a digest with nothing new does.
     pub digest_empty: DigestEmpty,
     /// A digest missed (the bot was down at its time) goes out on return if it is at most
@@ -89,6 +94,19 @@ fn parse_duration(text: &str) -> Option<std::time::Duration> {
         .is_empty()
         .then_some(std::time::Duration::from_secs(total))
 }
+
+/// How the briefs folder is watched (`watch` in config.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchMode {
+    /// The operating system's change events (inotify and the like): instant, but they do
+    /// not cross machines on network filesystems (NFS, SMB).
+    Events,
+    /// Every this many seconds (`poll_secs`), one `stat` per file: works on any filesystem.
+    Poll { secs: u64 },
+}
+
+/// Default `poll_secs`.
+pub const DEFAULT_POLL_SECS: u64 = 5;
 
 /// How many gateway shards the bot runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +201,8 @@ impl Default for Config {
             max_personal_follows: 10,
             digest_empty: DigestEmpty::Skip,
             digest_catch_up: DEFAULT_DIGEST_CATCH_UP,
+            claim_lease_secs: 60,
+            watch: WatchMode::Events,
         }
     }
 }
@@ -243,6 +263,9 @@ struct RawConfig {
     max_personal_follows: Option<toml::Spanned<usize>>,
     digest_empty: Option<toml::Spanned<String>>,
     digest_catch_up: Option<toml::Spanned<String>>,
+    claim_lease_secs: Option<toml::Spanned<u64>>,
+    watch: Option<toml::Spanned<String>>,
+    poll_secs: Option<toml::Spanned<u64>>,
     discord: Option<RawDiscord>,
 }
 
@@ -425,6 +448,47 @@ impl Config {
                         ),
                     )
                 })?;
+        }
+        if let Some(lease) = raw.claim_lease_secs {
+            let secs = *lease.get_ref();
+            if !(1..=3600).contains(&secs) {
+                return Err(invalid(
+                    lease.span().start,
+                    format!("claim_lease_secs is {secs}; expected 1 to 3600"),
+                ));
+            }
+            config.claim_lease_secs = secs;
+        }
+        let poll_secs = match raw.poll_secs {
+            Some(secs) if !(1..=3600).contains(secs.get_ref()) => {
+                return Err(invalid(
+                    secs.span().start,
+                    format!("poll_secs is {}; expected 1 to 3600", secs.get_ref()),
+                ));
+            }
+            Some(secs) => Some(secs),
+            None => None,
+        };
+        match raw.watch.as_ref().map(|w| (w.get_ref().as_str(), w.span())) {
+            None | Some(("events", _)) => {
+                if let Some(secs) = &poll_secs {
+                    return Err(invalid(
+                        secs.span().start,
+                        "poll_secs is set but watch is not \"poll\"; add watch = \"poll\", or remove poll_secs".into(),
+                    ));
+                }
+            }
+            Some(("poll", _)) => {
+                config.watch = WatchMode::Poll {
+                    secs: poll_secs.map_or(DEFAULT_POLL_SECS, |s| *s.get_ref()),
+                };
+            }
+            Some((other, span)) => {
+                return Err(invalid(
+                    span.start,
+                    format!("watch is `{other}`; expected \"events\" or \"poll\""),
+                ));
+            }
         }
         if let Some(discord) = raw.discord {
             // Discord ids are never 0, and serenity panics on one.
@@ -767,6 +831,50 @@ mod tests {
         }
         let err = parse("digest_catch_up = 7200").unwrap_err().to_string();
         assert!(err.starts_with("config.toml:1:19:"), "{err}");
+    }
+
+    #[test]
+    fn the_folder_is_watched_by_events_or_by_polling() {
+        assert_eq!(parse("").unwrap().watch, WatchMode::Events);
+        assert_eq!(
+            parse("watch = \"events\"").unwrap().watch,
+            WatchMode::Events
+        );
+        assert_eq!(
+            parse("watch = \"poll\"").unwrap().watch,
+            WatchMode::Poll { secs: 5 }
+        );
+        assert_eq!(
+            parse("watch = \"poll\"\npoll_secs = 30").unwrap().watch,
+            WatchMode::Poll { secs: 30 }
+        );
+        let err = parse("\nwatch = \"inotify\"").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "config.toml:2:9: watch is `inotify`; expected \"events\" or \"poll\""
+        );
+        let err = parse("watch = \"poll\"\npoll_secs = 0")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "config.toml:2:13: poll_secs is 0; expected 1 to 3600");
+        let err = parse("poll_secs = 10").unwrap_err().to_string();
+        assert!(
+            err.starts_with("config.toml:1:13: poll_secs is set but watch is not \"poll\""),
+            "{err}"
+        );
+        let err = parse("watch = 5").unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:1:9:"), "{err}");
+    }
+
+    #[test]
+    fn the_claim_lease_is_bounded() {
+        assert_eq!(parse("").unwrap().claim_lease_secs, 60);
+        assert_eq!(parse("claim_lease_secs = 5").unwrap().claim_lease_secs, 5);
+        let err = parse("claim_lease_secs = 0").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "config.toml:1:20: claim_lease_secs is 0; expected 1 to 3600"
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ use notify_debouncer_full::notify::{self, RecursiveMode};
 use tracing::{info, warn};
 
 use crate::brief::{self, Brief, BriefError, BriefId};
+use crate::config::WatchMode;
 use crate::intake::{self, Action, Actor, FolderLock, IntakeError};
 use crate::language::Language;
 use crate::library::{self, Edit, Library, LibraryError};
@@ -640,23 +641,7 @@ impl LiveLibrary {
                     } else {
                         Ok(live.reload_paths(&paths))
                     };
-                    match result {
-                        Ok(report) => {
-                            if report.changed > 0 {
-                                info!(
-                                    changed = report.changed,
-                                    briefs = report.briefs,
-                                    ms = report.elapsed.as_millis() as u64,
-                                    "briefs reloaded"
-                                );
-                            }
-                            for error in &report.errors {
-                                warn!("{error}");
-                            }
-                            on_report(&report);
-                        }
-                        Err(error) => warn!(%error, "cannot reload the briefs"),
-                    }
+                    reported(result, &on_report);
                 }
                 Err(errors) => {
                     for error in errors {
@@ -667,8 +652,80 @@ impl LiveLibrary {
         )?;
         debouncer.watch(&self.dir, RecursiveMode::Recursive)?;
         Ok(Watcher {
-            _debouncer: debouncer,
+            _watching: Watching::Events {
+                _debouncer: Box::new(debouncer),
+            },
         })
+    }
+
+    /// Looks at the folder every `every` and reloads what changed, calling `on_report` after
+    /// each look that changed something or met errors. One look lists the folder and takes one
+    /// `stat` per file (size, modification time, inode); only changed files are read. For
+    /// folders whose changes bring no events: network filesystems (NFS, SMB) changed from
+    /// another machine. Polling lasts as long as the returned [`Watcher`] lives.
+    pub fn poll(
+        self: &Arc<Self>,
+        every: Duration,
+        on_report: impl Fn(&ReloadReport) + Send + 'static,
+    ) -> Watcher {
+        let live = Arc::clone(self);
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let spawned = std::thread::Builder::new()
+            .name("briefs-poll".into())
+            .spawn(move || {
+                // Ends when the Watcher (and so `stop`) is dropped.
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(every)
+                {
+                    let result = live.reload();
+                    if result
+                        .as_ref()
+                        .map_or(true, |r| r.changed > 0 || !r.errors.is_empty())
+                    {
+                        reported(result, &on_report);
+                    }
+                }
+            });
+        if let Err(error) = spawned {
+            warn!(%error, "cannot start polling the briefs folder");
+        }
+        Watcher {
+            _watching: Watching::Poll { _stop: stop },
+        }
+    }
+
+    /// Watches the folder as the config says: by events ([`LiveLibrary::watch`]) or by
+    /// polling ([`LiveLibrary::poll`]).
+    pub fn watch_as(
+        self: &Arc<Self>,
+        mode: WatchMode,
+        on_report: impl Fn(&ReloadReport) + Send + 'static,
+    ) -> Result<Watcher, notify::Error> {
+        match mode {
+            WatchMode::Events => self.watch(on_report),
+            WatchMode::Poll { secs } => Ok(self.poll(Duration::from_secs(secs), on_report)),
+        }
+    }
+}
+
+/// Logs what a reload did and hands it to `on_report`.
+fn reported(result: Result<ReloadReport, LibraryError>, on_report: &impl Fn(&ReloadReport)) {
+    match result {
+        Ok(report) => {
+            if report.changed > 0 {
+                info!(
+                    changed = report.changed,
+                    briefs = report.briefs,
+                    ms = report.elapsed.as_millis() as u64,
+                    "briefs reloaded"
+                );
+            }
+            for error in &report.errors {
+                warn!("{error}");
+            }
+            on_report(&report);
+        }
+        Err(error) => warn!(%error, "cannot reload the briefs"),
     }
 }
 
@@ -703,10 +760,22 @@ fn ignored(path: &Path) -> bool {
 
 /// Keeps the folder watched while it lives.
 pub struct Watcher {
-    _debouncer: notify_debouncer_full::Debouncer<
-        notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >,
+    _watching: Watching,
+}
+
+/// What keeps a folder watched: the event watcher, or the polling thread's stop signal.
+enum Watching {
+    Events {
+        _debouncer: Box<
+            notify_debouncer_full::Debouncer<
+                notify::RecommendedWatcher,
+                notify_debouncer_full::RecommendedCache,
+            >,
+        >,
+    },
+    Poll {
+        _stop: std::sync::mpsc::Sender<()>,
+    },
 }
 
 #[cfg(test)]

@@ -538,7 +538,16 @@ async fn a_restart_posts_nothing_twice_and_a_burst_from_while_stopped_is_one_sum
 #[tokio::test(flavor = "multi_thread")]
 async fn a_post_cut_off_by_kill_9_is_sent_once_after_the_restart() {
     let double = DiscordDouble::start().await;
-    let mut bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    // The killed process's claim of the delivery lasts its lease; the restarted one (a new
+    // claim id) takes it after that. A short lease keeps the test short.
+    let mut bot = Bot::start_configured(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        "claim_lease_secs = 2",
+        "",
+        "briefbot=info",
+    )
+    .await;
     let admin = double.admin_user();
     follow_storms(&double, &admin).await;
     // Discord never answers the first post: the bot is killed while waiting for it.
@@ -767,7 +776,16 @@ async fn follow_is_registered_for_channel_managers_with_its_options() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_duplicate_window_a_post_accepted_then_killed_is_posted_again_once() {
     let double = DiscordDouble::start().await;
-    let mut bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    // The killed process's claim of the delivery lasts its lease; the restarted one (a new
+    // claim id) takes it after that. A short lease keeps the test short.
+    let mut bot = Bot::start_configured(
+        &double,
+        &[("cyber-unit.toml", CYBER.into())],
+        "claim_lease_secs = 2",
+        "",
+        "briefbot=info",
+    )
+    .await;
     let admin = double.admin_user();
     follow_storms(&double, &admin).await;
     let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");

@@ -243,3 +243,69 @@ fn a_start_leaves_the_temporary_file_of_a_write_in_flight() {
         "once its writer is gone, it is a leftover"
     );
 }
+
+/// `watch = "poll"`: no change events at all, one look at the folder per round. A change, an
+/// addition and a removal are each served after a round, and each round that changed
+/// something is reported with what it put in the library.
+#[test]
+fn polling_serves_dropped_edited_and_removed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("storm.toml"),
+        brief("storm", "Storm hits coast"),
+    )
+    .unwrap();
+    let live = open(dir.path());
+    let put = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let recorded = Arc::clone(&put);
+    let watcher = live.poll(Duration::from_millis(50), move |report| {
+        let mut put = recorded.lock().unwrap();
+        put.extend(report.put.iter().map(|id| id.to_string()));
+    });
+
+    // Dropped in, in a subfolder too.
+    std::fs::create_dir(dir.path().join("2020")).unwrap();
+    std::fs::write(
+        dir.path().join("2020/flood.toml"),
+        brief("flood", "Flood in the valley"),
+    )
+    .unwrap();
+    assert!(
+        within(STUCK, || found(&live, "flood") == ["Flood in the valley"]).is_some(),
+        "a new file is served"
+    );
+    assert_eq!(*put.lock().unwrap(), ["flood"]);
+
+    // Edited, to the same length: the modification time tells.
+    std::fs::write(
+        dir.path().join("storm.toml"),
+        brief("storm", "Storm hits beach"),
+    )
+    .unwrap();
+    assert!(within(STUCK, || found(&live, "storm") == ["Storm hits beach"]).is_some());
+
+    // Removed.
+    std::fs::remove_file(dir.path().join("2020/flood.toml")).unwrap();
+    assert!(within(STUCK, || found(&live, "flood").is_empty()).is_some());
+    assert_eq!(live.snapshot().len(), 1);
+
+    // Once the watcher is dropped, nothing more is picked up.
+    drop(watcher);
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::write(dir.path().join("rain.toml"), brief("rain", "Rain all week")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(found(&live, "rain").is_empty(), "polling stopped");
+}
+
+/// The config chooses polling: `watch_as` with `WatchMode::Poll` polls (here every second,
+/// the shortest `poll_secs`).
+#[test]
+fn the_config_can_choose_polling() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = open(dir.path());
+    let _watcher = live
+        .watch_as(briefbot::config::WatchMode::Poll { secs: 1 }, |_| {})
+        .unwrap();
+    std::fs::write(dir.path().join("rain.toml"), brief("rain", "Rain all week")).unwrap();
+    assert!(within(STUCK, || found(&live, "rain") == ["Rain all week"]).is_some());
+}

@@ -9,6 +9,7 @@
 //! two processes given overlapping ranges by mistake still send each delivery once.
 
 use crate::config::{DiscordConfig, Shards};
+use crate::store::deliveries::ShardFilter;
 use crate::store::follows::Target;
 
 /// The servers whose deliveries this process sends.
@@ -51,11 +52,39 @@ impl Coverage {
         }
     }
 
+    /// What a claim in the database may take (`None`: everything).
+    pub fn filter(self) -> Option<ShardFilter> {
+        match self {
+            Coverage::All => None,
+            Coverage::Range { total, first, last } => Some(ShardFilter {
+                total,
+                first,
+                last,
+                personal: first == 0,
+            }),
+        }
+    }
+
     /// Whether this process sends to `target`.
     pub fn covers(self, target: &Target) -> bool {
         match *target {
             Target::Channel { guild_id, .. } => self.covers_guild(guild_id),
             Target::Personal { .. } => self.covers_personal(),
+        }
+    }
+}
+
+impl std::fmt::Display for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Coverage::All => f.write_str("every server and the direct messages"),
+            Coverage::Range { total, first, last } => {
+                write!(f, "the servers on shards {first}..{last} of {total}")?;
+                if first == 0 {
+                    f.write_str(" and the direct messages")?;
+                }
+                Ok(())
+            }
         }
     }
 }

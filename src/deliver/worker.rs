@@ -13,16 +13,22 @@
 //!   accepted. The one window for a duplicate is between the two (the process dies after the
 //!   platform accepted the post and before the database recorded it): that delivery is still
 //!   queued at the next start and is posted again.
+//! - **Several processes**: a round *claims* its deliveries in the database
+//!   ([`Store::claim`]) for this process's shards only, with a lease. The claim is renewed
+//!   right before each post, and a post whose claim was lost (the lease ran out and another
+//!   process took it) is not made. What a round leaves for later is released at its end; a
+//!   process that dies leaves its claims to be taken once the lease runs out.
 
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 
 use tokio::time::Instant;
+use tracing::warn;
 
 use super::digest::DigestItem;
 use crate::library::Library;
-use crate::store::deliveries::{Delivery, DeliveryId};
+use crate::store::deliveries::{Delivery, DeliveryId, ShardFilter};
 use crate::store::follows::{FollowId, Target};
 use crate::store::{Store, StoreError};
 
@@ -31,6 +37,9 @@ pub const SUMMARY_ITEMS: usize = 10;
 
 /// Deliveries taken from the queue per round.
 const ROUND_SIZE: usize = 500;
+
+/// How long a claim lasts unless renewed (`claim_lease_secs`).
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
 /// What to post.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +121,8 @@ pub struct Settings {
     pub backoff: Duration,
     /// Rate limits waited out for one post before leaving it for the next round.
     pub max_rate_limits: u32,
+    /// How long a claim of deliveries lasts: another process takes them after it.
+    pub lease: Duration,
 }
 
 impl Settings {
@@ -123,6 +134,7 @@ impl Settings {
             max_tries: 4,
             backoff: Duration::from_secs(2),
             max_rate_limits: 5,
+            lease: DEFAULT_LEASE,
         }
     }
 }
@@ -138,6 +150,8 @@ pub struct Round {
     pub paused: Vec<(FollowId, String)>,
     /// Deliveries given up on.
     pub failed: usize,
+    /// Deliveries not posted because another process took them (this one's lease ran out).
+    pub lost: usize,
 }
 
 /// The worker: one per process that posts.
@@ -146,19 +160,37 @@ pub struct Worker<O> {
     store: Store,
     outbox: O,
     settings: Settings,
+    /// Who claims, in the database: unique among the processes sharing it.
+    owner: String,
+    /// The servers this process sends for (`None`: all).
+    shards: Option<ShardFilter>,
     /// When the next post may go, by the pacing.
     next_slot: Instant,
 }
 
 impl<O: Outbox> Worker<O> {
-    /// A worker posting through `outbox`.
-    pub fn new(store: Store, outbox: O, settings: Settings) -> Self {
+    /// A worker posting through `outbox`, claiming as `owner` the deliveries of the servers
+    /// `shards` covers (all when `None`).
+    pub fn new(
+        store: Store,
+        outbox: O,
+        settings: Settings,
+        owner: String,
+        shards: Option<ShardFilter>,
+    ) -> Self {
         Worker {
             store,
             outbox,
             settings,
+            owner,
+            shards,
             next_slot: Instant::now(),
         }
+    }
+
+    /// Who this worker claims as.
+    pub fn owner(&self) -> &str {
+        &self.owner
     }
 
     /// The outbox (what a fake recorded, in tests).
@@ -168,8 +200,21 @@ impl<O: Outbox> Worker<O> {
 
     /// Sends what is queued for active follows now; `library` gives summaries their titles.
     pub async fn run_once(&mut self, library: &Library) -> Result<Round, StoreError> {
+        let result = self.round(library).await;
+        // What the round took and did not finish (a paused follow, a post left for later, an
+        // error) is free at once for the next round or another process.
+        let released = self.store.release_claims(&self.owner).await;
+        let round = result?;
+        released?;
+        Ok(round)
+    }
+
+    async fn round(&mut self, library: &Library) -> Result<Round, StoreError> {
         let mut round = Round::default();
-        let queued = self.store.sendable(ROUND_SIZE).await?;
+        let queued = self
+            .store
+            .claim(&self.owner, self.shards, self.settings.lease, ROUND_SIZE)
+            .await?;
         let mut by_follow: BTreeMap<FollowId, Vec<Delivery>> = BTreeMap::new();
         for delivery in queued {
             by_follow
@@ -191,7 +236,12 @@ impl<O: Outbox> Worker<O> {
             if !gone.is_empty() {
                 let ids: Vec<DeliveryId> = gone.iter().map(|d| d.id).collect();
                 self.store
-                    .mark_attempt_failed(&ids, "the brief was removed before it was posted", true)
+                    .mark_attempt_failed(
+                        &ids,
+                        &self.owner,
+                        "the brief was removed before it was posted",
+                        true,
+                    )
                     .await?;
                 round.failed += ids.len();
             }
@@ -220,27 +270,50 @@ impl<O: Outbox> Worker<O> {
                     ping_role_id: follow.ping_role_id,
                     body,
                 };
-                match self.deliver(&post).await {
+                match self.deliver(&post, &ids).await {
                     Ok(message_id) => {
-                        self.store.mark_sent(&ids, follow_id, message_id).await?;
+                        let recorded = self
+                            .store
+                            .mark_sent(&ids, &self.owner, follow_id, message_id)
+                            .await?;
+                        if recorded < ids.len() {
+                            // Posted, but the lease ran out during the post and another
+                            // process took some of them: it may post them again.
+                            warn!(
+                                follow = %follow_id,
+                                message_id,
+                                "a post went out after this process's claim ran out"
+                            );
+                        }
                         round.posts += 1;
                         round.delivered += ids.len();
                     }
+                    Err(Outcome::Lost) => {
+                        round.lost += ids.len();
+                        break;
+                    }
                     Err(Outcome::Pause(reason)) => {
-                        self.store.mark_attempt_failed(&ids, &reason, false).await?;
+                        self.store
+                            .mark_attempt_failed(&ids, &self.owner, &reason, false)
+                            .await?;
                         if self.store.pause_follow(follow_id, &reason).await? {
                             round.paused.push((follow_id, reason));
                         }
                         break;
                     }
                     Err(Outcome::GiveUp(error)) => {
-                        self.store.mark_attempt_failed(&ids, &error, true).await?;
+                        self.store
+                            .mark_attempt_failed(&ids, &self.owner, &error, true)
+                            .await?;
                         round.failed += ids.len();
                     }
                     Err(Outcome::Later(error)) => {
-                        self.store.mark_attempt_failed(&ids, &error, false).await?;
+                        self.store
+                            .mark_attempt_failed(&ids, &self.owner, &error, false)
+                            .await?;
                         break;
                     }
+                    Err(Outcome::Store(error)) => return Err(error),
                 }
             }
         }
@@ -248,11 +321,22 @@ impl<O: Outbox> Worker<O> {
     }
 
     /// Posts once the pacing allows, waiting out rate limits and retrying server errors.
-    async fn deliver(&mut self, post: &Post) -> Result<u64, Outcome> {
+    /// Right before each try, the claim of `ids` is renewed: a post whose claim was lost is
+    /// not made.
+    async fn deliver(&mut self, post: &Post, ids: &[DeliveryId]) -> Result<u64, Outcome> {
         let mut tries = 0;
         let mut rate_limits = 0;
         loop {
             self.pace().await;
+            match self
+                .store
+                .renew_claim(ids, &self.owner, self.settings.lease)
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => return Err(Outcome::Lost),
+                Err(error) => return Err(Outcome::Store(error)),
+            }
             match self.outbox.send(post).await {
                 Ok(id) => return Ok(id),
                 Err(SendError::Forbidden(why)) => {
@@ -309,6 +393,10 @@ enum Outcome {
     GiveUp(String),
     /// Try again in a later round.
     Later(String),
+    /// Another process claimed the deliveries meanwhile: leave them to it.
+    Lost,
+    /// The database failed: end the round.
+    Store(StoreError),
 }
 
 /// The summary of many deliveries for one follow: newest briefs first.

@@ -5,6 +5,12 @@
 //! about election hacking?") are handled in [`on_event`], because poise's own mention-prefix
 //! handling would treat the first word as a command name. The bot needs no privileged intent:
 //! Discord delivers the content of messages that mention it.
+//!
+//! Every process runs the delivery worker ([`news::News::work`]) for its own shards: with a
+//! `shard_range`, the follows of the servers on those shards, and the personal (DM) follows
+//! when the range starts at shard 0 ([`crate::deliver::shards::Coverage`]). Processes that
+//! share a database claim each delivery there before sending it, so overlapping ranges never
+//! send one twice (README, "Running several processes").
 
 pub mod admin;
 pub mod api_url;
@@ -239,7 +245,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     );
     let data_in_flight = Arc::clone(&in_flight);
     let data_news = Arc::clone(&news);
-    let settings = Settings::new(config.announce_burst, config.announce_per_second);
+    let settings = Settings {
+        lease: std::time::Duration::from_secs(config.claim_lease_secs),
+        ..Settings::new(config.announce_burst, config.announce_per_second)
+    };
+    let config_discord = config.discord.clone();
+    let watch_mode = config.watch;
     let summary_chars = config.summary_chars;
     let worker_stopping = stopping.clone();
     let digest_stopping = stopping.clone();
@@ -287,7 +298,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let runtime = tokio::runtime::Handle::current();
     let watched = Arc::clone(&live);
     let announcing = Arc::clone(&news);
-    let _watcher = live.watch(move |report| {
+    if let crate::config::WatchMode::Poll { secs } = watch_mode {
+        info!(every_secs = secs, "the briefs folder is polled");
+    }
+    let _watcher = live.watch_as(watch_mode, move |report| {
         if !report.put.is_empty() {
             let news = Arc::clone(&announcing);
             let live = Arc::clone(&watched);
@@ -331,19 +345,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
     });
 
-    // Announcing is safe in every process (the seen table makes it once), sending is not:
-    // when the shards are split over processes, only the one with shard 0 sends.
-    if shard_range.is_none_or(|(first, _)| first == 0) {
-        tokio::spawn(Arc::clone(&news).work(
-            Arc::clone(&client.http),
-            Arc::clone(&live),
-            settings,
-            summary_chars,
-            worker_stopping,
-        ));
-    } else {
-        info!("deliveries are sent by the process that runs shard 0");
-    }
+    // Every process announces (the seen table makes each brief announced once) and sends
+    // the deliveries of its own shards' servers (claims in the database make each sent
+    // once, even when two processes' ranges overlap by mistake).
+    tokio::spawn(Arc::clone(&news).work(
+        Arc::clone(&client.http),
+        Arc::clone(&live),
+        settings,
+        summary_chars,
+        Coverage::of(&config_discord),
+        worker_stopping,
+    ));
 
     // Digests go out from the process whose shards cover their server; the claim in the
     // database makes each occurrence go out once even where ranges overlap.

@@ -17,8 +17,10 @@ use super::{embed, no_mentions, outbox::DiscordOutbox};
 use crate::brief::BriefId;
 use crate::deliver::announce::{announce, catch_up, load_follows};
 use crate::deliver::matcher::FollowIndex;
+use crate::deliver::shards::Coverage;
 use crate::deliver::worker::{Settings, Worker};
 use crate::library::Library;
+use crate::store::deliveries::owner_id;
 use crate::store::follows::{FollowId, Target};
 use crate::store::{Store, StoreError};
 use crate::watch::LiveLibrary;
@@ -101,8 +103,10 @@ impl News {
                         queued = done.queued,
                         "new briefs queued for delivery"
                     );
-                    self.wake.notify_one();
                 }
+                // Even when another process sharing the database queued them (it saw the
+                // briefs first), this process may be the one whose shards cover some.
+                self.wake.notify_one();
             }
             // The briefs stay unseen, so the next start's catch-up announces them.
             Err(error) => warn!(%error, "cannot announce new briefs"),
@@ -136,22 +140,44 @@ impl News {
         live: Arc<LiveLibrary>,
         settings: Settings,
         summary_chars: usize,
+        coverage: Coverage,
         mut stopping: tokio::sync::watch::Receiver<bool>,
     ) {
         let outbox = DiscordOutbox::new(Arc::clone(&http), Arc::clone(&live), summary_chars);
-        let mut worker = Worker::new(self.store.clone(), outbox, settings);
+        let owner = owner_id();
+        info!(
+            owner = %owner,
+            coverage = %coverage,
+            lease_secs = settings.lease.as_secs(),
+            "sending the deliveries of this process's shards"
+        );
+        let mut worker = Worker::new(
+            self.store.clone(),
+            outbox,
+            settings,
+            owner,
+            coverage.filter(),
+        );
+        // A claim another process left behind (it died) is free after the lease: look at
+        // least that often.
+        let period = WORKER_PERIOD.min(settings.lease.max(Duration::from_secs(1)));
         loop {
             if *stopping.borrow() {
                 return;
             }
             match worker.run_once(&live.snapshot()).await {
                 Ok(round) => {
-                    if round.posts > 0 || round.failed > 0 || !round.paused.is_empty() {
+                    if round.posts > 0
+                        || round.failed > 0
+                        || round.lost > 0
+                        || !round.paused.is_empty()
+                    {
                         info!(
                             posts = round.posts,
                             delivered = round.delivered,
                             failed = round.failed,
                             paused = round.paused.len(),
+                            lost = round.lost,
                             "deliveries sent"
                         );
                     }
@@ -159,11 +185,15 @@ impl News {
                         self.tell_creator(&http, follow, &reason).await;
                     }
                 }
-                Err(error) => warn!(%error, "cannot send the queued deliveries"),
+                // The database is away (or failed): the deliveries wait in it, and the next
+                // round tries again; sqlx's pool connects anew once the server is back.
+                Err(error) => {
+                    warn!(%error, "cannot send the queued deliveries; trying again later")
+                }
             }
             tokio::select! {
                 () = self.wake.notified() => {}
-                () = tokio::time::sleep(WORKER_PERIOD) => {}
+                () = tokio::time::sleep(period) => {}
                 _ = stopping.changed() => return,
             }
         }

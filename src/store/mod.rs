@@ -41,6 +41,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/sqlite/0001_follows.sql"),
     ),
     (
+        2,
+        "claims",
+        include_str!("migrations/sqlite/0002_claims.sql"),
+    ),
+    (
         3,
         "digests",
         include_str!("migrations/sqlite/0003_digests.sql"),
@@ -51,6 +56,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         1,
         "follows",
         include_str!("migrations/postgres/0001_follows.sql"),
+    ),
+    (
+        2,
+        "claims",
+        include_str!("migrations/postgres/0002_claims.sql"),
     ),
     (
         3,

@@ -38,6 +38,17 @@ impl Bot {
         discord_config: &str,
         log: &str,
     ) -> Bot {
+        Self::start_configured(double, briefs, "", discord_config, log).await
+    }
+
+    /// Starts the bot with `top_config` (keys outside `[discord]`) and `discord_config`.
+    pub async fn start_configured(
+        double: &DiscordDouble,
+        briefs: &[(&str, String)],
+        top_config: &str,
+        discord_config: &str,
+        log: &str,
+    ) -> Bot {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("briefs")).unwrap();
         for (name, text) in briefs {
@@ -46,7 +57,7 @@ impl Bot {
         std::fs::write(
             dir.path().join("config.toml"),
             format!(
-                "[discord]\nshards = 1\n{}{discord_config}\n",
+                "{top_config}\n[discord]\nshards = 1\n{}{discord_config}\n",
                 if discord_config.contains("cooldown_commands") {
                     ""
                 } else {

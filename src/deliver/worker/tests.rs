@@ -5,7 +5,7 @@ use super::*;
 use crate::brief::BriefId;
 use crate::deliver::announce::{announce, catch_up, load_follows};
 use crate::deliver::matcher::tests::brief;
-use crate::store::deliveries::State;
+use crate::store::deliveries::{ShardFilter, State, owner_id};
 use crate::store::follows::{Created, NewFollow};
 use crate::store::testing::sqlite_in;
 
@@ -51,6 +51,11 @@ impl Outbox for FakeOutbox {
     }
 }
 
+/// A worker of its own process, claiming every server's deliveries.
+fn new_worker(store: Store, outbox: FakeOutbox, settings: Settings) -> Worker<FakeOutbox> {
+    Worker::new(store, outbox, settings, owner_id(), None)
+}
+
 fn fast() -> Settings {
     Settings {
         burst: 5,
@@ -58,11 +63,12 @@ fn fast() -> Settings {
         max_tries: 3,
         backoff: Duration::from_millis(1),
         max_rate_limits: 5,
+        lease: DEFAULT_LEASE,
     }
 }
 
 struct Scene {
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     store: Store,
     library: Library,
     follow: FollowId,
@@ -72,6 +78,14 @@ struct Scene {
 async fn scene(target: Target, n: usize) -> Scene {
     let dir = tempfile::tempdir().unwrap();
     let store = sqlite_in(dir.path()).await;
+    Scene {
+        _dir: Some(dir),
+        ..scene_on(store, target, n).await
+    }
+}
+
+/// `store` with one follow of everything on `target`, and `n` new briefs queued for it.
+async fn scene_on(store: Store, target: Target, n: usize) -> Scene {
     let new = NewFollow {
         target,
         creator_id: 7,
@@ -101,7 +115,7 @@ async fn scene(target: Target, n: usize) -> Scene {
         .await
         .unwrap();
     Scene {
-        _dir: dir,
+        _dir: None,
         store,
         library,
         follow: follow.id,
@@ -116,7 +130,7 @@ const CHANNEL: Target = Target::Channel {
 #[tokio::test]
 async fn each_delivery_is_posted_once_with_its_message_id_recorded() {
     let s = scene(CHANNEL, 3).await;
-    let mut worker = Worker::new(s.store.clone(), FakeOutbox::default(), fast());
+    let mut worker = new_worker(s.store.clone(), FakeOutbox::default(), fast());
     let round = worker.run_once(&s.library).await.unwrap();
     assert_eq!((round.posts, round.delivered), (3, 3));
     let posts = worker.outbox().posts();
@@ -136,7 +150,7 @@ async fn each_delivery_is_posted_once_with_its_message_id_recorded() {
     let ids: Vec<Option<u64>> = sent.iter().map(|d| d.message_id).collect();
     assert_eq!(ids, [Some(1001), Some(1002), Some(1003)]);
     // A restart: a new worker sends nothing again.
-    let mut restarted = Worker::new(s.store.clone(), FakeOutbox::default(), fast());
+    let mut restarted = new_worker(s.store.clone(), FakeOutbox::default(), fast());
     assert_eq!(
         restarted.run_once(&s.library).await.unwrap(),
         Round::default()
@@ -147,7 +161,7 @@ async fn each_delivery_is_posted_once_with_its_message_id_recorded() {
 #[tokio::test]
 async fn a_burst_becomes_one_summary() {
     let s = scene(CHANNEL, 20).await;
-    let mut worker = Worker::new(s.store.clone(), FakeOutbox::default(), fast());
+    let mut worker = new_worker(s.store.clone(), FakeOutbox::default(), fast());
     let round = worker.run_once(&s.library).await.unwrap();
     assert_eq!((round.posts, round.delivered), (1, 20));
     let posts = worker.outbox().posts();
@@ -168,7 +182,7 @@ async fn a_burst_becomes_one_summary() {
 #[tokio::test]
 async fn at_the_burst_size_briefs_are_still_posted_one_by_one() {
     let s = scene(CHANNEL, 5).await;
-    let mut worker = Worker::new(s.store.clone(), FakeOutbox::default(), fast());
+    let mut worker = new_worker(s.store.clone(), FakeOutbox::default(), fast());
     assert_eq!(worker.run_once(&s.library).await.unwrap().posts, 5);
 }
 
@@ -192,7 +206,7 @@ async fn a_refused_post_pauses_the_follow_once_and_keeps_its_deliveries() {
         ),
     ] {
         let s = scene(target, 3).await;
-        let mut worker = Worker::new(
+        let mut worker = new_worker(
             s.store.clone(),
             FakeOutbox::scripted([Err(refusal)]),
             fast(),
@@ -225,7 +239,7 @@ async fn a_rate_limit_is_waited_out() {
     let outbox = FakeOutbox::scripted([Err(SendError::RateLimited {
         retry_after: Duration::from_millis(300),
     })]);
-    let mut worker = Worker::new(s.store.clone(), outbox, fast());
+    let mut worker = new_worker(s.store.clone(), outbox, fast());
     let round = worker.run_once(&s.library).await.unwrap();
     assert_eq!(round.delivered, 1);
     let times = worker.outbox().times();
@@ -237,12 +251,12 @@ async fn a_rate_limit_is_waited_out() {
 async fn server_errors_are_retried_then_given_up() {
     let s = scene(CHANNEL, 1).await;
     let outbox = FakeOutbox::scripted([Err(SendError::Server("502".into()))]);
-    let mut worker = Worker::new(s.store.clone(), outbox, fast());
+    let mut worker = new_worker(s.store.clone(), outbox, fast());
     assert_eq!(worker.run_once(&s.library).await.unwrap().delivered, 1);
 
     let s = scene(CHANNEL, 1).await;
     let outbox = FakeOutbox::scripted((0..3).map(|_| Err(SendError::Server("503".into()))));
-    let mut worker = Worker::new(s.store.clone(), outbox, fast());
+    let mut worker = new_worker(s.store.clone(), outbox, fast());
     let round = worker.run_once(&s.library).await.unwrap();
     assert_eq!((round.delivered, round.failed), (0, 1));
     assert_eq!(worker.outbox().posts().len(), 3, "max_tries");
@@ -277,7 +291,7 @@ async fn posts_are_paced_over_all_targets() {
         per_second: 20,
         ..fast()
     };
-    let mut worker = Worker::new(s.store.clone(), FakeOutbox::default(), settings);
+    let mut worker = new_worker(s.store.clone(), FakeOutbox::default(), settings);
     assert_eq!(worker.run_once(&s.library).await.unwrap().posts, 8);
     let times = worker.outbox().times();
     let span = times[7] - times[0];
@@ -301,7 +315,7 @@ async fn the_duplicate_window_a_post_accepted_but_not_recorded_is_posted_again()
     };
     outbox.send(&post).await.unwrap();
     // After the restart the delivery is still queued, so it is posted a second time.
-    let mut worker = Worker::new(s.store.clone(), outbox, fast());
+    let mut worker = new_worker(s.store.clone(), outbox, fast());
     assert_eq!(worker.run_once(&s.library).await.unwrap().delivered, 1);
     let posts = worker.outbox().posts();
     assert_eq!(posts.len(), 2);
@@ -312,7 +326,115 @@ async fn the_duplicate_window_a_post_accepted_but_not_recorded_is_posted_again()
 async fn a_brief_removed_before_its_post_is_not_posted() {
     let s = scene(CHANNEL, 2).await;
     let without = Library::new(vec![brief("b01", "Story 1", "Text.")]);
-    let mut worker = Worker::new(s.store.clone(), FakeOutbox::default(), fast());
+    let mut worker = new_worker(s.store.clone(), FakeOutbox::default(), fast());
     let round = worker.run_once(&without).await.unwrap();
     assert_eq!((round.delivered, round.failed), (1, 1));
+}
+
+#[tokio::test]
+async fn a_worker_sends_only_for_the_servers_of_its_shards() {
+    // Server 1 is on shard 0 of 2.
+    let s = scene(CHANNEL, 3).await;
+    let second = ShardFilter {
+        total: 2,
+        first: 1,
+        last: 2,
+        personal: false,
+    };
+    let mut other = Worker::new(
+        s.store.clone(),
+        FakeOutbox::default(),
+        fast(),
+        "second".into(),
+        Some(second),
+    );
+    assert_eq!(other.run_once(&s.library).await.unwrap(), Round::default());
+    assert!(other.outbox().posts().is_empty());
+    let first = ShardFilter {
+        total: 2,
+        first: 0,
+        last: 1,
+        personal: true,
+    };
+    let mut worker = Worker::new(
+        s.store.clone(),
+        FakeOutbox::default(),
+        fast(),
+        "first".into(),
+        Some(first),
+    );
+    assert_eq!(worker.run_once(&s.library).await.unwrap().delivered, 3);
+}
+
+/// Discord's side, while another process takes this one's claims: each post accepted makes
+/// the claims of the other briefs queued pass to "thief".
+struct ThiefOutbox {
+    store: Store,
+    posts: Mutex<Vec<Post>>,
+}
+
+impl Outbox for ThiefOutbox {
+    async fn send(&self, post: &Post) -> Result<u64, SendError> {
+        let PostBody::Brief { brief_id, .. } = &post.body else {
+            panic!("one brief at a time here")
+        };
+        sqlx::query(
+            "UPDATE deliveries SET claimed_by = 'thief' WHERE state = 'queued' AND brief_id <> $1",
+        )
+        .bind(brief_id)
+        .execute(self.store.pool())
+        .await
+        .unwrap();
+        let mut posts = self.posts.lock().unwrap();
+        posts.push(post.clone());
+        Ok(2_000 + posts.len() as u64)
+    }
+}
+
+#[tokio::test]
+async fn a_post_whose_claim_another_process_took_is_not_made() {
+    let s = scene(CHANNEL, 3).await;
+    let outbox = ThiefOutbox {
+        store: s.store.clone(),
+        posts: Mutex::new(Vec::new()),
+    };
+    let mut worker = Worker::new(s.store.clone(), outbox, fast(), "me".into(), None);
+    let round = worker.run_once(&s.library).await.unwrap();
+    assert_eq!((round.posts, round.delivered, round.lost), (1, 1, 1));
+    assert_eq!(worker.outbox().posts.lock().unwrap().len(), 1);
+    // The two left are the thief's, still queued: this worker's end of round left them be.
+    let owners: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT state, claimed_by FROM deliveries ORDER BY id")
+            .fetch_all(s.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        owners,
+        [
+            ("sent".to_owned(), None),
+            ("queued".to_owned(), Some("thief".to_owned())),
+            ("queued".to_owned(), Some("thief".to_owned())),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_worker_resumes_when_the_database_comes_back() {
+    let Some(database) = crate::store::testing::PgDatabase::create().await else {
+        return;
+    };
+    let store = Store::open(&database.url).await.unwrap();
+    let s = scene_on(store, CHANNEL, 2).await;
+    let mut worker = new_worker(s.store.clone(), FakeOutbox::default(), fast());
+    database.set_reachable(false).await;
+    let outage = worker.run_once(&s.library).await;
+    assert!(outage.is_err(), "{outage:?}");
+    assert!(worker.outbox().posts().is_empty());
+    database.set_reachable(true).await;
+    // The same worker, on the same pool: the deliveries waited, and go now.
+    let round = worker.run_once(&s.library).await;
+    s.store.close().await;
+    database.drop_it().await;
+    assert_eq!(round.unwrap().delivered, 2);
+    assert_eq!(worker.outbox().posts().len(), 2);
 }
