@@ -1,8 +1,9 @@
 //! "More like this": [`related`] finds the briefs that share the most with one brief (its
 //! weightiest words, its tags, its speakers and its outlet), each with a short [`Reason`].
 //!
-//! It asks the index, never every brief. The brief's words are weighed by the engine
-//! (`search::terms_of`: how often the brief says each, in which field, times how rare it is),
+//! It asks the index, never every brief. The brief's words (its speakers' names aside) are
+//! weighed by the engine (`search::terms_of`: how often the brief says each, in which field,
+//! times how rare it is),
 //! and the weightiest [`WORDS`], with every word of its tags, become a weighted query whose
 //! postings give the candidates (`search::more_like_this`); a word held by more than
 //! [`COMMON_SHARE`] of the library says too little to ask about. The briefs quoting the same
@@ -20,8 +21,8 @@ use super::AskOptions;
 use super::BriefAnswer;
 use super::briefs::brief_answer;
 use crate::brief::Brief;
-use crate::library::Library;
-use crate::search::{self, DocTerm, Highlighter, MAX_LIKE_TERMS};
+use crate::library::{self, Field, Library};
+use crate::search::{self, DocTerm, Document, Highlighter, MAX_LIKE_TERMS, Weight};
 use crate::speakers::Resolution;
 
 /// How many of the brief's weightiest words are asked about (its tags' words come on top).
@@ -287,7 +288,7 @@ impl Asked {
 /// weightiest's.
 fn asked_terms(library: &Library, brief: &Brief) -> Asked {
     let index = library.index();
-    let all = search::terms_of(index, brief);
+    let all = search::terms_of(index, &WithoutSpeakers(brief));
     let common = if library.len() > SMALL_LIBRARY {
         (library.len() as f32 * COMMON_SHARE) as usize
     } else {
@@ -344,6 +345,26 @@ fn asked_terms(library: &Library, brief: &Brief) -> Asked {
         }
     }
     Asked { terms, tags }
+}
+
+/// A brief's searched texts but its speakers' names: the people quoted count as speakers
+/// shared, not again as words (a name written once per quote would outweigh the rest).
+struct WithoutSpeakers<'a>(&'a Brief);
+
+impl Document for WithoutSpeakers<'_> {
+    fn language(&self) -> crate::language::Language {
+        self.0.language
+    }
+
+    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
+        library::fields(self.0)
+            .filter(|(field, _)| *field != Field::Speaker)
+            .map(|(field, text)| (field.weight(), text))
+    }
+
+    fn recency(&self) -> impl Ord + '_ {
+        self.0.recency()
+    }
 }
 
 /// The distinct people `brief` quotes (as it names them, at most 32), each with the briefs
