@@ -26,6 +26,7 @@ Commands:
   /brief <topic>                 the best briefs for a topic (plain text works too)
   /quotes <name> [topic:<text>]  what a person said, newest first, optionally on a topic
   /said <words>                  who said it: quotes saying these words, best first
+  /related <id>                  more like this: briefs sharing the most with a brief
   /briefs                        the latest briefs
   /follow <topic>                print new briefs on the topic here as they arrive
   /help                          this help
@@ -34,7 +35,8 @@ Examples:
   /brief election hacking
   /quotes putin
   /quotes Rex Tillerson topic: russia
-  /said putin pressed twice";
+  /said putin pressed twice
+  /related trump-putin-cyber-unit";
 
 /// One console command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,7 @@ pub enum Command<'a> {
         topic: Option<&'a str>,
     },
     Said(&'a str),
+    Related(&'a str),
     Briefs,
     Follow(&'a str),
     Help,
@@ -85,6 +88,9 @@ pub fn parse(line: &str) -> Command<'_> {
             }
         }
         "said" => Command::Said(argument.strip_prefix("text:").unwrap_or(argument).trim()),
+        "related" | "more" => {
+            Command::Related(argument.strip_prefix("id:").unwrap_or(argument).trim())
+        }
         "briefs" | "latest" => Command::Briefs,
         "follow" => Command::Follow(argument.strip_prefix("topic:").unwrap_or(argument).trim()),
         "help" | "?" => Command::Help,
@@ -245,6 +251,14 @@ fn session<L: Deref<Target = Library>>(
             Command::Said(words) => {
                 text::write_said(&answer::said(library, words, SAID), style, out)?
             }
+            Command::Related("") => writeln!(
+                out,
+                "Which brief? Give its id, for example: /related trump-putin-cyber-unit (/briefs lists ids)"
+            )?,
+            Command::Related(id) => match answer::related(library, id, options) {
+                Ok(answer) => text::write_related(&answer, style, out)?,
+                Err(error) => writeln!(out, "Sorry: {error}")?,
+            },
             Command::Briefs => {
                 text::write_list(library.newest_first().into_iter().take(LATEST), out)?
             }
@@ -347,6 +361,11 @@ mod tests {
         );
         assert_eq!(parse("/said text: cyber unit"), Command::Said("cyber unit"));
         assert_eq!(parse("/said  alarm code "), Command::Said("alarm code"));
+        assert_eq!(
+            parse("/related id: cyber-unit"),
+            Command::Related("cyber-unit")
+        );
+        assert_eq!(parse("/more cyber-unit"), Command::Related("cyber-unit"));
         assert_eq!(parse("/QUIT"), Command::Quit);
         assert_eq!(parse("/follow topic: storm"), Command::Follow("storm"));
         assert_eq!(parse("   "), Command::Nothing);

@@ -58,6 +58,11 @@ pub enum Command {
         after_help = "Words are forgiving like `ask`: any order, other forms of a word, a typo, any case, no accents; \"quoted phrases\" match as phrases. Only quote texts are searched.\n\nExamples:\n  briefbot said putin pressed twice\n  briefbot said --json dumbest idea heard\n  briefbot said --limit 3 '\"alarm code\"'"
     )]
     Said(SaidArgs),
+    /// More like this: the briefs sharing the most with one brief, and what they share
+    #[command(
+        after_help = "Briefs are found by the brief's weightiest words, its tags, the people it quotes and its outlet; each result says what it shares (\"shares tags russia, g20; quotes Vladimir Putin\"). The brief itself is never listed. An unknown id exits 1, naming close ids.\n\nExamples:\n  briefbot related trump-putin-cyber-unit\n  briefbot related --json --limit 10 trump-putin-cyber-unit"
+    )]
+    Related(RelatedArgs),
     /// Every brief: date, id, title (newest first)
     List {
         /// One JSON array instead of text
@@ -124,6 +129,19 @@ pub struct SaidArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RelatedArgs {
+    /// The brief's id (as `briefbot list` shows it)
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Most briefs to show
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub limit: u16,
+    /// Answer in JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct AskArgs {
     /// What to look for: words, "quoted phrases", or a whole question
     #[arg(
@@ -156,6 +174,8 @@ pub enum CliError {
     Discord(#[from] StartError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Related(#[from] answer::RelatedError),
     #[error("{}: {source}", path.display())]
     Read { path: PathBuf, source: io::Error },
     #[error("{}: the file or directory does not exist", .0.display())]
@@ -201,6 +221,7 @@ fn run_buffered(config: &Config, command: Command, bold: bool) -> Result<u8, Cli
         Command::Ask(args) => ask(config, &args, bold, &mut out)?,
         Command::Quotes(args) => quotes(config, &args, bold, &mut out)?,
         Command::Said(args) => said(config, &args, bold, &mut out)?,
+        Command::Related(args) => related(config, &args, bold, &mut out)?,
         Command::List { json } => list(config, json, &mut out)?,
         Command::Follows { json } => follows(config, json, &mut out)?,
         // `run` gives chat its own writer; this arm only keeps the match whole.
@@ -389,6 +410,25 @@ fn said(
         writeln!(out)?;
     } else {
         text::write_said(&answer, cli_style(bold), out)?;
+    }
+    Ok(0)
+}
+
+fn related(
+    config: &Config,
+    args: &RelatedArgs,
+    bold: bool,
+    out: &mut impl Write,
+) -> Result<u8, CliError> {
+    let library = load_library(config)?;
+    let options = ask_options(config, Some(args.limit));
+    let answer = answer::related(&library, &args.id, options)?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &answer::related_json(&answer))
+            .map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        text::write_related(&answer, cli_style(bold), out)?;
     }
     Ok(0)
 }

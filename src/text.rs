@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use crate::answer::{
-    Answer, BriefAnswer, Marked, QuotesAnswer, SaidAnswer, SpeakerMatch, SpeakerQuote, attribution,
+    Answer, BriefAnswer, Marked, QuotesAnswer, RelatedAnswer, SaidAnswer, SpeakerMatch,
+    SpeakerQuote, attribution,
 };
 use crate::brief::Brief;
 
@@ -193,6 +194,40 @@ pub fn write_said(answer: &SaidAnswer, style: Style<'_>, out: &mut impl Write) -
             out,
             "\n({} of {} quotes shown{}.)",
             answer.quotes.len(),
+            answer.total,
+            style.more
+        )?;
+    }
+    Ok(())
+}
+
+/// The briefs related to one, best first, each with what it shares, as readable terminal text.
+pub fn write_related(
+    answer: &RelatedAnswer,
+    style: Style<'_>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    if answer.results.is_empty() {
+        let nothing = format!(
+            "No other brief shares tags, people quoted or weighty words with \"{}\" ({}).",
+            answer.title, answer.id
+        );
+        return writeln!(out, "{}", wrap(&nothing, ""));
+    }
+    let heading = format!("Briefs related to \"{}\" ({}):", answer.title, answer.id);
+    writeln!(out, "{}\n", wrap(&heading, ""))?;
+    for (i, related) in answer.results.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_brief(i + 1, &related.brief, style.bold, out)?;
+        writeln!(out, "{}", wrap(&format!("why: {}", related.reason), "   "))?;
+    }
+    if answer.total > answer.results.len() {
+        writeln!(
+            out,
+            "\n({} of {} related briefs shown{}.)",
+            answer.results.len(),
             answer.total,
             style.more
         )?;

@@ -328,3 +328,80 @@ fn who_said_it_finds_half_remembered_quotes() {
         );
     }
 }
+
+/// The folded keys of the tags and speakers of a brief: what "shares a tag or a speaker" means.
+fn tags_and_speakers(brief: &briefbot::brief::Brief) -> Vec<String> {
+    use briefbot::search::plain_words;
+    let tags = brief
+        .tags
+        .iter()
+        .map(|tag| format!("tag:{}", plain_words(tag).join(" ")));
+    let speakers = brief
+        .quotes
+        .iter()
+        .map(|quote| format!("speaker:{}", plain_words(&quote.speaker).concat()));
+    tags.chain(speakers).collect()
+}
+
+/// More like this, on the corpus: for every brief that shares a tag or a speaker with another
+/// brief, how many of its first related briefs (as many as share one, at most three) share a
+/// tag or a speaker with it. The brief itself is never listed, for any brief. The Wikinews
+/// corpus has no tags, so there it measures speakers.
+#[test]
+#[ignore = "needs the Wikinews corpus: set BRIEFBOT_CORPUS or have ../shared/corpus/wikinews"]
+fn related_lists_briefs_sharing_tags_or_speakers_first() {
+    use std::collections::{HashMap, HashSet};
+    let dir = corpus();
+    let library = Library::load(&dir, Language::English)
+        .expect("the corpus loads")
+        .library;
+    let mut holders: HashMap<String, HashSet<String>> = HashMap::new();
+    for brief in library.briefs() {
+        for key in tags_and_speakers(brief) {
+            holders.entry(key).or_default().insert(brief.id.to_string());
+        }
+    }
+    let options = AskOptions {
+        limit: 5,
+        quotes: 0,
+        summary_chars: 400,
+    };
+    let (mut briefs, mut slots, mut sharing, mut first_shares) = (0, 0, 0, 0);
+    for brief in library.briefs() {
+        let id = brief.id.as_str();
+        let answer = briefbot::answer::related(&library, id, options).expect("its own id");
+        let listed: Vec<&str> = answer.results.iter().map(|r| r.brief.id.as_str()).collect();
+        assert!(!listed.contains(&id), "{id} lists itself: {listed:?}");
+        let mut fellows: HashSet<&str> = HashSet::new();
+        for key in tags_and_speakers(brief) {
+            fellows.extend(holders[&key].iter().map(String::as_str));
+        }
+        fellows.remove(id);
+        if fellows.is_empty() {
+            continue;
+        }
+        briefs += 1;
+        let wanted = fellows.len().min(3);
+        slots += wanted;
+        let shared = listed[..wanted.min(listed.len())]
+            .iter()
+            .filter(|other| fellows.contains(*other))
+            .count();
+        sharing += shared;
+        if listed.first().is_some_and(|first| fellows.contains(first)) {
+            first_shares += 1;
+        }
+    }
+    eprintln!(
+        "related: {briefs} briefs share a tag or speaker with another; of their first related \
+         briefs, {sharing} of {slots} ({:.0}%) share one, and the first does for {first_shares} \
+         ({:.0}%)",
+        100.0 * sharing as f64 / slots.max(1) as f64,
+        100.0 * first_shares as f64 / briefs.max(1) as f64
+    );
+    assert!(briefs >= 10, "only {briefs} briefs share a tag or speaker");
+    assert!(
+        sharing * 10 >= slots * 8,
+        "only {sharing} of {slots} first related briefs share a tag or speaker"
+    );
+}

@@ -109,9 +109,15 @@ fn footer(body: &Value) -> &str {
         .unwrap_or_default()
 }
 
-/// Whether the bot has removed this answer's buttons (an edit of its original response).
+/// Whether the bot has removed this answer's paging buttons (an edit of its original
+/// response; a `/brief` answer keeps its "More like this" button).
 fn buttons_removed(asked: &Asked) -> impl Fn(&Recorded) -> bool + '_ {
-    |r| r.method == "PATCH" && r.path.contains(&asked.token) && r.body["components"] == json!([])
+    |r| {
+        r.method == "PATCH"
+            && r.path.contains(&asked.token)
+            && r.body["components"].is_array()
+            && !r.body["components"].to_string().contains(":next")
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -76,7 +76,7 @@ pub fn select_briefs(library: &Library, query: &str, options: AskOptions) -> Bri
     }
 }
 
-fn brief_answer(
+pub(super) fn brief_answer(
     library: &Library,
     highlighter: &Highlighter,
     doc: u32,

@@ -1,10 +1,11 @@
 //! The JSON faces of the answers, as `INTERFACES.md` promises them: [`to_json`]
 //! (`ask --json`, `ask --batch`), [`quotes_json`] (`quotes --json`), [`brief_json`]
-//! (`list --json`), [`said_json`] (`said --json`). A note is written as its neutral wording.
+//! (`list --json`), [`said_json`] (`said --json`), [`related_json`] (`related --json`). A note
+//! is written as its neutral wording.
 
 use serde_json::{Value, json};
 
-use super::{Answer, Note, QuotesAnswer, SaidAnswer, SpeakerQuote};
+use super::{Answer, BriefAnswer, Note, QuotesAnswer, RelatedAnswer, SaidAnswer, SpeakerQuote};
 use crate::brief::Brief;
 
 /// The JSON of `INTERFACES.md` (`ask --json`), extended with `total`, `notes` and, per
@@ -13,34 +14,35 @@ use crate::brief::Brief;
 pub fn to_json(answer: &Answer) -> AnswerJson<'_> {
     AnswerJson {
         query: &answer.query,
-        results: answer
-            .results
-            .iter()
-            .map(|r| ResultJson {
-                id: &r.id,
-                title: &r.title.text,
-                published: &r.published,
-                source: r.source.as_deref(),
-                outlet: r.outlet.as_deref(),
-                image: r.image.as_deref(),
-                tags: &r.tags,
-                score: (f64::from(r.score) * 100.0).round() / 100.0,
-                summary: &r.summary,
-                quotes: r
-                    .quotes
-                    .iter()
-                    .map(|q| QuoteJson {
-                        speaker: &q.speaker.text,
-                        role: q.role.as_deref(),
-                        text: &q.text.text,
-                        context: q.context.as_deref(),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        results: answer.results.iter().map(result_json).collect(),
         total: answer.total,
         suggestion: answer.suggestion.as_deref(),
         notes: &answer.notes,
+    }
+}
+
+/// A result as `ask --json` lists it.
+fn result_json(r: &BriefAnswer) -> ResultJson<'_> {
+    ResultJson {
+        id: &r.id,
+        title: &r.title.text,
+        published: &r.published,
+        source: r.source.as_deref(),
+        outlet: r.outlet.as_deref(),
+        image: r.image.as_deref(),
+        tags: &r.tags,
+        score: (f64::from(r.score) * 100.0).round() / 100.0,
+        summary: &r.summary,
+        quotes: r
+            .quotes
+            .iter()
+            .map(|q| QuoteJson {
+                speaker: &q.speaker.text,
+                role: q.role.as_deref(),
+                text: &q.text.text,
+                context: q.context.as_deref(),
+            })
+            .collect(),
     }
 }
 
@@ -131,5 +133,34 @@ pub fn said_json(answer: &SaidAnswer) -> Value {
         "total": answer.total,
         "suggestion": answer.suggestion,
         "notes": answer.notes,
+    })
+}
+
+/// `related --json`: the brief asked about (`id`, `title`), `results` (the result objects of
+/// `ask --json`, best first, each with its `reason` in words and what it `shares`: `tags`,
+/// `speakers`, `outlet` or null, `words`) and `total`.
+pub fn related_json(answer: &RelatedAnswer) -> Value {
+    let results: Vec<Value> = answer
+        .results
+        .iter()
+        .map(|related| {
+            let mut result =
+                serde_json::to_value(result_json(&related.brief)).unwrap_or_else(|_| json!({}));
+            let reason = &related.reason;
+            result["reason"] = json!(reason.to_string());
+            result["shares"] = json!({
+                "tags": reason.tags,
+                "speakers": reason.speakers,
+                "outlet": reason.outlet,
+                "words": reason.words,
+            });
+            result
+        })
+        .collect();
+    json!({
+        "id": answer.id,
+        "title": answer.title,
+        "results": results,
+        "total": answer.total,
     })
 }

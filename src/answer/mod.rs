@@ -3,7 +3,8 @@
 //!
 //! This file holds the model; the work is split by concern: [`briefs`] (asking for briefs),
 //! [`quotes`](mod@quotes) (asking what a person said), [`said`](mod@said) (asking who said
-//! some words), [`notes`] (what an answer says besides its
+//! some words), [`related`](mod@related) (the briefs sharing the most with one brief),
+//! [`notes`] (what an answer says besides its
 //! results, as data), [`marked`] (marked text and excerpts), [`json`] (the JSON faces). A
 //! face renders the model and never re-decides what to say: which headline or note to show
 //! is decided here, only the wording and the escaping are the face's.
@@ -13,13 +14,15 @@ mod json;
 mod marked;
 mod notes;
 mod quotes;
+mod related;
 mod said;
 
 pub use briefs::{BriefSelection, ask, select_briefs, topic_suggestions};
-pub use json::{AnswerJson, brief_json, quotes_json, said_json, to_json};
+pub use json::{AnswerJson, brief_json, quotes_json, related_json, said_json, to_json};
 pub use marked::{Marked, crop};
 pub use notes::{Headline, Note};
 pub use quotes::{QuoteSelection, quotes, select_quotes};
+pub use related::{Reason, RelatedAnswer, RelatedBrief, RelatedError, related};
 pub use said::{CANDIDATE_BRIEFS, SaidAnswer, SaidQuote, said};
 
 /// How an answer is shaped.

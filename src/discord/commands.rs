@@ -91,6 +91,7 @@ fn brief_page(
         page: Page {
             content: selection.answer.showing().map(embed::headline),
             embed: embed::brief(&result, number + 1, count),
+            related: Some(result.id.clone()),
         },
         number,
         count,
@@ -187,6 +188,7 @@ impl Pages for QuotePages {
             page: Page {
                 content: None,
                 embed: embed::quotes(&selection.answer, &shown, number + 1, count),
+                related: None,
             },
             number,
             count,
@@ -216,6 +218,7 @@ impl Pages for LatestPages {
             page: Page {
                 content: None,
                 embed: embed::brief_list(&briefs, number + 1, count, library.len()),
+                related: None,
             },
             number,
             count,

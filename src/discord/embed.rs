@@ -16,8 +16,8 @@
 use poise::serenity_prelude as serenity;
 
 use crate::answer::{
-    BriefAnswer, Candidate, Headline, Marked, Note, QuotesAnswer, SpeakerMatch, SpeakerQuote,
-    attribution,
+    BriefAnswer, Candidate, Headline, Marked, Note, QuotesAnswer, RelatedAnswer, SaidAnswer,
+    SpeakerMatch, SpeakerQuote, attribution,
 };
 use crate::brief::Brief;
 use crate::deliver::digest::DigestItem;
@@ -183,25 +183,7 @@ pub fn quotes(answer: &QuotesAnswer, page: &[SpeakerQuote], number: usize, pages
     }
     let fields = page
         .iter()
-        .map(|quote| {
-            let value = format!(
-                "“{}”\n{}",
-                bold(&quote.text),
-                by(&quote.speaker, quote.role.as_deref())
-            );
-            let name = format!("{} ({})", plain(&quote.brief_title), quote.published);
-            // A link too long to leave the quote half the field is left out: cut, it would
-            // be a broken link.
-            let room = quote.source.as_deref().map(link_target).and_then(|url| {
-                let room = limits::FIELD_VALUE.checked_sub(utf16_len(&url) + 1)?;
-                (room >= limits::FIELD_VALUE / 2).then_some((url, room))
-            });
-            let value = match room {
-                Some((url, room)) => format!("{}\n{url}", truncate(&value, room)),
-                None => value,
-            };
-            (name, value)
-        })
+        .map(|quote| quote_field(quote, limits::FIELD_VALUE))
         .collect();
     let mut footer = format!("{} quotes, newest first", answer.total);
     if answer.about.is_some() {
@@ -266,6 +248,98 @@ pub fn digest(topic: &str, items: &[DigestItem], more: usize, since: i64) -> Emb
     .within_limits()
 }
 
+/// A quote with its brief as a field, its value at most `room` long: named by the brief's
+/// title and date, the quote with its matched words bold, who said it, and the brief's link.
+fn quote_field(quote: &SpeakerQuote, room: usize) -> (String, String) {
+    let room = room.min(limits::FIELD_VALUE);
+    let value = format!(
+        "“{}”\n{}",
+        bold(&quote.text),
+        by(&quote.speaker, quote.role.as_deref())
+    );
+    let name = format!("{} ({})", plain(&quote.brief_title), quote.published);
+    // A link too long to leave the quote half the field is left out: cut, it would be a
+    // broken link.
+    let link = quote.source.as_deref().map(link_target).and_then(|url| {
+        let left = room.checked_sub(utf16_len(&url) + 1)?;
+        (left >= room / 2).then_some((url, left))
+    });
+    let value = match link {
+        Some((url, left)) => format!("{}\n{url}", truncate(&value, left)),
+        None => truncate(&value, room),
+    };
+    (name, value)
+}
+
+/// The quotes saying some words (`/said`), best first, in one embed: each a field as on a
+/// page of `/quotes`, cut to share the embed's room.
+pub fn said(answer: &SaidAnswer) -> Embed {
+    let mut description: Vec<String> = Vec::new();
+    if let Some(showing) = answer.showing() {
+        description.push(plain(&headline(showing)));
+    }
+    description.extend(answer.notes.iter().map(|n| plain(&note(n))));
+    let shown = answer.quotes.len().max(1);
+    // What the title, description and footer leave, shared by the fields.
+    let room = (limits::EMBED_TOTAL - limits::TITLE - 600 - 200) / shown;
+    let fields = answer
+        .quotes
+        .iter()
+        .map(|said| quote_field(&said.quote, room.saturating_sub(limits::FIELD_NAME)))
+        .collect();
+    let mut footer = match answer.total {
+        1 => "1 quote says some of the words".to_owned(),
+        n => format!("{n} quotes say some of the words, best first"),
+    };
+    if answer.total > answer.quotes.len() {
+        footer.push_str(&format!(" · {} shown", answer.quotes.len()));
+    }
+    Embed {
+        title: truncate(&format!("Who said “{}”?", plain(answer.query.trim())), 200),
+        description: truncate(&description.join("\n"), 600),
+        fields,
+        footer,
+        ..Embed::default()
+    }
+    .within_limits()
+}
+
+/// The briefs related to one ("More like this"), an embed each: the title linked to the
+/// source, what it shares in italics, the summary cropped with the shared words bold, and
+/// outlet, date and tags. All of them together stay within the 6000 a message may hold.
+pub fn related(answer: &RelatedAnswer) -> Vec<Embed> {
+    let count = answer.results.len().clamp(1, limits::EMBEDS_PER_MESSAGE);
+    let room = limits::EMBED_TOTAL / count;
+    answer
+        .results
+        .iter()
+        .take(limits::EMBEDS_PER_MESSAGE)
+        .map(|related| {
+            let result = &related.brief;
+            let mut footer: Vec<String> = Vec::new();
+            footer.extend(result.outlet.clone());
+            footer.push(result.published.clone());
+            if !result.tags.is_empty() {
+                footer.push(result.tags.join(", "));
+            }
+            let title = truncate(&plain(&result.title.text), limits::TITLE);
+            let footer = truncate(&footer.join(" · "), 300);
+            let reason = truncate(&plain(&related.reason.to_string()), 300);
+            let left = room
+                .saturating_sub(utf16_len(&title) + utf16_len(&footer) + utf16_len(&reason) + 4);
+            Embed {
+                title,
+                url: result.source.clone(),
+                description: format!("*{reason}*\n{}", truncate(&bold(&result.excerpt), left)),
+                footer,
+                thumbnail: result.image.clone(),
+                ..Embed::default()
+            }
+            .within_limits()
+        })
+        .collect()
+}
+
 /// One page of the latest briefs.
 pub fn brief_list(briefs: &[&Brief], number: usize, pages: usize, total: usize) -> Embed {
     let lines: Vec<String> = briefs
@@ -302,6 +376,8 @@ pub fn help() -> Embed {
         fields: vec![
             ("/brief topic:<text>".into(), "The best brief on a topic; buttons page through more.\nExample: `/brief topic:election hacking`".into()),
             ("/quotes speaker:<name> [topic:<text>]".into(), "What a person said, newest first, optionally on a topic.\nExample: `/quotes speaker:putin`".into()),
+            ("/said text:<words> [limit]".into(), "Who said it: the quotes saying these words, best first, in any order or form.\nExample: `/said text:putin pressed twice`".into()),
+            ("More like this".into(), "The button under a /brief answer: the briefs sharing the most with the one shown (tags, people quoted, words, outlet), shown only to you.".into()),
             ("/briefs".into(), "The latest briefs.".into()),
             ("@briefbot <question>".into(), "Mention the bot with a question, e.g. `@briefbot what about election hacking?`".into()),
         ],

@@ -3,7 +3,8 @@
 //!
 //! poise dispatches the slash commands ([`commands`]); free-text mentions ("@briefbot what
 //! about election hacking?") are handled in [`on_event`], because poise's own mention-prefix
-//! handling would treat the first word as a command name. The bot needs no privileged intent:
+//! handling would treat the first word as a command name; so are presses of "More like this"
+//! ([`related`]), which outlive the answer they sit under. The bot needs no privileged intent:
 //! Discord delivers the content of messages that mention it.
 //!
 //! Every process runs the delivery worker ([`news::News::work`]) for its own shards: with a
@@ -23,6 +24,8 @@ pub mod news;
 pub mod outbox;
 pub mod paging;
 pub mod registration;
+pub mod related;
+pub mod said;
 pub mod work;
 
 use std::sync::Arc;
@@ -438,6 +441,7 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
         commands: vec![
             commands::brief(),
             commands::quotes(),
+            said::said(),
             commands::briefs(),
             commands::help(),
             admin::brief_add(),
@@ -546,6 +550,12 @@ async fn on_event(
 ) -> Result<(), Error> {
     let new_message = match event {
         serenity::FullEvent::Message { new_message } => new_message,
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(press),
+        } if related::is_related(&press.data.custom_id) => {
+            let context = framework.serenity_context;
+            return Ok(related::pressed(context, framework.user_data, press).await?);
+        }
         // An outage also sends GUILD_DELETE, marked unavailable; only a removal pauses.
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             framework

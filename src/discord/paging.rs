@@ -45,13 +45,19 @@ pub struct Page {
     /// Plain text above the embed (e.g. "Showing results for …").
     pub content: Option<String>,
     pub embed: Embed,
+    /// The id of the brief shown, for a "More like this" button under it.
+    pub related: Option<String>,
 }
 
 impl Page {
+    /// The page as a reply, with its "More like this" button if it has one.
     fn reply(&self) -> poise::CreateReply {
         let mut reply = poise::CreateReply::default()
             .embed(self.embed.to_serenity())
             .allowed_mentions(no_mentions());
+        if self.related.is_some() {
+            reply = reply.components(buttons(None, self.related.as_deref()));
+        }
         if let Some(content) = &self.content {
             reply = reply.content(super::embed::content(content));
         }
@@ -180,17 +186,34 @@ impl Drop for Ticket {
     }
 }
 
-fn buttons(prefix: &str, page: usize, pages: usize) -> Vec<serenity::CreateActionRow> {
-    vec![serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(format!("{prefix}:prev"))
-            .label("Previous")
-            .style(serenity::ButtonStyle::Secondary)
-            .disabled(page == 0),
-        serenity::CreateButton::new(format!("{prefix}:next"))
-            .label("Next")
-            .style(serenity::ButtonStyle::Primary)
-            .disabled(page + 1 >= pages),
-    ])]
+/// The buttons under a page: Previous and Next when `paging` gives (the answer's prefix, the
+/// page, the pages), then "More like this" when the page shows the brief `related`. No row
+/// at all when there is no button.
+fn buttons(
+    paging: Option<(&str, usize, usize)>,
+    related: Option<&str>,
+) -> Vec<serenity::CreateActionRow> {
+    let mut row = Vec::new();
+    if let Some((prefix, page, pages)) = paging {
+        row.push(
+            serenity::CreateButton::new(format!("{prefix}:prev"))
+                .label("Previous")
+                .style(serenity::ButtonStyle::Secondary)
+                .disabled(page == 0),
+        );
+        row.push(
+            serenity::CreateButton::new(format!("{prefix}:next"))
+                .label("Next")
+                .style(serenity::ButtonStyle::Primary)
+                .disabled(page + 1 >= pages),
+        );
+    }
+    row.extend(related.map(super::related::button));
+    if row.is_empty() {
+        Vec::new()
+    } else {
+        vec![serenity::CreateActionRow::Buttons(row)]
+    }
 }
 
 /// Draws page `number` of `pages` from the library of the moment, on a work thread.
@@ -236,11 +259,12 @@ pub async fn answer(ctx: Context<'_>, pages: impl Pages) -> Result<(), Error> {
             .filter(move |press| press.data.custom_id.starts_with(&filter_prefix))
             .stream(),
     );
+    let mut related = first.page.related.clone();
     ctx.send(
         first
             .page
             .reply()
-            .components(buttons(&prefix, 0, first.count)),
+            .components(buttons(Some((&prefix, 0, first.count)), related.as_deref())),
     )
     .await?;
     let idle = Duration::from_secs(data.config.discord.page_timeout_secs);
@@ -273,13 +297,14 @@ pub async fn answer(ctx: Context<'_>, pages: impl Pages) -> Result<(), Error> {
             current.saturating_sub(1)
         };
         let mut gone = false;
-        let mut shown = current;
+        let mut shown = (current, related.clone());
         let response = match draw(ctx, &pages, wanted).await {
             Ok(Ok(drawn)) => {
-                shown = drawn.number;
+                shown = (drawn.number, drawn.page.related.clone());
+                let paging = Some((prefix.as_str(), drawn.number, drawn.count));
                 let mut update = serenity::CreateInteractionResponseMessage::new()
                     .embed(drawn.page.embed.to_serenity())
-                    .components(buttons(&prefix, drawn.number, drawn.count))
+                    .components(buttons(paging, drawn.page.related.as_deref()))
                     .allowed_mentions(no_mentions());
                 if let Some(content) = &drawn.page.content {
                     update = update.content(super::embed::content(content));
@@ -294,7 +319,7 @@ pub async fn answer(ctx: Context<'_>, pages: impl Pages) -> Result<(), Error> {
             Err(super::work::Busy) => private(BUSY),
         };
         match press.create_response(ctx, response).await {
-            Ok(()) => current = shown,
+            Ok(()) => (current, related) = shown,
             Err(error) => warn!(%error, "cannot turn the page"),
         }
         if gone {
@@ -302,7 +327,7 @@ pub async fn answer(ctx: Context<'_>, pages: impl Pages) -> Result<(), Error> {
         }
     }
     drop(ticket);
-    remove_buttons(ctx).await;
+    remove_buttons(ctx, related.as_deref()).await;
     Ok(())
 }
 
@@ -316,13 +341,14 @@ fn private(text: &str) -> serenity::CreateInteractionResponse {
     )
 }
 
-/// Removes the buttons from the answer, leaving its page as it is.
-async fn remove_buttons(ctx: Context<'_>) {
+/// Removes the paging buttons from the answer, leaving its page as it is, and its "More like
+/// this" button (which needs no live answer) for the brief `related` it shows.
+async fn remove_buttons(ctx: Context<'_>, related: Option<&str>) {
     // Paged answers answer slash commands only.
     let poise::Context::Application(app) = ctx else {
         return;
     };
-    let edit = serenity::EditInteractionResponse::new().components(Vec::new());
+    let edit = serenity::EditInteractionResponse::new().components(buttons(None, related));
     if let Err(error) = app.interaction.edit_response(ctx, edit).await {
         warn!(%error, "cannot remove the paging buttons");
     }

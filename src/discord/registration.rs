@@ -170,6 +170,7 @@ mod tests {
             [
                 "brief",
                 "quotes",
+                "said",
                 "briefs",
                 "help",
                 "follow",

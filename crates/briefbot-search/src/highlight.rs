@@ -28,6 +28,20 @@ struct Mark {
 }
 
 impl Highlighter {
+    /// A highlighter of these terms, each a word of its own (in this order; past the 32nd
+    /// they share the last bit of [`TextMarks::words`]): to mark the words one document
+    /// shares with another, which no typed query asked for.
+    pub fn of_terms(terms: impl IntoIterator<Item = TermId>) -> Self {
+        Highlighter {
+            terms: terms
+                .into_iter()
+                .enumerate()
+                .map(|(word, term)| (term, vec![word]))
+                .collect(),
+            phrases: Vec::new(),
+        }
+    }
+
     /// What to highlight in `text` (a text of a document of `index`, in `language`).
     pub fn find(&self, index: &Index, language: Language, text: &str) -> TextMarks {
         if self.terms.is_empty() && self.phrases.is_empty() {

@@ -32,6 +32,7 @@
 //! | `topk` | the bounded walk for the best few |
 //! | `rank` | which documents to walk for the best few, or scoring all it found |
 //! | `query` | [`search`]: from what a user typed to an [`Outcome`] |
+//! | `similar` | more like this: a document's weightiest terms ([`terms_of`]), and the documents sharing them ([`more_like_this`]) |
 
 pub mod analysis;
 mod bm25;
@@ -47,6 +48,7 @@ mod plan;
 mod postings;
 pub mod query;
 mod rank;
+pub mod similar;
 #[cfg(test)]
 mod testing;
 mod topk;
@@ -63,6 +65,7 @@ pub use query::{
     MAX_QUERY_CHARS, Outcome, PreparedQuery, WordTerms, covers_every_word,
     covers_every_word_prepared, search, search_uncorrected, word_terms,
 };
+pub use similar::{DocTerm, MAX_LIKE_TERMS, Similar, more_like_this, terms_of};
 
 /// The layering the crate's documentation states: each module uses only the modules listed
 /// before it.
@@ -71,7 +74,7 @@ mod layers {
     use std::path::Path;
 
     /// The crate's modules, from the bottom up.
-    const MODULES: [&str; 17] = [
+    const MODULES: [&str; 18] = [
         "language",
         "analysis",
         "fields",
@@ -89,6 +92,7 @@ mod layers {
         "topk",
         "rank",
         "query",
+        "similar",
     ];
 
     /// The analysis filters, from the bottom up: the chain (`mod.rs`) comes after them all.
