@@ -12,7 +12,10 @@ use serde_json::Value;
 use discord_double::{DiscordDouble, Recorded};
 
 pub const TOKEN: &str = "MTk4NjIyNDgzNDcxOTI1MjQ4.Gl3Yxk.secret-test-token-do-not-log";
-pub const WAIT: Duration = Duration::from_secs(10);
+/// How long a test waits for something to happen: patience, not a speed check (a passing test
+/// goes on the moment it happens). Generous, because on a loaded 2-core machine eight debug
+/// bot processes starting at once (tests/processes.rs) took more than 10 s.
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// A running `briefbot run` with its own briefs folder; killed when dropped.
 pub struct Bot {
