@@ -61,7 +61,7 @@ fn admin_guild() -> String {
 }
 
 /// The public commands, in the order they are registered.
-const PUBLIC: [&str; 9] = [
+const PUBLIC: [&str; 13] = [
     "brief",
     "quotes",
     "said",
@@ -71,6 +71,10 @@ const PUBLIC: [&str; 9] = [
     "follow-me",
     "unfollow",
     "follows",
+    "digest",
+    "digest-preview",
+    "digests",
+    "undigest",
 ];
 
 fn names(commands: &[Value]) -> Vec<&str> {
