@@ -24,7 +24,8 @@
 //!          seen brief ids, deliveries
 //!            |
 //! core:    search (the briefbot-search crate: analysis -> index -> query, and the
-//!          languages), speakers (name resolution), brief (parsing with located errors),
+//!          languages), speakers (name resolution), facets (tags, outlets, languages to
+//!          briefs), brief (parsing with located errors),
 //!          config
 //! ```
 //!
@@ -40,6 +41,7 @@ pub mod cli;
 pub mod config;
 pub mod deliver;
 pub mod discord;
+pub mod facets;
 pub mod intake;
 pub mod library;
 pub mod speakers;

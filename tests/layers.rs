@@ -18,7 +18,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["search", "language"],
     ),
     ("brief", &["brief"]),
-    ("config and speakers", &["config", "speakers"]),
+    (
+        "config, speakers and facets",
+        &["config", "speakers", "facets"],
+    ),
     ("store (the database)", &["store"]),
     ("library snapshot", &["library"]),
     ("intake", &["intake"]),
