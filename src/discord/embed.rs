@@ -256,6 +256,7 @@ pub fn help() -> Embed {
         fields: vec![
             ("/brief topic:<text>".into(), "The best brief on a topic; buttons page through more.\nExample: `/brief topic:election hacking`".into()),
             ("/quotes speaker:<name> [topic:<text>]".into(), "What a person said, newest first, optionally on a topic.\nExample: `/quotes speaker:putin`".into()),
+            ("Filters".into(), "Words of a topic, or `/brief` options: `since:2017` `since:2017-07` `since:2017-07-09`, `until:` (inclusive), `tag:russia`, `outlet:\"BBC News\"`, `speaker:putin`, `lang:de`, `order:newest`. Filters alone list the briefs they allow, newest first.\nExample: `/brief topic:russia since:2017-07 order:newest`".into()),
             ("/briefs".into(), "The latest briefs.".into()),
             ("@briefbot <question>".into(), "Mention the bot with a question, e.g. `@briefbot what about election hacking?`".into()),
         ],
