@@ -356,8 +356,8 @@ fn chat_brief_and_said_take_filters_and_help_lists_them() {
     );
     assert!(out.contains("No storm like it in years."), "{out}");
     assert!(
-        !out.contains("The storm is over."),
-        "until:2017-07-15: {out}"
+        !out.contains("in \"After the storm, the count\""),
+        "/said until:2017-07-15 leaves out Bo Chen's later quote: {out}"
     );
     assert!(
         out.contains("since:2017-07-09"),
