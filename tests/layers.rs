@@ -123,7 +123,7 @@ fn an_upward_import_is_reported_with_file_and_edge() {
     assert_eq!(
         problems,
         [
-            "src/config.rs: `config` (layer config and speakers) uses `intake` (layer intake), \
+            "src/config.rs: `config` (layer config, speakers and facets) uses `intake` (layer intake), \
           which is above it"
         ]
     );

@@ -444,7 +444,7 @@ mod tests {
                     "tag:G20".to_owned(),
                     "outlet:\"BBC News\"".to_owned()
                 ],
-                "russia   sanctions".to_owned()
+                "russia    sanctions".to_owned()
             )
         );
         assert_eq!(
