@@ -31,8 +31,13 @@ Commands:
   /follow <topic>                print new briefs on the topic here as they arrive
   /help                          this help
   /quit                          leave (or Ctrl-D)
+Filters, in /brief and /said (a value with spaces in quotes):
+  since:2017  since:2017-07  since:2017-07-09  until:2018 (inclusive)
+  tag:russia  outlet:\"BBC News\"  speaker:putin  lang:de  order:newest
 Examples:
   /brief election hacking
+  /brief russia since:2017-07 tag:sanctions order:newest
+  /brief outlet:\"BBC News\" until:2017
   /quotes putin
   /quotes Rex Tillerson topic: russia
   /said putin pressed twice

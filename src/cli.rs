@@ -45,7 +45,7 @@ pub enum Color {
 pub enum Command {
     /// Best briefs for a topic, with summary and key quotes
     #[command(
-        after_help = "Examples:\n  briefbot ask election hacking\n  briefbot ask --json '\"cyber security\" russia'\n  briefbot ask --batch queries.txt > answers.jsonl"
+        after_help = "Filters, words of the query: since:2017 since:2017-07 since:2017-07-09 until:2018 (inclusive), tag:russia, outlet:\"BBC News\", speaker:putin, lang:de, order:newest. A query of filters only lists the briefs they allow, newest first.\n\nExamples:\n  briefbot ask election hacking\n  briefbot ask --json '\"cyber security\" russia'\n  briefbot ask russia since:2017-07 until:2017-12 tag:sanctions\n  briefbot ask --newest north korea\n  briefbot ask --batch queries.txt > answers.jsonl"
     )]
     Ask(AskArgs),
     /// Quotes by a named speaker, newest first
@@ -55,7 +55,7 @@ pub enum Command {
     Quotes(QuotesArgs),
     /// Who said it: the quotes saying these words, best first
     #[command(
-        after_help = "Words are forgiving like `ask`: any order, other forms of a word, a typo, any case, no accents; \"quoted phrases\" match as phrases. Only quote texts are searched.\n\nExamples:\n  briefbot said putin pressed twice\n  briefbot said --json dumbest idea heard\n  briefbot said --limit 3 '\"alarm code\"'"
+        after_help = "Words are forgiving like `ask`: any order, other forms of a word, a typo, any case, no accents; \"quoted phrases\" match as phrases. Only quote texts are searched. The filters of `ask` work here too (since:2017, speaker:putin, tag:russia).\n\nExamples:\n  briefbot said putin pressed twice\n  briefbot said --json dumbest idea heard\n  briefbot said --limit 3 '\"alarm code\"'"
     )]
     Said(SaidArgs),
     /// More like this: the briefs sharing the most with one brief, and what they share
@@ -156,6 +156,10 @@ pub struct AskArgs {
     /// Answer in JSON
     #[arg(long)]
     pub json: bool,
+    /// Newest first (among briefs matching as many words) instead of best match first; the
+    /// same as order:newest in the query
+    #[arg(long)]
+    pub newest: bool,
     /// Answer one query per line of FILE (- for stdin), one JSON object per line
     #[arg(long, value_name = "FILE")]
     pub batch: Option<PathBuf>,
@@ -324,6 +328,12 @@ fn load_library(config: &Config) -> Result<ManuallyDrop<Library>, CliError> {
 fn ask(config: &Config, args: &AskArgs, bold: bool, out: &mut impl Write) -> Result<u8, CliError> {
     let library = load_library(config)?;
     let options = ask_options(config, args.limit);
+    let mut extra = answer::Filters::default();
+    if args.newest {
+        extra
+            .list
+            .push(answer::Filter::Order(answer::Order::Newest));
+    }
     if let Some(batch) = &args.batch {
         let reader: Box<dyn BufRead> = if batch.as_os_str() == "-" {
             Box::new(io::stdin().lock())
@@ -339,22 +349,43 @@ fn ask(config: &Config, args: &AskArgs, bold: bool, out: &mut impl Write) -> Res
                 path: PathBuf::from(format!("{}:{}", batch.display(), number + 1)),
                 source,
             })?;
-            let answer = answer::ask(&library, line.trim_end_matches('\r'), options);
+            let answer = answer::ask_with(&library, line.trim_end_matches('\r'), &extra, options);
             serde_json::to_writer(&mut *out, &answer::to_json(&answer)).map_err(io::Error::from)?;
             writeln!(out)?;
         }
         return Ok(0);
     }
     let query = args.query.join(" ");
-    let answer = answer::ask(&library, &query, options);
+    let answer = answer::ask_with(&library, &query, &extra, options);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &answer::to_json(&answer))
             .map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
+        bad_filter(&answer.notes)?;
         text::write_answer(&answer, cli_style(bold), out)?;
     }
-    Ok(0)
+    Ok(filter_code(&answer.notes))
+}
+
+/// A filter that cannot be read is an error: its message on stderr, exit code 1.
+fn bad_filter(notes: &[answer::Note]) -> Result<(), CliError> {
+    match notes
+        .iter()
+        .find(|n| matches!(n, answer::Note::BadFilter(_)))
+    {
+        Some(answer::Note::BadFilter(error)) => Err(CliError::Invalid(error.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// 1 when a filter could not be read (the JSON answer says which), else 0.
+fn filter_code(notes: &[answer::Note]) -> u8 {
+    u8::from(
+        notes
+            .iter()
+            .any(|n| matches!(n, answer::Note::BadFilter(_))),
+    )
 }
 
 fn cli_style(bold: bool) -> text::Style<'static> {
@@ -409,9 +440,10 @@ fn said(
             .map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
+        bad_filter(&answer.notes)?;
         text::write_said(&answer, cli_style(bold), out)?;
     }
-    Ok(0)
+    Ok(filter_code(&answer.notes))
 }
 
 fn related(

@@ -25,7 +25,8 @@
 //!          seen brief ids, deliveries, digests and their runs
 //!            |
 //! core:    search (the briefbot-search crate: analysis -> index -> query, and the
-//!          languages), speakers (name resolution), brief (parsing with located errors),
+//!          languages), speakers (name resolution), facets (tags, outlets, languages to
+//!          briefs), brief (parsing with located errors),
 //!          config
 //! ```
 //!
@@ -41,6 +42,7 @@ pub mod cli;
 pub mod config;
 pub mod deliver;
 pub mod discord;
+pub mod facets;
 pub mod intake;
 pub mod library;
 pub mod speakers;

@@ -18,6 +18,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 
 use crate::brief::{self, Brief, BriefError, BriefId};
+use crate::facets::Facets;
 use crate::language::Language;
 use crate::search::{Change, Document, FieldId, Index, Weight};
 use crate::speakers::Speakers;
@@ -54,6 +55,9 @@ pub struct Library {
     distinct_topics: OnceLock<Vec<(u32, u32)>>,
     index: Index,
     speakers: Speakers,
+    /// Tags, outlets and languages to their briefs, for filters: made at the first filter
+    /// that needs them and carried over by edits.
+    facets: OnceLock<Facets>,
 }
 
 /// Brief ids to doc ids: the map of the library first built, and what edits changed since.
@@ -130,6 +134,7 @@ impl Library {
             },
             index,
             speakers,
+            facets: OnceLock::new(),
         }
     }
 
@@ -192,7 +197,7 @@ impl Library {
             recency[doc as usize] = rank as u32;
         }
         // What the edits changed, brief by brief, borrowed from `briefs` until it moves below.
-        let (index, speakers, topics) = {
+        let (index, speakers, topics, facets) = {
             let changes: Vec<Change<'_, Brief>> = before
                 .iter()
                 .map(|(&doc, old)| Change {
@@ -219,7 +224,11 @@ impl Library {
                 }
                 let _ = topics.set(new);
             }
-            (index, speakers, topics)
+            let facets = OnceLock::new();
+            if let Some(old) = self.facets.get() {
+                let _ = facets.set(old.update(&changes, &index));
+            }
+            (index, speakers, topics, facets)
         };
         Library {
             briefs,
@@ -230,6 +239,7 @@ impl Library {
             distinct_topics: OnceLock::new(),
             index,
             speakers,
+            facets,
         }
     }
 
@@ -273,6 +283,28 @@ impl Library {
             .iter()
             .map(|&doc| self.brief(doc))
             .collect()
+    }
+
+    /// The briefs published from `from` to `through` (seconds since 1970, both included),
+    /// newest first (then by id): a slice of the newest-first order, found by binary search.
+    pub fn published_between(&self, from: i64, through: i64) -> &[u32] {
+        let instant = |doc: u32| self.brief(doc).published.instant;
+        let start = self.newest.partition_point(|&doc| instant(doc) > through);
+        let end = self.newest.partition_point(|&doc| instant(doc) >= from);
+        self.newest.get(start..end.max(start)).unwrap_or_default()
+    }
+
+    /// Tags, outlets and languages to their briefs (made at the first call on a snapshot).
+    pub fn facets(&self) -> &Facets {
+        self.facets.get_or_init(|| {
+            Facets::build(
+                self.briefs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(doc, b)| b.as_deref().map(|b| (doc as u32, b))),
+                &self.index,
+            )
+        })
     }
 
     /// Every distinct title and tag (by folded words), tags first within a brief, briefs in

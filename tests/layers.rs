@@ -18,7 +18,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["search", "language"],
     ),
     ("brief", &["brief"]),
-    ("config and speakers", &["config", "speakers"]),
+    (
+        "config, speakers and facets",
+        &["config", "speakers", "facets"],
+    ),
     ("store (the database)", &["store"]),
     ("library snapshot", &["library"]),
     ("intake", &["intake"]),
@@ -120,7 +123,7 @@ fn an_upward_import_is_reported_with_file_and_edge() {
     assert_eq!(
         problems,
         [
-            "src/config.rs: `config` (layer config and speakers) uses `intake` (layer intake), \
+            "src/config.rs: `config` (layer config, speakers and facets) uses `intake` (layer intake), \
           which is above it"
         ]
     );

@@ -2,14 +2,21 @@
 //! quotes marked; [`select_briefs`] keeps only which briefs, for a face that shows one page
 //! at a time; [`topic_suggestions`] offers topics while a user types.
 
-use super::notes::search_notes;
+use super::filters::{Filters, Order};
+use super::notes::{Note, search_notes};
 use super::{Answer, AskOptions, BriefAnswer, Marked, QuoteAnswer, crop};
 use crate::library::{BriefFields, Library};
-use crate::search::{FieldId, Highlighter, TextMarks, search};
+use crate::search::{FieldId, Highlighter, Scope, TextMarks, search, search_within};
 
 /// Answers `query` from `library`.
 pub fn ask(library: &Library, query: &str, options: AskOptions) -> Answer {
-    let selection = select_briefs(library, query, options);
+    ask_with(library, query, &Filters::default(), options)
+}
+
+/// [`ask`] with filters given apart from the query (a face's options), which narrow those
+/// typed in it.
+pub fn ask_with(library: &Library, query: &str, extra: &Filters, options: AskOptions) -> Answer {
+    let selection = select_briefs_with(library, query, extra, options);
     let results = (0..selection.len())
         .filter_map(|place| selection.result(library, place))
         .collect();
@@ -56,6 +63,98 @@ impl BriefSelection {
 
 /// The briefs [`ask`] would show, kept as places.
 pub fn select_briefs(library: &Library, query: &str, options: AskOptions) -> BriefSelection {
+    select_briefs_with(library, query, &Filters::default(), options)
+}
+
+/// The briefs [`ask_with`] would show, kept as places. Filters typed in `query` are taken
+/// out of it and joined to `extra`; a filter that cannot be read is the whole answer.
+pub fn select_briefs_with(
+    library: &Library,
+    query: &str,
+    extra: &Filters,
+    options: AskOptions,
+) -> BriefSelection {
+    let filters =
+        Filters::take_from(query).and_then(|(filters, rest)| Ok((filters.with(extra)?, rest)));
+    match filters {
+        Ok((filters, _)) if filters.is_empty() => select_plain(library, query, options),
+        Ok((filters, rest)) => select_filtered(library, query, &rest, &filters, options),
+        Err(error) => {
+            let outcome = search(library.index(), "", 0);
+            BriefSelection {
+                answer: Answer {
+                    query: query.to_owned(),
+                    results: Vec::new(),
+                    total: 0,
+                    suggestion: None,
+                    notes: vec![Note::BadFilter(error)],
+                },
+                hits: Vec::new(),
+                highlighter: outcome.highlighter,
+                options,
+            }
+        }
+    }
+}
+
+/// The briefs for a query with filters: its words searched among the briefs the filters
+/// allow, in the order asked; with no word to search, the allowed briefs newest first.
+fn select_filtered(
+    library: &Library,
+    query: &str,
+    words: &str,
+    filters: &Filters,
+    options: AskOptions,
+) -> BriefSelection {
+    let index = library.index();
+    let allowed = filters.allowed(library);
+    let instant = |doc: u32| library.brief(doc).published.instant;
+    let scope = Scope {
+        within: allowed.docs.as_ref(),
+        key: (filters.order() == Order::Newest).then_some(&instant as &dyn Fn(u32) -> i64),
+    };
+    let outcome = search_within(index, words, options.limit, scope);
+    let mut notes = allowed.notes;
+    let (hits, total) = if outcome.words.is_empty() {
+        // Filters only: the briefs they allow, newest first.
+        match &allowed.docs {
+            None => {
+                let all = library.published_between(i64::MIN, i64::MAX);
+                let hits = all.iter().take(options.limit).map(|&doc| (doc, 0.0));
+                (hits.collect(), all.len())
+            }
+            Some(set) => {
+                let mut docs: Vec<u32> = set.iter().collect();
+                let newest = |doc: &u32| index.recency(*doc);
+                if docs.len() > options.limit && options.limit > 0 {
+                    docs.select_nth_unstable_by_key(options.limit - 1, newest);
+                }
+                docs.truncate(options.limit);
+                docs.sort_unstable_by_key(newest);
+                (docs.into_iter().map(|doc| (doc, 0.0)).collect(), set.len())
+            }
+        }
+    } else {
+        notes.extend(search_notes(&outcome, words));
+        let hits = outcome.hits.iter().map(|hit| (hit.doc, hit.score));
+        (hits.collect(), outcome.total)
+    };
+    BriefSelection {
+        answer: Answer {
+            query: query.to_owned(),
+            results: Vec::new(),
+            total,
+            suggestion: outcome.suggestion.clone(),
+            notes,
+        },
+        hits,
+        highlighter: outcome.highlighter,
+        options,
+    }
+}
+
+/// The briefs for a query without filters.
+fn select_plain(library: &Library, query: &str, options: AskOptions) -> BriefSelection {
     let outcome = search(library.index(), query, options.limit);
     let answer = Answer {
         query: query.to_owned(),

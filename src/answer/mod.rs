@@ -4,12 +4,14 @@
 //! This file holds the model; the work is split by concern: [`briefs`] (asking for briefs),
 //! [`quotes`](mod@quotes) (asking what a person said), [`said`](mod@said) (asking who said
 //! some words), [`related`](mod@related) (the briefs sharing the most with one brief),
-//! [`notes`] (what an answer says besides its
+//! [`filters`] (`since:`, `tag:` and the other filter words of a query, and the
+//! briefs they allow), [`notes`] (what an answer says besides its
 //! results, as data), [`marked`] (marked text and excerpts), [`json`] (the JSON faces). A
 //! face renders the model and never re-decides what to say: which headline or note to show
 //! is decided here, only the wording and the escaping are the face's.
 
 mod briefs;
+mod filters;
 mod json;
 mod marked;
 mod notes;
@@ -17,7 +19,10 @@ mod quotes;
 mod related;
 mod said;
 
-pub use briefs::{BriefSelection, ask, select_briefs, topic_suggestions};
+pub use briefs::{
+    BriefSelection, ask, ask_with, select_briefs, select_briefs_with, topic_suggestions,
+};
+pub use filters::{Filter, FilterError, Filters, Order};
 pub use json::{AnswerJson, brief_json, quotes_json, related_json, said_json, to_json};
 pub use marked::{Marked, crop};
 pub use notes::{Headline, Note};

@@ -57,6 +57,13 @@ pub enum Note {
     /// Only the first `kept` quotes of the answer were kept (the newest, or with a topic the
     /// best): a narrower request finds fewer.
     OnlySomeKept { kept: usize, on_topic: bool },
+    /// A filter's value cannot be read (`since:yesterday`): nothing was searched.
+    BadFilter(super::filters::FilterError),
+    /// A `speaker:` filter fits several people: briefs quoting any of them are shown.
+    SpeakerFilterAmbiguous {
+        typed: String,
+        candidates: Vec<String>,
+    },
 }
 
 /// The example topic every "ask about a topic" note gives.
@@ -132,6 +139,13 @@ impl fmt::Display for Note {
                 "Which words? Type some words of the quote, in any order, for example `putin pressed twice`."
             ),
             Note::NoQuoteSays { words } => write!(f, "No quote says \"{words}\"."),
+            Note::BadFilter(error) => write!(f, "{error}."),
+            Note::SpeakerFilterAmbiguous { typed, candidates } => write!(
+                f,
+                "speaker:\"{typed}\" could be {} people: {}. Briefs quoting any of them are shown; give the full name for one.",
+                candidates.len(),
+                list(candidates)
+            ),
             Note::OnlySomeKept { kept, on_topic } => {
                 if *on_topic {
                     write!(

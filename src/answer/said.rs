@@ -9,11 +9,12 @@
 //! the work is the engine's search plus at most [`CANDIDATE_BRIEFS`] briefs' highlights,
 //! whatever the size of the library.
 
+use super::filters::Filters;
 use super::notes::{Note, search_notes};
 use super::quotes::speaker_quote;
 use super::{Headline, SpeakerQuote};
 use crate::library::{BriefFields, Library};
-use crate::search::{TextMarks, search};
+use crate::search::{Scope, TextMarks, search_within};
 use crate::speakers::QuoteRef;
 
 /// How many of the best briefs for the words have their quotes looked at.
@@ -50,16 +51,49 @@ impl SaidAnswer {
     }
 }
 
-/// The quotes saying `words`, best first, at most `limit` of them.
+/// The quotes saying `words`, best first, at most `limit` of them. Filters among the words
+/// (`since:2017`, `speaker:putin`, `tag:russia`) keep only the quotes of the briefs they
+/// allow, and with `speaker:` only that person's quotes.
 pub fn said(library: &Library, words: &str, limit: usize) -> SaidAnswer {
-    let outcome = search(library.index(), words, CANDIDATE_BRIEFS);
-    let mut notes: Vec<Note> = search_notes(&outcome, words)
-        .into_iter()
-        .map(|note| match note {
-            Note::EmptyQuery => Note::NoQuoteWords,
-            other => other,
-        })
-        .collect();
+    let asked = words;
+    let (filters, rest) = match Filters::take_from(words) {
+        Ok(taken) => taken,
+        Err(error) => {
+            return SaidAnswer {
+                query: words.to_owned(),
+                quotes: Vec::new(),
+                total: 0,
+                suggestion: None,
+                notes: vec![Note::BadFilter(error)],
+            };
+        }
+    };
+    let allowed = filters.narrows().then(|| filters.allowed(library));
+    let scope = Scope {
+        within: allowed.as_ref().and_then(|a| a.docs.as_ref()),
+        key: None,
+    };
+    let outcome = search_within(library.index(), &rest, CANDIDATE_BRIEFS, scope);
+    // With `speaker:`, that person's quotes, sorted to be looked up.
+    let by: Option<Vec<(u32, usize)>> =
+        allowed
+            .as_ref()
+            .and_then(|a| a.quotes.as_ref())
+            .map(|quotes| {
+                let mut by: Vec<(u32, usize)> = quotes.iter().map(|q| (q.doc, q.quote)).collect();
+                by.sort_unstable();
+                by
+            });
+    let words = rest.as_str();
+    let mut notes: Vec<Note> = allowed.iter().flat_map(|a| a.notes.clone()).collect();
+    notes.extend(
+        search_notes(&outcome, words)
+            .into_iter()
+            .map(|note| match note {
+                Note::EmptyQuery => Note::NoQuoteWords,
+                other => other,
+            }),
+    );
     let best = outcome.hits.first().map_or(0.0, |hit| hit.score);
     let mut found: Vec<Found> = Vec::new();
     for (place, hit) in outcome.hits.iter().enumerate() {
@@ -71,16 +105,21 @@ pub fn said(library: &Library, words: &str, limit: usize) -> SaidAnswer {
         let brief_share = if best > 0.0 { hit.score / best } else { 0.0 };
         for quote in 0..brief.quotes.len() {
             let TextMarks { ranges, words } = marks.take(fields.quote(quote));
-            if words == 0 {
+            let at = QuoteRef {
+                doc: hit.doc,
+                quote,
+            };
+            if words == 0
+                || by
+                    .as_ref()
+                    .is_some_and(|by| by.binary_search(&(at.doc, at.quote)).is_err())
+            {
                 continue;
             }
             found.push(Found {
                 score: words.count_ones() as f32 + 0.5 * brief_share.min(1.0),
                 place,
-                at: QuoteRef {
-                    doc: hit.doc,
-                    quote,
-                },
+                at,
                 ranges,
             });
         }
@@ -99,7 +138,7 @@ pub fn said(library: &Library, words: &str, limit: usize) -> SaidAnswer {
     let total = found.len();
     found.truncate(limit);
     SaidAnswer {
-        query: words.to_owned(),
+        query: asked.to_owned(),
         quotes: found
             .into_iter()
             .map(|found| SaidQuote {

@@ -9,7 +9,9 @@ use poise::serenity_prelude as serenity;
 
 use super::paging::{self, Drawn, Page, Pages};
 use super::{Context, Error, embed};
-use crate::answer::{self, AskOptions, BriefSelection, QuoteSelection};
+use crate::answer::{
+    self, AskOptions, BriefSelection, Filter, FilterError, Filters, QuoteSelection,
+};
 use crate::library::Library;
 
 /// Briefs one `/brief` answer pages through.
@@ -22,21 +24,74 @@ const PAGED_QUOTES: usize = 3000;
 /// The longest an autocompletion waits for a work thread before answering with nothing.
 const AUTOCOMPLETE_WAIT: Duration = Duration::from_secs(1);
 
+/// How `/brief` lists the briefs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
+pub enum BriefOrder {
+    #[name = "relevance"]
+    Relevance,
+    #[name = "newest"]
+    Newest,
+}
+
 /// Find the best news briefs about a topic
 #[poise::command(slash_command)]
+#[allow(clippy::too_many_arguments)] // one per option of the command
 pub async fn brief(
     ctx: Context<'_>,
-    #[description = "What to look for, e.g. election hacking"]
+    #[description = "What to look for, e.g. election hacking (filters such as since:2017 work too)"]
     #[autocomplete = "autocomplete_topic"]
     #[max_length = 300]
-    topic: String,
+    topic: Option<String>,
+    #[description = "Only briefs published on or after: 2017, 2017-07 or 2017-07-09"]
+    #[max_length = 20]
+    since: Option<String>,
+    #[description = "Only briefs published on or before (inclusive): 2017, 2017-07 or 2017-07-09"]
+    #[max_length = 20]
+    until: Option<String>,
+    #[description = "Only briefs with this tag"]
+    #[autocomplete = "autocomplete_tag"]
+    #[max_length = 100]
+    tag: Option<String>,
+    #[description = "Only briefs from this outlet"]
+    #[autocomplete = "autocomplete_outlet"]
+    #[max_length = 100]
+    outlet: Option<String>,
+    #[description = "Best match first (relevance, the default) or newest first"] order: Option<
+        BriefOrder,
+    >,
 ) -> Result<(), Error> {
+    let order = order.map(|order| match order {
+        BriefOrder::Relevance => "relevance",
+        BriefOrder::Newest => "newest",
+    });
+    let options = [
+        ("since", since.as_deref()),
+        ("until", until.as_deref()),
+        ("tag", tag.as_deref()),
+        ("outlet", outlet.as_deref()),
+        ("order", order),
+    ];
     let pages = BriefPages {
-        topic,
+        topic: topic.unwrap_or_default(),
+        filters: option_filters(&options),
         summary_chars: ctx.data().config.summary_chars,
         chosen: None,
     };
     paging::answer(ctx, pages).await
+}
+
+/// The filters `/brief`'s options give (name, value if given), or the first that cannot be
+/// read.
+fn option_filters(options: &[(&str, Option<&str>)]) -> Result<Filters, FilterError> {
+    let mut filters = Filters::default();
+    for &(name, value) in options {
+        if let Some(value) = value
+            && let Some(filter) = Filter::parse(name, value)?
+        {
+            filters.list.push(filter);
+        }
+    }
+    Ok(filters)
 }
 
 /// `/brief`: the question, and which briefs it found, as places in the library they were
@@ -44,16 +99,27 @@ pub async fn brief(
 /// again of the new library (see [`chosen_from`]).
 struct BriefPages {
     topic: String,
+    /// The options' filters, which narrow those typed in the topic.
+    filters: Result<Filters, FilterError>,
     summary_chars: usize,
     chosen: Option<(Weak<Library>, BriefSelection)>,
 }
 
 impl Pages for BriefPages {
     fn draw(&mut self, library: &Arc<Library>, number: usize) -> Result<Drawn, String> {
+        let filters = match &self.filters {
+            Ok(filters) => filters,
+            Err(error) => {
+                return Err(embed::nothing_shown(
+                    None,
+                    &[answer::Note::BadFilter(error.clone())],
+                ));
+            }
+        };
         let options = brief_options(BRIEF_PAGES, self.summary_chars);
         let topic = &self.topic;
         let selection = chosen_from(&mut self.chosen, library, || {
-            answer::select_briefs(library, topic, options)
+            answer::select_briefs_with(library, topic, filters, options)
         });
         brief_page(selection, library, number)
     }
@@ -276,6 +342,53 @@ pub(super) async fn autocomplete_topic(
     let partial = partial.to_owned();
     complete(ctx, move |library| {
         answer::topic_suggestions(library, &partial, embed::limits::CHOICES)
+    })
+    .await
+}
+
+/// The names among `names` (with how many briefs each has) that what was typed starts, then
+/// those it is in, case and accents aside; most briefs first, at most `limit`.
+fn names_like<'a>(
+    names: impl Iterator<Item = (&'a str, usize)>,
+    partial: &str,
+    limit: usize,
+) -> Vec<String> {
+    let typed = crate::search::plain_words(partial).join(" ");
+    let mut found: Vec<(bool, usize, &str)> = names
+        .filter_map(|(name, briefs)| {
+            let folded = crate::search::plain_words(name).join(" ");
+            if folded.starts_with(&typed) {
+                Some((true, briefs, name))
+            } else {
+                folded.contains(&typed).then_some((false, briefs, name))
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+    found
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, name)| name.to_owned())
+        .collect()
+}
+
+/// Tag suggestions from the library's tags.
+async fn autocomplete_tag(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let partial = partial.to_owned();
+    complete(ctx, move |library| {
+        names_like(library.facets().tags(), &partial, embed::limits::CHOICES)
+    })
+    .await
+}
+
+/// Outlet suggestions from the library's outlets.
+async fn autocomplete_outlet(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let partial = partial.to_owned();
+    complete(ctx, move |library| {
+        names_like(library.facets().outlets(), &partial, embed::limits::CHOICES)
     })
     .await
 }

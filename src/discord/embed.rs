@@ -378,6 +378,7 @@ pub fn help() -> Embed {
             ("/quotes speaker:<name> [topic:<text>]".into(), "What a person said, newest first, optionally on a topic.\nExample: `/quotes speaker:putin`".into()),
             ("/said text:<words> [limit]".into(), "Who said it: the quotes saying these words, best first, in any order or form.\nExample: `/said text:putin pressed twice`".into()),
             ("More like this".into(), "The button under a /brief answer: the briefs sharing the most with the one shown (tags, people quoted, words, outlet), shown only to you.".into()),
+            ("Filters".into(), "Words of a topic, or `/brief` options: `since:2017` `since:2017-07` `since:2017-07-09`, `until:` (inclusive), `tag:russia`, `outlet:\"BBC News\"`, `speaker:putin`, `lang:de`, `order:newest`. Filters alone list the briefs they allow, newest first.\nExample: `/brief topic:russia since:2017-07 order:newest`".into()),
             ("/briefs".into(), "The latest briefs.".into()),
             ("@briefbot <question>".into(), "Mention the bot with a question, e.g. `@briefbot what about election hacking?`".into()),
         ],

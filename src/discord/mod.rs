@@ -164,9 +164,12 @@ pub fn no_mentions() -> serenity::CreateAllowedMentions {
         .replied_user(false)
 }
 
-/// Makes the current snapshot's autocompletion topics, if they are not made yet.
+/// Makes the current snapshot's autocompletion topics and its facets (tags and outlets, for
+/// filters and their autocompletion), if they are not made yet.
 fn warm_topics(live: &LiveLibrary) {
-    let _ = live.snapshot().topics().next();
+    let snapshot = live.snapshot();
+    let _ = snapshot.topics().next();
+    let _ = snapshot.facets();
 }
 
 /// Connects to Discord and serves until Ctrl-C or SIGTERM.

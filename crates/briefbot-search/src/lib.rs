@@ -20,6 +20,7 @@
 //! | `fields` | what a document is: weighted fields laid out in one position space |
 //! | `bm25` | BM25's constants and length normalisation |
 //! | `postings` | one term's documents, frequencies, positions and per-block bounds |
+//! | `docset` | a set of documents, a bit each: what a filter allows a search to return |
 //! | `vocabulary` | terms and words to ids, and words by length for the typo search |
 //! | `build` | a chunk of documents analysed into a partial index |
 //! | `index` | the immutable index: built, updated, read |
@@ -37,6 +38,7 @@
 pub mod analysis;
 mod bm25;
 mod build;
+pub mod docset;
 pub mod fields;
 pub mod highlight;
 mod hit;
@@ -56,14 +58,15 @@ mod typo;
 mod vocabulary;
 
 pub use analysis::{Analyzer, Token, plain_words};
+pub use docset::DocSet;
 pub use fields::{Document, FieldId, MAX_PHRASE_SPAN, MAX_POSITION, Weight};
 pub use highlight::{FieldMarks, Highlighter, TextMarks};
 pub use hit::Hit;
 pub use index::{Change, Index};
 pub use plan::{Correction, MAX_QUERY_WORDS, MAX_TYPO_SEARCHES};
 pub use query::{
-    MAX_QUERY_CHARS, Outcome, PreparedQuery, WordTerms, covers_every_word,
-    covers_every_word_prepared, search, search_uncorrected, word_terms,
+    MAX_QUERY_CHARS, Outcome, PreparedQuery, Scope, WordTerms, covers_every_word,
+    covers_every_word_prepared, search, search_uncorrected, search_within, word_terms,
 };
 pub use similar::{DocTerm, MAX_LIKE_TERMS, Similar, more_like_this, terms_of};
 
@@ -74,12 +77,13 @@ mod layers {
     use std::path::Path;
 
     /// The crate's modules, from the bottom up.
-    const MODULES: [&str; 18] = [
+    const MODULES: [&str; 19] = [
         "language",
         "analysis",
         "fields",
         "bm25",
         "postings",
+        "docset",
         "vocabulary",
         "build",
         "index",

@@ -19,13 +19,15 @@
 //! positions only where its words' scores could lift a brief into the best. Property tests
 //! check that the best few are always exactly the head of the whole ranking.
 
+use super::docset::DocSet;
 use super::highlight::Highlighter;
 use super::hit::Hit;
 use super::index::Index;
 use super::matcher::Matcher;
 use super::phrase::PhraseWalk;
 use super::plan::{Correction, Plan};
-use super::rank::rank;
+use super::postings::DocId;
+use super::rank::{rank, rank_within};
 
 /// Queries longer than this are cut (at a character boundary) before analysis.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -65,6 +67,32 @@ pub struct Outcome {
 /// Searches `index` for `query`; at most `limit` hits.
 pub fn search(index: &Index, query: &str, limit: usize) -> Outcome {
     search_with(index, query, limit, true)
+}
+
+/// Which documents a search may return, and in what order.
+#[derive(Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// Only these documents (a filter's); every document when `None`.
+    pub within: Option<&'a DocSet>,
+    /// Order by this key instead of the score: among documents covering as many words, the
+    /// greatest key first (for news: the newest), equal keys by score. `None`: by score.
+    pub key: Option<&'a dyn Fn(DocId) -> i64>,
+}
+
+impl std::fmt::Debug for Scope<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope")
+            .field("within", &self.within.map(DocSet::len))
+            .field("key", &self.key.is_some())
+            .finish()
+    }
+}
+
+/// [`search`] within `scope`: only the documents it allows count (in `total` too), in its
+/// order. The work grows with the smaller of the allowed documents and the query's postings,
+/// never with the size of the library; an empty scope is [`search`] itself.
+pub fn search_within(index: &Index, query: &str, limit: usize, scope: Scope<'_>) -> Outcome {
+    search_scoped(index, query, limit, true, scope)
 }
 
 /// [`search`] without typo correction: every word is looked for as typed. A standing query
@@ -204,6 +232,16 @@ impl PreparedQuery {
 }
 
 fn search_with(index: &Index, query: &str, limit: usize, correct: bool) -> Outcome {
+    search_scoped(index, query, limit, correct, Scope::default())
+}
+
+fn search_scoped(
+    index: &Index,
+    query: &str,
+    limit: usize,
+    correct: bool,
+    scope: Scope<'_>,
+) -> Outcome {
     let (query, mut truncated) = cut(query);
     let mut plan = Plan::parse(index, query);
     truncated |= plan.truncated;
@@ -212,7 +250,18 @@ fn search_with(index: &Index, query: &str, limit: usize, correct: bool) -> Outco
         plan.correct(index);
     }
     let matchers = plan.matchers(index);
-    let (hits, total) = rank(index, plan.words.len(), &matchers, limit);
+    let (hits, total) = if scope.within.is_none() && scope.key.is_none() {
+        rank(index, plan.words.len(), &matchers, limit)
+    } else {
+        rank_within(
+            index,
+            plan.words.len(),
+            &matchers,
+            limit,
+            scope.within,
+            scope.key,
+        )
+    };
     let suggestion = (!plan.corrections.is_empty()).then(|| plan.suggestion(query));
     let missing_phrases = plan.missing_phrases(index, &matchers);
     let highlighter = Highlighter::new(&plan, &matchers);
@@ -241,6 +290,7 @@ fn search_with(index: &Index, query: &str, limit: usize, correct: bool) -> Outco
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hit::Hit;
     use crate::testing::{Fixture, brief};
 
     #[test]
@@ -320,6 +370,111 @@ mod tests {
             brief("a-new", "2020-01-01", "Storm", "Storm."),
         ]);
         assert_eq!(f.ids("storm"), ["a-new", "b-new", "b-old"]);
+    }
+
+    /// Briefs on storms, elections and hacking, some holding a phrase, dated a day apart.
+    fn weather_and_politics() -> Fixture {
+        let topics = [
+            ("Storm report", "A storm hit the coast."),
+            (
+                "Election hacking",
+                "Hackers and the election: cyber security.",
+            ),
+            (
+                "Cyber-security unit",
+                "A cyber-security unit was formed after the storm.",
+            ),
+            ("Election day", "Voters went out despite the storm."),
+            ("Quiet day", "Nothing happened."),
+        ];
+        Fixture::new(
+            (0..60)
+                .map(|i| {
+                    let (title, summary) = topics[i % topics.len()];
+                    brief(
+                        &format!("b{i:02}"),
+                        &format!("2020-{:02}-{:02}", 1 + i / 28, 1 + i % 28),
+                        title,
+                        summary,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_search_within_a_set_is_the_whole_ranking_with_only_the_set_kept() {
+        let f = weather_and_politics();
+        let sets = [
+            DocSet::of(f.index.doc_slots(), (0..60).filter(|d| d % 3 == 0)),
+            DocSet::of(f.index.doc_slots(), [7, 8, 41]),
+            DocSet::of(f.index.doc_slots(), 0..60),
+            DocSet::empty(f.index.doc_slots()),
+        ];
+        for query in [
+            "storm",
+            "election storm",
+            "\"cyber security\"",
+            "cybersecurity hacking",
+            "nothing at all",
+            "zebra",
+        ] {
+            let all = search(&f.index, query, usize::MAX);
+            for set in &sets {
+                let kept: Vec<Hit> = all
+                    .hits
+                    .iter()
+                    .filter(|hit| set.contains(hit.doc))
+                    .cloned()
+                    .collect();
+                for limit in [0, 1, 3, 100] {
+                    let scope = Scope {
+                        within: Some(set),
+                        key: None,
+                    };
+                    let within = search_within(&f.index, query, limit, scope);
+                    assert_eq!(within.total, kept.len(), "{query}");
+                    assert_eq!(
+                        within.hits,
+                        kept[..limit.min(kept.len())],
+                        "{query} within {} docs, limit {limit}",
+                        set.len()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_orders_briefs_covering_as_many_words_greatest_first_equal_keys_by_score() {
+        let f = weather_and_politics();
+        // The key: the day of the month, so that briefs of one day in two months tie.
+        let day =
+            |doc: DocId| -> i64 { f.briefs[doc as usize].id[1..].parse::<i64>().unwrap() % 28 };
+        let scope = Scope {
+            within: None,
+            key: Some(&day),
+        };
+        let all = search(&f.index, "election storm", usize::MAX);
+        let newest = search_within(&f.index, "election storm", usize::MAX, scope);
+        assert_eq!(newest.total, all.total);
+        let mut expected = all.hits.clone();
+        expected.sort_by(|a, b| {
+            b.covered
+                .cmp(&a.covered)
+                .then(day(b.doc).cmp(&day(a.doc)))
+                .then(b.score.total_cmp(&a.score))
+                .then(f.index.tie_break(a.doc, b.doc))
+        });
+        assert_eq!(newest.hits, expected);
+        let few = search_within(&f.index, "election storm", 4, scope);
+        assert_eq!(few.hits, expected[..4]);
+        // Both words are in "Election day" briefs (every fifth from b03): b53, day 25, is
+        // the one of the latest day.
+        assert_eq!(
+            f.briefs[newest.hits[0].doc as usize].id, "b53",
+            "both words, latest day first"
+        );
     }
 
     #[test]

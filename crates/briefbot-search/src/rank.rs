@@ -2,10 +2,11 @@
 //! they may cover, or the briefs beside the commonest word), and scoring every brief found
 //! when that is simpler.
 
+use super::docset::DocSet;
 use super::hit::{Hit, earned};
 use super::index::Index;
 use super::matcher::{Matcher, PhraseKind};
-use super::phrase::match_phrase;
+use super::phrase::{PhraseWalk, match_phrase};
 use super::postings::{BLOCK, DocId, seek};
 use super::topk::{Seed, best_of, best_of_seeded};
 use super::vocabulary::TermId;
@@ -367,6 +368,134 @@ pub(crate) fn rank(
     let order = |a: &Hit, b: &Hit| {
         b.covered
             .cmp(&a.covered)
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| index.tie_break(a.doc, b.doc))
+    };
+    if hits.len() > limit && limit > 0 {
+        hits.select_nth_unstable_by(limit - 1, order);
+        hits.truncate(limit);
+    }
+    hits.sort_by(order);
+    hits.truncate(limit);
+    (hits, total)
+}
+
+/// Every term some brief a matcher finds must hold: the terms matchers hold a word by, and
+/// the first part of each quoted phrase or compound (side-by-side pairs find only briefs their
+/// words' terms find).
+fn entry_terms(matchers: &[Matcher]) -> Vec<TermId> {
+    let mut terms = Vec::new();
+    for matcher in matchers {
+        match matcher {
+            Matcher::Terms { ids, .. } => terms.extend(ids),
+            Matcher::Phrase {
+                kind: PhraseKind::Adjacent,
+                ..
+            } => {}
+            Matcher::Phrase { parts, .. } => {
+                terms.extend(parts.first().map_or(&[][..], |p| &p.0[..]));
+            }
+        }
+    }
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
+/// The briefs of `within` (every brief when `None`) that some matcher finds, ascending. The
+/// smaller side is walked: the allowed briefs, each looked up in the terms' postings, when
+/// they are fewer than the postings; else the postings, each brief looked up in the set.
+fn found_within(index: &Index, matchers: &[Matcher], within: Option<&DocSet>) -> Vec<DocId> {
+    let terms = entry_terms(matchers);
+    let posted: usize = terms.iter().map(|&id| index.docs(id).len()).sum();
+    let mut docs: Vec<DocId> = match within {
+        Some(within) if within.len().saturating_mul(terms.len().max(1)) < posted => {
+            let mut cursors = vec![0; terms.len()];
+            within
+                .iter()
+                .filter(|&doc| {
+                    let mut held = false;
+                    for (&id, cursor) in terms.iter().zip(cursors.iter_mut()) {
+                        held |= index.seek(id, cursor, doc);
+                    }
+                    held
+                })
+                .collect()
+        }
+        Some(within) => {
+            let mut docs: Vec<DocId> = terms
+                .iter()
+                .flat_map(|&id| index.docs(id).iter().copied())
+                .filter(|&doc| within.contains(doc))
+                .collect();
+            docs.sort_unstable();
+            docs.dedup();
+            docs
+        }
+        None => docs_holding(index, &terms).into_owned(),
+    };
+    // A brief holding a term some words' matcher is made of is found; one holding only the
+    // first word of a phrase is found if the phrase is there.
+    let mut cursors: Vec<Vec<usize>> = matchers
+        .iter()
+        .map(|m| match m {
+            Matcher::Terms { ids, .. } => vec![0; ids.len()],
+            Matcher::Phrase { .. } => Vec::new(),
+        })
+        .collect();
+    let mut phrases: Vec<Option<PhraseWalk<'_>>> = matchers
+        .iter()
+        .map(|m| match m {
+            Matcher::Phrase { parts, kind, .. } if *kind != PhraseKind::Adjacent => {
+                PhraseWalk::new(index, parts)
+            }
+            _ => None,
+        })
+        .collect();
+    docs.retain(|&doc| {
+        let mut found = false;
+        for (matcher, cursors) in matchers.iter().zip(cursors.iter_mut()) {
+            if let Matcher::Terms { ids, .. } = matcher {
+                for (&id, cursor) in ids.iter().zip(cursors.iter_mut()) {
+                    found |= index.seek(id, cursor, doc);
+                }
+            }
+        }
+        if !found {
+            for walk in phrases.iter_mut().flatten() {
+                if walk.score(doc).is_some() {
+                    return true;
+                }
+            }
+        }
+        found
+    });
+    docs
+}
+
+/// [`rank`] among the briefs of `within` only (every brief when `None`), ordered by `key`
+/// when given: among briefs covering as many words, the greatest key first, equal keys by
+/// score. The work is in proportion to the smaller of the allowed briefs and the postings of
+/// the query's terms, then the bounded walk over the briefs found; a search without a set
+/// and key goes through [`rank`], unchanged.
+pub(crate) fn rank_within(
+    index: &Index,
+    words: usize,
+    matchers: &[Matcher],
+    limit: usize,
+    within: Option<&DocSet>,
+    key: Option<&dyn Fn(DocId) -> i64>,
+) -> (Vec<Hit>, usize) {
+    let found = found_within(index, matchers, within);
+    let total = found.len();
+    let Some(key) = key else {
+        return (best_of(index, words, matchers, &found, limit), total);
+    };
+    let mut hits = best_of(index, words, matchers, &found, found.len());
+    let order = |a: &Hit, b: &Hit| {
+        b.covered
+            .cmp(&a.covered)
+            .then_with(|| key(b.doc).cmp(&key(a.doc)))
             .then(b.score.total_cmp(&a.score))
             .then_with(|| index.tie_break(a.doc, b.doc))
     };
