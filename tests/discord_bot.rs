@@ -909,6 +909,10 @@ async fn with_guild_ids_old_global_admin_commands_are_deleted_and_the_rest_left(
             "follow-me",
             "unfollow",
             "follows",
+            "digest",
+            "digest-preview",
+            "digests",
+            "undigest",
             "brief-add",
             "brief-remove"
         ],

@@ -277,7 +277,7 @@ impl Scene {
 
     /// Waits for the first accepted post in `channel`, then long enough for a second one to
     /// have come; returns them all.
-    async fn settled_posts(&self, channel: u64) -> Vec<Recorded> {
+    async fn settled_posts(&self, channel: u64, processes: &[&Process]) -> Vec<Recorded> {
         let path = format!("/api/v10/channels/{channel}/messages");
         let first = self
             .double
@@ -286,7 +286,13 @@ impl Scene {
                 WAIT,
             )
             .await;
-        assert!(first.is_some(), "a post in channel {channel}");
+        if first.is_none() {
+            let logs: Vec<String> = processes.iter().map(|p| p.logs()).collect();
+            panic!(
+                "no post in channel {channel}; logs:\n{}",
+                logs.join("\n---\n")
+            );
+        }
         tokio::time::sleep(SETTLE).await;
         self.posts(channel)
     }
@@ -303,7 +309,7 @@ async fn a_follow_is_delivered_once_by_the_process_whose_shards_cover_its_server
     let second = scene.start(&database, SECOND_TOKEN, [1, 2]).await;
     scene.follow_storms().await;
     scene.drop_brief("storm", STORM);
-    let posts = scene.settled_posts(CHANNEL_ID).await;
+    let posts = scene.settled_posts(CHANNEL_ID, &[&first, &second]).await;
     let [post] = &posts[..] else {
         panic!(
             "one post, not {}; logs:\n{}\n{}",
@@ -359,7 +365,7 @@ async fn a_direct_message_follow_is_delivered_by_the_process_running_shard_0() {
         .as_str()
         .and_then(|id| id.parse::<u64>().ok())
         .expect("the DM channel's id");
-    let posts = scene.settled_posts(dm).await;
+    let posts = scene.settled_posts(dm, &[&first, &second]).await;
     let [post] = &posts[..] else {
         panic!(
             "one direct message, not {}; logs:\n{}\n{}",
@@ -445,7 +451,7 @@ async fn a_claim_held_by_a_killed_process_is_delivered_once_by_the_other_after_t
         .expect("the hanging post came from one of the processes");
     processes[killed].kill();
     let survivor = &processes[1 - killed];
-    let posts = scene.settled_posts(CHANNEL_ID).await;
+    let posts = scene.settled_posts(CHANNEL_ID, &[survivor]).await;
     let [post] = &posts[..] else {
         panic!("one post, not {}; logs:\n{}", posts.len(), survivor.logs())
     };

@@ -21,6 +21,7 @@ use crate::deliver::shards::Coverage;
 use crate::deliver::worker::{Settings, Worker};
 use crate::library::Library;
 use crate::store::deliveries::owner_id;
+use crate::store::follows::FollowsMark;
 use crate::store::follows::{FollowId, Target};
 use crate::store::{Store, StoreError};
 use crate::watch::LiveLibrary;
@@ -32,8 +33,9 @@ const WORKER_PERIOD: Duration = Duration::from_secs(30);
 pub struct News {
     /// The database of follows and deliveries.
     pub store: Store,
-    /// The follows filed for matching; `None`: file them again at the next announcement.
-    index: Mutex<Option<FollowIndex>>,
+    /// The follows filed for matching, with the follows table's [`FollowsMark`] when they
+    /// were filed; `None`: file them again at the next announcement.
+    index: Mutex<Option<(FollowIndex, FollowsMark)>>,
     wake: Notify,
     announce_updates: bool,
     /// Where pauses are reported besides the creator's DMs (`admin_channel_id`).
@@ -121,15 +123,28 @@ impl News {
     }
 
     /// The follows filed for `library`, filing them if needed.
+    ///
+    /// Another process sharing the database may have made or removed follows since they were
+    /// filed: the follows table's mark (one small query) says so, and they are filed again.
+    /// Without it, a process that announced a brief first with its old filing would record
+    /// the brief as seen and queue nothing for a follow made in the other process.
     async fn filed<'a>(
         &self,
-        index: &'a mut Option<FollowIndex>,
+        index: &'a mut Option<(FollowIndex, FollowsMark)>,
         library: &Library,
     ) -> Result<&'a FollowIndex, StoreError> {
-        if index.as_ref().is_none_or(|filed| !filed.fits(library)) {
-            *index = Some(load_follows(&self.store, library).await?);
+        let mark = self.store.follows_mark().await?;
+        if index
+            .as_ref()
+            .is_none_or(|(filed, filed_at)| !filed.fits(library) || *filed_at != mark)
+        {
+            // The mark is read before the follows: a follow made in between is filed now
+            // and makes the next mark differ, so it is filed again then, never missed.
+            *index = Some((load_follows(&self.store, library).await?, mark));
         }
-        Ok(index.get_or_insert_with(FollowIndex::default))
+        Ok(&index
+            .get_or_insert_with(|| (FollowIndex::default(), mark))
+            .0)
     }
 
     /// Sends queued deliveries until `stopping` turns true: when woken, and every

@@ -30,6 +30,16 @@ pub enum Target {
     Personal { user_id: u64 },
 }
 
+/// What a process's filing of the follows was made from: how many follows there were and
+/// the highest id. Ids only grow (an identity column, SQLite's AUTOINCREMENT) and a follow's
+/// topic never changes, so any follow made since raises `top` and any removed alone lowers
+/// `count`: an equal mark means the same follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowsMark {
+    pub count: i64,
+    pub top: i64,
+}
+
 /// A follow to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFollow {
@@ -283,6 +293,20 @@ impl Store {
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
+    /// The follows table's [`FollowsMark`]: it differs after any follow was made or removed,
+    /// by this process or another sharing the database.
+    pub async fn follows_mark(&self) -> Result<FollowsMark, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM follows")
+            .fetch_one(self.pool())
+            .await
+            .map_err(|e| self.error(e))?;
+        let e = |e| self.error(e);
+        Ok(FollowsMark {
+            count: row.try_get("n").map_err(e)?,
+            top: row.try_get("top").map_err(e)?,
+        })
+    }
+
     /// Deletes a follow and its deliveries; whether it existed.
     pub async fn remove_follow(&self, id: FollowId) -> Result<bool, StoreError> {
         // Deliveries first: PostgreSQL's cascade needs no help, SQLite's needs foreign keys
@@ -408,6 +432,48 @@ mod tests {
             assert!(store.remove_follow(first.id).await.unwrap());
             assert!(!store.remove_follow(first.id).await.unwrap());
             assert_eq!(store.follows().await.unwrap().len(), 2);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn the_mark_changes_with_every_follow_made_or_removed_and_only_then() {
+        on_both(|store| async move {
+            let new = |created: Created| match created {
+                Created::New(follow) => follow.id,
+                other => panic!("expected a new follow, got {other:?}"),
+            };
+            let empty = store.follows_mark().await.unwrap();
+            let a = new(store
+                .create_follow(&channel_follow(1, "a"), 10)
+                .await
+                .unwrap());
+            let one = store.follows_mark().await.unwrap();
+            assert_ne!(one, empty);
+            let b = new(store
+                .create_follow(&channel_follow(1, "b"), 10)
+                .await
+                .unwrap());
+            let two = store.follows_mark().await.unwrap();
+            // Pausing, resuming and following again change no topic: the same mark.
+            store.pause_follow(a, "gone").await.unwrap();
+            store
+                .create_follow(&channel_follow(1, "a"), 10)
+                .await
+                .unwrap();
+            assert_eq!(store.follows_mark().await.unwrap(), two);
+            // One removed and one made: as many follows as before, but another mark.
+            store.remove_follow(a).await.unwrap();
+            new(store
+                .create_follow(&channel_follow(1, "c"), 10)
+                .await
+                .unwrap());
+            let swapped = store.follows_mark().await.unwrap();
+            assert_eq!(swapped.count, two.count);
+            assert_ne!(swapped, two);
+            // The newest removed: the count tells.
+            store.remove_follow(b).await.unwrap();
+            assert_ne!(store.follows_mark().await.unwrap(), swapped);
         })
         .await;
     }
