@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bot::{Bot, WAIT, interact};
 use briefbot::store::Store;
-use discord_double::{CHANNEL_ID, DiscordDouble, Recorded, TestUser};
+use discord_double::{ADMIN_USER_ID, CHANNEL_ID, DiscordDouble, Fault, Recorded, TestUser};
 use serde_json::{Value, json};
 
 const CYBER: &str = r#"id = "cyber-unit"
@@ -325,4 +325,74 @@ async fn a_digest_whose_time_has_come_is_posted_once_by_the_worker() {
     assert_eq!(posts(&double).len(), 1, "{:?}", posts(&double));
     let digests = store.digests().await.unwrap();
     assert!(digests[0].last_occurrence.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_digest_refused_for_good_is_paused_and_its_creator_told() {
+    let double = DiscordDouble::start().await;
+    let bot = Bot::start(&double, &[("cyber-unit.toml", CYBER.into())], "").await;
+    let admin = double.admin_user();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let earlier = (now - 600) % 86_400;
+    let time = format!("{:02}:{:02}", earlier / 3600, earlier % 3600 / 60);
+    let options = [option("time", &time)];
+    interact(&double, digest(&double, &admin, &options)).await;
+    let store = database(&bot).await;
+    drop_brief(&bot, "storm", "Storms ahead");
+    wait_seen(&store, 2).await;
+    // Set up yesterday: today's time came ten minutes ago, and the storm, seen a minute ago,
+    // is new since.
+    sqlx::query("UPDATE digests SET created_at = created_at - 86400")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE seen_briefs SET first_seen = first_seen - 60 WHERE brief_id = 'storm'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    double.fail_next(
+        "POST",
+        &format!("/channels/{CHANNEL_ID}/messages"),
+        Fault::Discord {
+            status: 403,
+            code: 50013,
+            message: "Missing Permissions",
+        },
+        1,
+    );
+    // Asking again wakes the worker.
+    interact(&double, digest(&double, &admin, &options)).await;
+    let opened = double
+        .wait_for(|r| r.is("POST", "/api/v10/users/@me/channels"), WAIT)
+        .await
+        .unwrap_or_else(|| panic!("a DM channel was opened; logs:\n{}", bot.logs()));
+    assert_eq!(opened.body["recipient_id"], ADMIN_USER_ID.to_string());
+    let told = double
+        .wait_for(
+            |r| {
+                r.method == "POST"
+                    && r.path.ends_with("/messages")
+                    && !r.path.contains(&CHANNEL_ID.to_string())
+            },
+            WAIT,
+        )
+        .await
+        .expect("the creator was told");
+    let text = told.body["content"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("digest") && text.contains("paused") && text.contains("Missing Permissions"),
+        "{text}"
+    );
+    assert_eq!(told.body["allowed_mentions"]["parse"], json!([]));
+    let digests = store.digests().await.unwrap();
+    assert!(
+        digests[0]
+            .paused
+            .as_deref()
+            .is_some_and(|r| r.contains("Missing Permissions")),
+        "{digests:?}"
+    );
 }

@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use tracing::{info, warn};
 
 use super::follows::{bot_can_post, in_thread_or_voice, member_can, member_permissions_in, reply};
+use super::news::News;
 use super::outbox::DiscordOutbox;
 use super::{Context, Error, embed, no_mentions};
 use crate::deliver::digest::compose;
@@ -397,6 +398,8 @@ fn line(digest: &Digest) -> String {
 /// [`DIGEST_PERIOD`].
 pub async fn work(
     mut worker: DigestWorker<DiscordOutbox, SystemClock>,
+    news: Arc<News>,
+    http: Arc<serenity::Http>,
     live: Arc<LiveLibrary>,
     wake: Arc<Notify>,
     mut stopping: tokio::sync::watch::Receiver<bool>,
@@ -417,7 +420,7 @@ pub async fn work(
                     );
                 }
                 for (digest, reason) in round.paused {
-                    warn!(digest = %digest, reason, "digest paused; /digest again resumes it");
+                    news.tell_digest_paused(&http, digest, &reason).await;
                 }
             }
             Err(error) => warn!(%error, "cannot send the digests"),

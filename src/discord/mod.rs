@@ -374,6 +374,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     );
     tokio::spawn(digests::work(
         digest_worker,
+        Arc::clone(&news),
+        Arc::clone(&client.http),
         Arc::clone(&live),
         digest_wake,
         digest_stopping,

@@ -21,6 +21,7 @@ use crate::deliver::shards::Coverage;
 use crate::deliver::worker::{Settings, Worker};
 use crate::library::Library;
 use crate::store::deliveries::owner_id;
+use crate::store::digests::DigestId;
 use crate::store::follows::FollowsMark;
 use crate::store::follows::{FollowId, Target};
 use crate::store::{Store, StoreError};
@@ -238,17 +239,52 @@ impl News {
             "Your follow of {topic} is paused: {reason}. Fix that, then use {again} to \
              resume it."
         );
+        let place = match follow.target {
+            Target::Channel { channel_id, .. } => format!("channel {channel_id}"),
+            Target::Personal { user_id } => format!("the direct messages of user {user_id}"),
+        };
+        let notice = format!("A follow of {topic} in {place} is paused: {reason}.");
+        self.tell(http, follow.creator_id, &text, &notice).await;
+    }
+
+    /// Tells a paused digest's creator why, by direct message (and the admin channel), as
+    /// for a follow.
+    pub async fn tell_digest_paused(&self, http: &serenity::Http, id: DigestId, reason: &str) {
+        let digest = match self.store.digest(id).await {
+            Ok(Some(digest)) => digest,
+            Ok(None) => return,
+            Err(error) => {
+                warn!(%error, "cannot read a paused digest");
+                return;
+            }
+        };
+        warn!(digest = %id, reason, "digest paused");
+        let topic = if digest.topic.is_empty() {
+            "every new brief".to_owned()
+        } else {
+            format!("“{}”", digest.topic)
+        };
+        let text = format!(
+            "Your digest of {topic} in channel {channel} is paused: {reason}. Fix that, then use \
+             /digest again in that channel to resume it.",
+            channel = digest.channel_id
+        );
+        let notice = format!(
+            "A digest of {topic} in channel {} is paused: {reason}.",
+            digest.channel_id
+        );
+        self.tell(http, digest.creator_id, &text, &notice).await;
+    }
+
+    /// Sends `text` to member `creator_id` by direct message, and `notice` to the admin
+    /// channel when one is set; mentions nobody. Failures are logged.
+    async fn tell(&self, http: &serenity::Http, creator_id: u64, text: &str, notice: &str) {
         let message = serenity::CreateMessage::new()
-            .content(embed::content(&text))
+            .content(embed::content(text))
             .allowed_mentions(no_mentions());
         if let Some(channel) = self.admin_channel {
-            let place = match follow.target {
-                Target::Channel { channel_id, .. } => format!("channel {channel_id}"),
-                Target::Personal { user_id } => format!("the direct messages of user {user_id}"),
-            };
-            let notice = format!("A follow of {topic} in {place} is paused: {reason}.");
             let notice = serenity::CreateMessage::new()
-                .content(embed::content(&notice))
+                .content(embed::content(notice))
                 .allowed_mentions(no_mentions());
             if let Err(error) = serenity::ChannelId::new(channel)
                 .send_message(http, notice)
@@ -257,7 +293,7 @@ impl News {
                 warn!(%error, "cannot post to the admin channel");
             }
         }
-        let sent = match serenity::UserId::new(follow.creator_id)
+        let sent = match serenity::UserId::new(creator_id)
             .create_dm_channel(http)
             .await
         {
@@ -265,7 +301,7 @@ impl News {
             Err(error) => Err(error),
         };
         if let Err(error) = sent {
-            warn!(%error, follow = %id, "cannot tell the creator of a paused follow");
+            warn!(%error, user = creator_id, "cannot tell the creator of a paused follow or digest");
         }
     }
 }
