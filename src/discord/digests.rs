@@ -11,7 +11,7 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::Notify;
 use tracing::{info, warn};
 
-use super::follows::{bot_can_post, in_thread_or_voice, member_can, member_permissions_in, reply};
+use super::follows::{channel_rights, in_thread_or_voice, member_can, reply};
 use super::news::News;
 use super::outbox::DiscordOutbox;
 use super::{Context, Error, embed, no_mentions};
@@ -78,32 +78,9 @@ pub async fn digest(
         )
         .await;
     }
-    if let Err(missing) = bot_can_post(ctx, guild, channel) {
-        return reply(
-            ctx,
-            &format!("I cannot post in <#{channel}>: I need the {missing} permission there."),
-        )
-        .await;
-    }
-    let Some(theirs) = member_permissions_in(ctx, guild, channel).await else {
-        return reply(
-            ctx,
-            &format!("I cannot check your permissions in <#{channel}>: use /digest there."),
-        )
-        .await;
-    };
-    if !(theirs.administrator()
-        || theirs.contains(
-            serenity::Permissions::MANAGE_CHANNELS | serenity::Permissions::SEND_MESSAGES,
-        ))
+    if let Err(refusal) = channel_rights(ctx, guild, channel, "/digest", "set up its digest").await
     {
-        return reply(
-            ctx,
-            &format!(
-                "You need Manage Channels and Send Messages in <#{channel}> to set up its digest."
-            ),
-        )
-        .await;
+        return reply(ctx, &refusal).await;
     }
     let schedule = match Schedule::parse(
         &time,

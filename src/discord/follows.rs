@@ -73,33 +73,11 @@ pub async fn follow(
         .await;
     }
     let channel = channel.unwrap_or_else(|| ctx.channel_id());
-    if let Err(missing) = bot_can_post(ctx, guild, channel) {
-        return reply(
-            ctx,
-            &format!("I cannot post in <#{channel}>: I need the {missing} permission there."),
-        )
-        .await;
-    }
-    // The interaction states the member's permissions in the channel asked from only; a follow
-    // naming another channel must not let them post where they may not.
-    let Some(theirs) = member_permissions_in(ctx, guild, channel).await else {
-        return reply(
-            ctx,
-            &format!("I cannot check your permissions in <#{channel}>: use /follow there."),
-        )
-        .await;
-    };
-    if !(theirs.administrator()
-        || theirs.contains(
-            serenity::Permissions::MANAGE_CHANNELS | serenity::Permissions::SEND_MESSAGES,
-        ))
-    {
-        return reply(
-            ctx,
-            &format!("You need Manage Channels and Send Messages in <#{channel}> to make it follow the news."),
-        )
-        .await;
-    }
+    let theirs =
+        match channel_rights(ctx, guild, channel, "/follow", "make it follow the news").await {
+            Ok(theirs) => theirs,
+            Err(refusal) => return reply(ctx, &refusal).await,
+        };
     if let Some(role) = &ping
         && !role.mentionable
         && !(theirs.administrator() || theirs.contains(serenity::Permissions::MENTION_EVERYONE))
@@ -403,6 +381,41 @@ pub(super) fn in_thread_or_voice(ctx: Context<'_>) -> bool {
             serenity::ChannelType::Text | serenity::ChannelType::News
         )
     })
+}
+
+/// Whether `channel` may be made to post: the bot can post there, and the member has Manage
+/// Channels and Send Messages there (or is an administrator). The interaction states the
+/// member's permissions in the channel asked from only, so a command naming another channel
+/// must not let them post where they may not. `command` and `purpose` word the refusal
+/// (`/follow`, "make it follow the news"). The member's permissions in `channel`, or the
+/// refusal to reply.
+pub(super) async fn channel_rights(
+    ctx: Context<'_>,
+    guild: serenity::GuildId,
+    channel: serenity::ChannelId,
+    command: &str,
+    purpose: &str,
+) -> Result<serenity::Permissions, String> {
+    if let Err(missing) = bot_can_post(ctx, guild, channel) {
+        return Err(format!(
+            "I cannot post in <#{channel}>: I need the {missing} permission there."
+        ));
+    }
+    let Some(theirs) = member_permissions_in(ctx, guild, channel).await else {
+        return Err(format!(
+            "I cannot check your permissions in <#{channel}>: use {command} there."
+        ));
+    };
+    if !(theirs.administrator()
+        || theirs.contains(
+            serenity::Permissions::MANAGE_CHANNELS | serenity::Permissions::SEND_MESSAGES,
+        ))
+    {
+        return Err(format!(
+            "You need Manage Channels and Send Messages in <#{channel}> to {purpose}."
+        ));
+    }
+    Ok(theirs)
 }
 
 /// Checks that the bot may post the news in `channel`; the first permission it lacks, if any.
