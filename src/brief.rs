@@ -681,35 +681,40 @@ fn validate(
         outlet: raw.outlet.map(|s| texts.share(s.into_inner())),
         language,
         image,
-        tags: tags
-            .into_iter()
-            .map(|t| texts.share(t.into_inner()))
-            .collect(),
+        tags: exact(
+            tags.into_iter()
+                .map(|t| texts.share(t.into_inner()))
+                .collect(),
+        ),
         summary: clean(raw.summary.into_inner()),
-        quotes: quotes
-            .into_iter()
-            .map(|quote| {
-                let quote = quote.into_inner();
-                Quote {
-                    speaker: texts.share(quote.speaker.into_inner()),
-                    role: quote.role.map(|s| texts.share(s.into_inner())),
-                    text: clean(quote.text.into_inner()),
-                    context: quote.context.map(|s| texts.share(s.into_inner())),
-                }
-            })
-            .collect(),
-        aliases: aliases
-            .into_iter()
-            .map(|(name, list)| {
-                let list = list
-                    .into_inner()
-                    .items
-                    .into_iter()
-                    .map(|a| clean(a.into_inner()))
-                    .collect();
-                (clean(name), list)
-            })
-            .collect(),
+        quotes: exact(
+            quotes
+                .into_iter()
+                .map(|quote| {
+                    let quote = quote.into_inner();
+                    Quote {
+                        speaker: texts.share(quote.speaker.into_inner()),
+                        role: quote.role.map(|s| texts.share(s.into_inner())),
+                        text: clean(quote.text.into_inner()),
+                        context: quote.context.map(|s| texts.share(s.into_inner())),
+                    }
+                })
+                .collect(),
+        ),
+        aliases: exact(
+            aliases
+                .into_iter()
+                .map(|(name, list)| {
+                    let list = list
+                        .into_inner()
+                        .items
+                        .into_iter()
+                        .map(|a| clean(a.into_inner()))
+                        .collect();
+                    (clean(name), exact(list))
+                })
+                .collect(),
+        ),
         path: at.path.to_owned(),
     })
 }
@@ -729,6 +734,14 @@ fn at_most_listed(mut problems: Vec<BriefError>) -> Vec<BriefError> {
         );
     }
     problems
+}
+
+/// `list` without spare room. Collecting a `Vec` of parsed items into a `Vec` of smaller
+/// ones reuses the first allocation, sized for the parsed items: the quotes of 100,000 briefs
+/// kept 58 MB where they need 25 MB (heaptrack).
+fn exact<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }
 
 /// Text fields are stored without the surrounding white space of multi-line TOML strings,
@@ -791,7 +804,8 @@ fn check_url(field: &Spanned<String>, name: &str, at: &Locator<'_>) -> Result<St
     }
     // Stored as the parser writes it: the host in lower case (and punycode), everything a URL
     // may not hold percent-encoded. That is what links are made of.
-    let normalised = String::from(url);
+    let mut normalised = String::from(url);
+    normalised.shrink_to_fit();
     if normalised.chars().count() > MAX_URL {
         return Err(bad("too long once percent-encoded"));
     }
@@ -866,6 +880,20 @@ text = "Partnering with Putin is akin to partnering with Assad."
             brief.tags,
             [Arc::from("cyber security"), Arc::from("russia")]
         );
+    }
+
+    /// A library holds hundreds of thousands of briefs: their lists are kept without room to
+    /// grow, though parsing collects them from lists of larger parsed items.
+    #[test]
+    fn lists_keep_no_spare_room() {
+        let aliases = "\n[aliases]\n\"Marco Rubio\" = [\"Rubio\", \"Senator Rubio\", \"MR\"]\n";
+        let brief = parse_str(&format!("{GOOD}{aliases}")).unwrap();
+        assert_eq!(brief.tags.capacity(), brief.tags.len());
+        assert_eq!(brief.quotes.capacity(), brief.quotes.len());
+        assert_eq!(brief.aliases.capacity(), brief.aliases.len());
+        assert_eq!(brief.aliases[0].1.capacity(), 3);
+        let source = brief.source.as_ref().unwrap();
+        assert_eq!(source.capacity(), source.len());
     }
 
     #[test]

@@ -108,7 +108,11 @@ pub struct Loaded {
 impl Library {
     /// Builds the index over `briefs`, which must have distinct ids.
     pub fn new(briefs: Vec<Brief>) -> Self {
-        Library::from_shared(briefs.into_iter().map(Arc::new).collect())
+        // Not `collect`: that would keep the allocation sized for the `Brief`s themselves
+        // (256 bytes each) to hold the pointers.
+        let mut shared = Vec::with_capacity(briefs.len());
+        shared.extend(briefs.into_iter().map(Arc::new));
+        Library::from_shared(shared)
     }
 
     /// Builds the index over shared briefs, which must have distinct ids.
@@ -546,7 +550,9 @@ pub fn brief_files(dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
             if is_hidden(&name) {
                 continue;
             }
-            let path = entry.path();
+            let mut path = entry.path();
+            // `join` leaves room to grow: 145 bytes a path where 50 are used.
+            path.shrink_to_fit();
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
             if is_dir {
                 pending.push(path);
