@@ -6,15 +6,15 @@ use rustc_hash::FxHashMap;
 use super::analysis::Analyzer;
 use super::fields::{Document, Position, for_each_field_word};
 use super::postings::{DocId, Postings};
-use super::vocabulary::TermId;
+use super::vocabulary::{Table, TermId};
 use crate::language::Language;
 
 /// The index of a chunk of briefs, with chunk-local term, word and doc ids.
 pub(crate) struct Partial {
-    pub(crate) term_texts: Vec<Box<str>>,
+    pub(crate) term_texts: Table,
     pub(crate) postings: Vec<Postings>,
     pub(crate) doc_lengths: Vec<f32>,
-    pub(crate) word_texts: Vec<Box<str>>,
+    pub(crate) word_texts: Table,
     /// Briefs holding each word.
     pub(crate) word_counts: Vec<u32>,
     /// Per language of the library that folds before stemming: each word's term
@@ -70,13 +70,11 @@ impl Partial {
         languages: &[Language],
         analyzers: &[Analyzer],
     ) -> Partial {
-        let mut terms: FxHashMap<Box<str>, TermId> = FxHashMap::default();
-        let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut partial = Partial {
-            term_texts: Vec::new(),
+            term_texts: Table::default(),
             postings: Vec::new(),
             doc_lengths: Vec::with_capacity(briefs.len()),
-            word_texts: Vec::new(),
+            word_texts: Table::default(),
             word_counts: Vec::new(),
             stems: languages.iter().map(|_| Vec::new()).collect(),
         };
@@ -107,16 +105,12 @@ impl Partial {
                                     stop: true,
                                 };
                             }
-                            let next = partial.term_texts.len() as TermId;
-                            let term = *terms.entry(a.term.as_str().into()).or_insert(next);
-                            if term == next {
-                                partial.term_texts.push(a.term.into_boxed_str());
+                            let (term, new) = partial.term_texts.intern(&a.term);
+                            if new {
                                 partial.postings.push(Postings::new());
                             }
-                            let next = partial.word_texts.len() as u32;
-                            let word = *words.entry(a.word.as_str().into()).or_insert(next);
-                            if word == next {
-                                partial.word_texts.push(a.word.into_boxed_str());
+                            let (word, new) = partial.word_texts.intern(&a.word);
+                            if new {
                                 partial.word_counts.push(0);
                             }
                             if analyzer.language().is_latin_script() {

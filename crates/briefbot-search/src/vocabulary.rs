@@ -3,7 +3,11 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+use rustc_hash::FxBuildHasher;
 
 /// Index of a term in the vocabulary.
 pub type TermId = u32;
@@ -19,54 +23,120 @@ pub(crate) struct Dictionary {
     pub(crate) added: Table,
 }
 
-#[derive(Debug, Clone, Default)]
+/// Distinct texts, each with its place (0, 1, 2, ... in the order they came). The texts are
+/// kept once, one after another in one string, and found by hash through their places: no
+/// allocation per text, and no second copy as a map key. At 100,000 briefs the terms and
+/// words took two boxed strings and a map entry each (heaptrack).
+#[derive(Clone, Default)]
 pub(crate) struct Table {
-    pub(crate) ids: FxHashMap<Box<str>, u32>,
-    pub(crate) texts: Vec<Box<str>>,
+    /// Every text, one after another.
+    bytes: String,
+    /// Where each text ends in `bytes`, by place.
+    ends: Vec<usize>,
+    /// The places, by their text's hash.
+    places: HashTable<u32>,
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table").field("len", &self.len()).finish()
+    }
+}
+
+/// The text at `place` of a table's `bytes` and `ends`.
+fn text_at<'a>(bytes: &'a str, ends: &[usize], place: u32) -> &'a str {
+    let place = place as usize;
+    let start = if place == 0 { 0 } else { ends[place - 1] };
+    &bytes[start..ends[place]]
+}
+
+fn hash(text: &str) -> u64 {
+    FxBuildHasher.hash_one(text)
 }
 
 impl Table {
-    pub(crate) fn intern(&mut self, text: &str, id: u32) -> u32 {
-        match self.ids.get(text) {
-            Some(&id) => id,
-            None => {
-                self.ids.insert(text.into(), id);
-                self.texts.push(text.into());
-                id
+    /// How many texts.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The text at `place`, which must be below [`Table::len`].
+    pub(crate) fn text(&self, place: u32) -> &str {
+        text_at(&self.bytes, &self.ends, place)
+    }
+
+    /// The place of `text`, if it is here.
+    pub(crate) fn get(&self, text: &str) -> Option<u32> {
+        self.places
+            .find(hash(text), |&place| {
+                text_at(&self.bytes, &self.ends, place) == text
+            })
+            .copied()
+    }
+
+    /// The place of `text`, added at the end if new; and whether it was.
+    pub(crate) fn intern(&mut self, text: &str) -> (u32, bool) {
+        let Table {
+            bytes,
+            ends,
+            places,
+        } = self;
+        let entry = places.entry(
+            hash(text),
+            |&place| text_at(bytes, ends, place) == text,
+            |&place| hash(text_at(bytes, ends, place)),
+        );
+        match entry {
+            Entry::Occupied(found) => (*found.get(), false),
+            Entry::Vacant(vacant) => {
+                let place = ends.len() as u32;
+                bytes.push_str(text);
+                ends.push(bytes.len());
+                vacant.insert(place);
+                (place, true)
             }
         }
+    }
+
+    /// The texts, in order of place.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len() as u32).map(|place| self.text(place))
+    }
+
+    /// Gives back the room left over while growing: a built table is only read, or copied.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        let Table {
+            bytes,
+            ends,
+            places,
+        } = self;
+        places.shrink_to_fit(|&place| hash(text_at(bytes, ends, place)));
     }
 }
 
 impl Dictionary {
     pub(crate) fn get(&self, text: &str) -> Option<u32> {
+        let base = self.base.len() as u32;
         self.base
-            .ids
             .get(text)
-            .or_else(|| self.added.ids.get(text))
-            .copied()
+            .or_else(|| self.added.get(text).map(|place| base + place))
     }
 
     pub(crate) fn text(&self, id: u32) -> &str {
-        let base = self.base.texts.len();
-        match (id as usize).checked_sub(base) {
-            None => &self.base.texts[id as usize],
-            Some(added) => &self.added.texts[added],
+        let base = self.base.len() as u32;
+        match id.checked_sub(base) {
+            None => self.base.text(id),
+            Some(added) => self.added.text(added),
         }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.base.texts.len() + self.added.texts.len()
     }
 
     /// The id of `text`, added if new.
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
-        match self.get(text) {
+        match self.base.get(text) {
             Some(id) => id,
-            None => {
-                let id = self.len() as u32;
-                self.added.intern(text, id)
-            }
+            None => self.base.len() as u32 + self.added.intern(text).0,
         }
     }
 }
@@ -193,4 +263,66 @@ pub(crate) fn letter_mask(word: &str) -> u64 {
         once |= bit;
     }
     once | twice << 32
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// A table answers as a map from text to first place does, texts that run into each
+        /// other in its one string ("a" then "b" against "ab") included, before and after
+        /// it gives back its spare room.
+        #[test]
+        fn table_is_a_map_of_texts_to_places(texts in prop::collection::vec("[ab]{0,3}|[a-zé]{0,12}", 0..200)) {
+            let mut table = Table::default();
+            let mut model: HashMap<&str, u32> = HashMap::new();
+            for text in &texts {
+                let next = model.len() as u32;
+                let expected = *model.entry(text.as_str()).or_insert(next);
+                prop_assert_eq!(table.intern(text), (expected, expected == next));
+            }
+            for shrunk in [false, true] {
+                if shrunk {
+                    table.shrink_to_fit();
+                }
+                prop_assert_eq!(table.len(), model.len());
+                for (&text, &place) in &model {
+                    prop_assert_eq!(table.get(text), Some(place));
+                    prop_assert_eq!(table.text(place), text);
+                }
+                prop_assert_eq!(table.get("not-a-generated-text"), None);
+                let listed: Vec<&str> = table.iter().collect();
+                let mut expected: Vec<(&str, u32)> = model.iter().map(|(&t, &p)| (t, p)).collect();
+                expected.sort_by_key(|&(_, place)| place);
+                prop_assert_eq!(listed, expected.into_iter().map(|(t, _)| t).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn a_dictionary_numbers_added_texts_after_its_base() {
+        let mut base = Table::default();
+        base.intern("storm");
+        base.intern("flood");
+        let mut dictionary = Dictionary {
+            base: Arc::new(base),
+            added: Table::default(),
+        };
+        assert_eq!(dictionary.intern("flood"), 1, "a base text keeps its id");
+        assert_eq!(dictionary.intern("drought"), 2);
+        assert_eq!(
+            dictionary.intern("drought"),
+            2,
+            "an added text is not added twice"
+        );
+        assert_eq!(dictionary.get("drought"), Some(2));
+        assert_eq!(dictionary.text(2), "drought");
+        assert_eq!(dictionary.text(0), "storm");
+        assert_eq!(dictionary.get("hail"), None);
+    }
 }
