@@ -7,15 +7,24 @@
 //! a dictionary word list (`/usr/share/dict/words` from Debian's `wamerican` by default).
 //! Capitalised dictionary entries become proper nouns (places, surnames).
 //!
-//! Same seed, same word list, same binary: byte-identical files. Everything is drawn from one
+//! `--shape` picks the corpus's shape (`shape.rs`): `news` (the default), `short`, `long`,
+//! or `multilingual`, whose German and French briefs are made the same way from Debian's
+//! `wngerman` and `wfrench` word lists and embedded lists of those languages' commonest
+//! words (`languages.rs`).
+//!
+//! Same seed, same word lists, same binary: byte-identical files. Everything is drawn from one
 //! PCG64 stream for the corpus and a second one for the queries, so asking for queries never
-//! changes the briefs.
+//! changes the briefs. A shape only adds draws where it differs from `news`, so `news` makes
+//! the corpus it made before shapes existed.
 
 mod corpus;
+mod languages;
 mod people;
 mod queries;
+mod shape;
 mod vocabulary;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,6 +34,8 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
 use crate::corpus::Generator;
+use crate::languages::Language;
+use crate::shape::Shape;
 use crate::vocabulary::Vocabulary;
 
 /// Writes N synthetic briefs (`<id>.toml`) and optionally a query file.
@@ -46,9 +57,29 @@ struct Args {
     /// How many queries to write with --queries
     #[arg(long, default_value_t = 10_000)]
     query_count: usize,
+    /// The shape of the corpus: how long briefs are, how many quotes, in which languages
+    #[arg(long, value_enum, default_value_t = Shape::News)]
+    shape: Shape,
     /// The English word list (one word a line), e.g. from `apt-get install wamerican`
     #[arg(long, default_value = "/usr/share/dict/words", value_name = "FILE")]
     words: PathBuf,
+    /// The German word list, for `--shape multilingual` (`apt-get install wngerman`)
+    #[arg(long, default_value = "/usr/share/dict/ngerman", value_name = "FILE")]
+    words_de: PathBuf,
+    /// The French word list, for `--shape multilingual` (`apt-get install wfrench`)
+    #[arg(long, default_value = "/usr/share/dict/french", value_name = "FILE")]
+    words_fr: PathBuf,
+}
+
+impl Args {
+    /// The word list of `language`, and the option that names it.
+    fn word_list(&self, language: &Language) -> (&Path, &'static str) {
+        match language.code {
+            "de" => (&self.words_de, "--words-de"),
+            "fr" => (&self.words_fr, "--words-fr"),
+            _ => (&self.words, "--words"),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -64,18 +95,20 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
-    let list = std::fs::read_to_string(&args.words).map_err(|err| {
-        format!(
-            "{}: {err}; install an English word list (`apt-get install wamerican`) or pass --words FILE",
-            args.words.display()
-        )
-    })?;
+    // One list a language, English first.
+    let lists = args
+        .shape
+        .languages()
+        .iter()
+        .map(|language| read_word_list(args, language))
+        .collect::<Result<Vec<String>, String>>()?;
     let mut rng = Pcg64::seed_from_u64(args.seed);
-    let vocabulary = Vocabulary::new(&list, &mut rng)?;
-    let generator = Generator::new(vocabulary, &mut rng);
+    let vocabulary = Vocabulary::english(&lists[0], &mut rng)?;
+    let generator = Generator::new(args.shape, vocabulary, &lists[1..], &mut rng)?;
 
     prepare_out_dir(&args.out)?;
-    let mut titles = Vec::with_capacity(args.briefs);
+    // The titles of each language's briefs, for the queries of that language.
+    let mut titles = vec![Vec::new(); generator.prose.len()];
     let mut bytes = 0usize;
     for number in 0..args.briefs {
         let brief = generator.brief(number, args.briefs, &mut rng);
@@ -83,12 +116,13 @@ fn run(args: &Args) -> Result<(), String> {
         bytes += text.len();
         let path = args.out.join(format!("{}.toml", brief.id));
         std::fs::write(&path, text).map_err(|err| format!("{}: {err}", path.display()))?;
-        titles.push(brief.title);
+        titles[brief.prose].push(brief.title);
     }
-    write_marker(args, &list, bytes)?;
+    write_marker(args, &lists, bytes)?;
     eprintln!(
-        "corpusgen: {} briefs ({:.1} MB) in {} ({:.1}s)",
+        "corpusgen: {} {} briefs ({:.1} MB) in {} ({:.1}s)",
         args.briefs,
+        args.shape.name(),
         bytes as f64 / 1e6,
         args.out.display(),
         started.elapsed().as_secs_f64()
@@ -104,6 +138,19 @@ fn run(args: &Args) -> Result<(), String> {
         eprintln!("corpusgen: {} queries in {}", queries.len(), path.display());
     }
     Ok(())
+}
+
+/// The word list of `language`, or an error that says which package provides it.
+fn read_word_list(args: &Args, language: &Language) -> Result<String, String> {
+    let (path, option) = args.word_list(language);
+    std::fs::read_to_string(path).map_err(|err| {
+        format!(
+            "{}: {err}; install the {} word list (`apt-get install {}`) or pass {option} FILE",
+            path.display(),
+            language.name,
+            language.package
+        )
+    })
 }
 
 /// Creates `dir`, removing the briefs (and marker) an earlier run left there, so that a
@@ -126,18 +173,48 @@ fn prepare_out_dir(dir: &Path) -> Result<(), String> {
 /// tantivy peer) skip it.
 const MARKER: &str = "_corpus.json";
 
-fn write_marker(args: &Args, list: &str, bytes: usize) -> Result<(), String> {
-    let marker = format!(
-        "{{\"generator\": \"corpusgen {}\", \"briefs\": {}, \"seed\": {}, \"words\": \"{}\", \"word_list_fnv1a\": \"{:016x}\", \"bytes\": {}}}\n",
+fn write_marker(args: &Args, lists: &[String], bytes: usize) -> Result<(), String> {
+    let mut marker = format!(
+        "{{\"generator\": \"corpusgen {}\", \"shape\": \"{}\", \"briefs\": {}, \"seed\": {}",
         env!("CARGO_PKG_VERSION"),
+        args.shape.name(),
         args.briefs,
         args.seed,
-        args.words.display(),
-        fnv1a(list.as_bytes()),
-        bytes
     );
+    for (language, list) in args.shape.languages().iter().zip(lists) {
+        // English's keys keep the names they had before there were other languages.
+        let suffix = if language.code == "en" {
+            String::new()
+        } else {
+            format!("_{}", language.code)
+        };
+        let _ = write!(
+            marker,
+            ", \"words{suffix}\": {}, \"word_list{suffix}_fnv1a\": \"{:016x}\"",
+            json_string(&args.word_list(language).0.display().to_string()),
+            fnv1a(list.as_bytes())
+        );
+    }
+    let _ = writeln!(marker, ", \"bytes\": {bytes}}}");
     let path = args.out.join(MARKER);
     std::fs::write(&path, marker).map_err(|err| format!("{}: {err}", path.display()))
+}
+
+/// `text` as a JSON string.
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// FNV-1a, to record which word list a corpus was made from.

@@ -7,11 +7,10 @@ use rand_pcg::Pcg64;
 
 use crate::vocabulary::{Ranked, Vocabulary};
 
-/// How many distinct people are quoted.
-pub const SPEAKERS: usize = 2_000;
-/// How many distinct surnames they share: some surnames belong to two or more people, as
-/// "Johnson" does in the news, so that a surname alone is sometimes ambiguous.
-const SURNAMES: usize = 1_700;
+/// How many distinct surnames people share, per 20 people: some surnames belong to two or
+/// more people, as "Johnson" does in the news, so that a surname alone is sometimes ambiguous
+/// (1,700 surnames for 2,000 people).
+const SURNAMES_PER_20: usize = 17;
 
 /// Given names, a mix of the countries news comes from.
 const FIRST_NAMES: &[&str] = &[
@@ -174,18 +173,18 @@ impl Speaker {
     }
 }
 
-/// Generates `SPEAKERS` people with distinct full names.
-pub fn speakers(vocabulary: &Vocabulary, rng: &mut Pcg64) -> Vec<Speaker> {
+/// Generates `count` people with distinct full names.
+pub fn speakers(vocabulary: &Vocabulary, count: usize, rng: &mut Pcg64) -> Vec<Speaker> {
     let surnames: Vec<&String> = vocabulary
         .proper
         .iter()
         .filter(|w| (4..=12).contains(&w.len()))
-        .take(SURNAMES)
+        .take(count * SURNAMES_PER_20 / 20)
         .collect();
     let topics = Ranked::new(vocabulary.content_len().min(5_000), 0.8);
     let mut names = HashSet::new();
-    let mut people = Vec::with_capacity(SPEAKERS);
-    while people.len() < SPEAKERS {
+    let mut people = Vec::with_capacity(count);
+    while people.len() < count {
         let last = if people.len() < surnames.len() {
             surnames[people.len()].clone()
         } else {
@@ -227,7 +226,7 @@ fn role(vocabulary: &Vocabulary, topics: &Ranked, rng: &mut Pcg64) -> String {
 pub fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
         None => String::new(),
     }
 }
