@@ -11,6 +11,11 @@
 #          query p50/p99, and in-process load/parse/index times
 # and prints the table of ratios briefbot/tantivy (medians over rounds).
 #
+# SHAPE picks the corpus: a corpusgen shape (`news`, the default, in target/bench-corpus/N;
+# `short`, `long`, `multilingual` in target/bench-corpus/SHAPE-N) or `wikinews`: the real
+# Wikinews briefs of WIKINEWS (a folder) copied up to N by bench/filters/scale-wikinews.py,
+# with queries drawn from their own words by bench/wikinews-queries.py.
+#
 # Environment: SIZES ("10000 100000"), ROUNDS (3, for sizes under 100000), ROUNDS_100K (1: a
 # briefbot batch run at 100k takes minutes), SEED (42), QUERIES (10000), CORPUS
 # (target/bench-corpus), OUT (target/bench-results/<UTC time>), SKIP_BUILD (set: use the
@@ -31,6 +36,11 @@ OUT=${OUT:-$TARGET/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 BIN=$TARGET/release
 QUIET_IDLE=${QUIET_IDLE:-90}
 QUIET_WAIT=${QUIET_WAIT:-600}
+SHAPE=${SHAPE:-news}
+if [[ $SHAPE == wikinews && ! -d ${WIKINEWS:-} ]]; then
+    echo "compare.sh: SHAPE=wikinews needs WIKINEWS=/path/to/corpus/wikinews" >&2
+    exit 1
+fi
 
 if [[ ! -x /usr/bin/time ]]; then
     echo "compare.sh: /usr/bin/time is missing (apt-get install time)" >&2
@@ -55,7 +65,7 @@ printf 'size\tround\tengine\tkind\twall_s\trss_kb\tp50_us\tp99_us\tload_parse_ms
     echo "nproc: $(nproc)"
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
     echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
-    echo "sizes: $SIZES; rounds: $ROUNDS (100k: $ROUNDS_100K); seed: $SEED; queries: $QUERIES"
+    echo "shape: $SHAPE; sizes: $SIZES; rounds: $ROUNDS (100k: $ROUNDS_100K); seed: $SEED; queries: $QUERIES"
 } > "$OUT/machine.txt"
 
 # Percentage of CPU time spent idle over the next second (all CPUs), from /proc/stat.
@@ -116,11 +126,23 @@ EOF
 }
 
 for n in $SIZES; do
-    dir=$CORPUS/$n
-    queries=$CORPUS/$n.queries.txt
-    if ! grep -q "\"briefs\": $n, \"seed\": $SEED," "$dir/_corpus.json" 2>/dev/null \
+    name=$n
+    [[ $SHAPE != news ]] && name=$SHAPE-$n
+    dir=$CORPUS/$name
+    queries=$CORPUS/$name.queries.txt
+    if [[ $SHAPE == wikinews ]]; then
+        if [[ $(find "$dir" -name '*.toml' 2>/dev/null | wc -l) -ne $n ]]; then
+            rm -rf "$dir"
+            python3 bench/filters/scale-wikinews.py "$WIKINEWS" "$dir" "$n"
+        fi
+        if [[ $(wc -l < "$queries" 2>/dev/null || echo 0) -ne $QUERIES ]]; then
+            python3 bench/wikinews-queries.py "$WIKINEWS" "$QUERIES" "$SEED" > "$queries"
+        fi
+    elif ! grep -q "\"briefs\": $n, \"seed\": $SEED," "$dir/_corpus.json" 2>/dev/null \
         || [[ $(wc -l < "$queries" 2>/dev/null || echo 0) -ne $QUERIES ]]; then
-        "$BIN/corpusgen" --briefs "$n" --seed "$SEED" --out "$dir" \
+        shape_flag=()
+        [[ $SHAPE != news ]] && shape_flag=(--shape "$SHAPE")
+        "$BIN/corpusgen" --briefs "$n" --seed "$SEED" "${shape_flag[@]}" --out "$dir" \
             --queries "$queries" --query-count "$QUERIES"
     fi
     rounds=$ROUNDS
