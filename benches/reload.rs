@@ -37,8 +37,8 @@ const ROUNDS: usize = 9;
 const SERVED_WITHIN: Duration = Duration::from_secs(60);
 
 /// Fills `to` with the corpus's brief files: hard links, but a real copy of the first brief,
-/// the one the bench rewrites, which is returned.
-fn scratch_copy(from: &Path, to: &Path) -> PathBuf {
+/// the one the bench rewrites, which is returned (`None`: the folder holds no brief).
+fn scratch_copy(from: &Path, to: &Path) -> Option<PathBuf> {
     let mut changed = None;
     let mut link = true;
     for entry in std::fs::read_dir(from).expect("the corpus") {
@@ -60,7 +60,7 @@ fn scratch_copy(from: &Path, to: &Path) -> PathBuf {
             std::fs::copy(&path, &target).expect("a copy");
         }
     }
-    changed.expect("a brief")
+    changed
 }
 
 /// The folders to measure, with the name each is reported under.
@@ -140,7 +140,13 @@ fn main() {
             .tempdir_in(beside)
             .expect("a scratch folder beside the corpus");
         let started = Instant::now();
-        let changed = scratch_copy(&corpus, scratch.path());
+        let Some(changed) = scratch_copy(&corpus, scratch.path()) else {
+            eprintln!(
+                "reload/{name}: skipped, no brief file in {}",
+                corpus.display()
+            );
+            continue;
+        };
         let copy = started.elapsed();
         let original = std::fs::read_to_string(&changed).expect("the brief");
         let started = Instant::now();
