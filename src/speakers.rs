@@ -12,6 +12,7 @@
 //! closest names as suggestions.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::brief::Brief;
 use crate::search::{Change, Index, plain_words};
@@ -142,9 +143,13 @@ pub enum Resolution {
 }
 
 /// All speakers of a library.
+///
+/// Each speaker sits behind an `Arc`: a library edited brief by brief copies only the speakers
+/// its briefs quote. Copying them all took most of an edit's time on briefs of 20 quotes (246
+/// ms of a reload at 100,000 such briefs).
 #[derive(Debug, Default, Clone)]
 pub struct Speakers {
-    speakers: Vec<Speaker>,
+    speakers: Vec<Arc<Speaker>>,
     by_key: HashMap<String, usize>,
     by_alias: HashMap<String, usize>,
 }
@@ -165,7 +170,7 @@ impl Speakers {
         }
         let brief = |doc: u32| briefs[doc as usize].borrow();
         for speaker in &mut speakers.speakers {
-            speaker.settle(&brief, index);
+            Arc::make_mut(speaker).settle(&brief, index);
         }
         speakers.link_aliases(briefs.iter().map(|b| b.borrow()));
         speakers
@@ -187,7 +192,9 @@ impl Speakers {
             let Some(old) = change.old else { continue };
             for quote in &old.quotes {
                 if let Some(&at) = speakers.by_key.get(&key_of(&quote.speaker).0) {
-                    speakers.speakers[at].quotes.retain(|q| q.doc != change.doc);
+                    Arc::make_mut(&mut speakers.speakers[at])
+                        .quotes
+                        .retain(|q| q.doc != change.doc);
                     touched.push(at);
                 }
             }
@@ -200,7 +207,7 @@ impl Speakers {
         touched.sort_unstable();
         touched.dedup();
         for at in touched {
-            speakers.speakers[at].settle(brief, index);
+            Arc::make_mut(&mut speakers.speakers[at]).settle(brief, index);
         }
         if speakers.speakers.iter().any(|s| s.quotes.is_empty()) {
             speakers.speakers.retain(|s| !s.quotes.is_empty());
@@ -226,15 +233,17 @@ impl Speakers {
             let next = self.speakers.len();
             let at = *self.by_key.entry(key).or_insert(next);
             if at == next {
-                self.speakers.push(Speaker {
+                self.speakers.push(Arc::new(Speaker {
                     name: quote.speaker.to_string(),
                     roles: Vec::new(),
                     quotes: Vec::new(),
                     aliases: Vec::new(),
                     words,
-                });
+                }));
             }
-            self.speakers[at].quotes.push(QuoteRef { doc, quote: i });
+            Arc::make_mut(&mut self.speakers[at])
+                .quotes
+                .push(QuoteRef { doc, quote: i });
             touched.push(at);
         }
     }
@@ -245,8 +254,11 @@ impl Speakers {
         let mut declaring: Vec<&Brief> = briefs.filter(|b| !b.aliases.is_empty()).collect();
         declaring.sort_by(|a, b| a.id.cmp(&b.id));
         self.by_alias.clear();
+        // Only the speakers that had aliases are copied to clear them.
         for speaker in &mut self.speakers {
-            speaker.aliases.clear();
+            if !speaker.aliases.is_empty() {
+                Arc::make_mut(speaker).aliases.clear();
+            }
         }
         for brief in declaring {
             for (name, aliases) in &brief.aliases {
@@ -259,9 +271,10 @@ impl Speakers {
                         continue;
                     }
                     self.by_alias.entry(key).or_insert(at);
-                    let speaker = &mut self.speakers[at];
-                    if !speaker.aliases.contains(alias) {
-                        speaker.aliases.push(alias.clone());
+                    if !self.speakers[at].aliases.contains(alias) {
+                        Arc::make_mut(&mut self.speakers[at])
+                            .aliases
+                            .push(alias.clone());
                     }
                 }
             }
@@ -269,7 +282,7 @@ impl Speakers {
     }
 
     /// Every speaker.
-    pub fn all(&self) -> &[Speaker] {
+    pub fn all(&self) -> &[Arc<Speaker>] {
         &self.speakers
     }
 
@@ -362,9 +375,9 @@ impl Speakers {
             .filter_map(|s| {
                 let joined = s.words.join(" ");
                 if joined.starts_with(&typed) {
-                    Some((true, s))
+                    Some((true, &**s))
                 } else if s.words.iter().any(|w| w.starts_with(&typed)) {
-                    Some((false, s))
+                    Some((false, &**s))
                 } else {
                     None
                 }
