@@ -68,28 +68,7 @@ printf 'size\tround\tengine\tkind\twall_s\trss_kb\tp50_us\tp99_us\tload_parse_ms
     echo "shape: $SHAPE; sizes: $SIZES; rounds: $ROUNDS (100k: $ROUNDS_100K); seed: $SEED; queries: $QUERIES"
 } > "$OUT/machine.txt"
 
-# Percentage of CPU time spent idle over the next second (all CPUs), from /proc/stat.
-idle_percent() {
-    local total1 idle1 total2 idle2
-    read -r total1 idle1 < <(awk '/^cpu / {t = 0; for (k = 2; k <= NF; k++) t += $k; print t, $5 + $6}' /proc/stat)
-    sleep 1
-    read -r total2 idle2 < <(awk '/^cpu / {t = 0; for (k = 2; k <= NF; k++) t += $k; print t, $5 + $6}' /proc/stat)
-    echo $((100 * (idle2 - idle1) / (total2 - total1 + 1)))
-}
-
-# Waits until the machine is quiet (others' builds share it); sets IDLE to the last reading.
-wait_quiet() {
-    local waited=0
-    while IDLE=$(idle_percent); ((IDLE < QUIET_IDLE)); do
-        if ((waited >= QUIET_WAIT)); then
-            echo "  (still only $IDLE% idle after ${waited}s: measuring anyway)" >&2
-            return
-        fi
-        ((waited == 0)) && echo "  (machine busy, $IDLE% idle: waiting)" >&2
-        sleep 4
-        waited=$((waited + 5))
-    done
-}
+source bench/quiet.sh
 
 # One timed run: measure SIZE ROUND ENGINE KIND STDOUT_FILE COMMAND...
 # Wall time from bash's clock around the process; peak RSS from /usr/bin/time. The JSON

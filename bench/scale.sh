@@ -52,29 +52,7 @@ if [[ ${SKIP_RELOAD:-} != 1 ]]; then
     cargo bench --bench reload --no-run
 fi
 
-# Percentage of CPU time spent idle over the next second (all CPUs), from /proc/stat.
-# (idle_percent and wait_quiet are compare.sh's.)
-idle_percent() {
-    local total1 idle1 total2 idle2
-    read -r total1 idle1 < <(awk '/^cpu / {t = 0; for (k = 2; k <= NF; k++) t += $k; print t, $5 + $6}' /proc/stat)
-    sleep 1
-    read -r total2 idle2 < <(awk '/^cpu / {t = 0; for (k = 2; k <= NF; k++) t += $k; print t, $5 + $6}' /proc/stat)
-    echo $((100 * (idle2 - idle1) / (total2 - total1 + 1)))
-}
-
-# Waits until the machine is quiet (others' builds share it); sets IDLE to the last reading.
-wait_quiet() {
-    local waited=0
-    while IDLE=$(idle_percent); ((IDLE < QUIET_IDLE)); do
-        if ((waited >= QUIET_WAIT)); then
-            echo "  (still only $IDLE% idle after ${waited}s: measuring anyway)" >&2
-            return
-        fi
-        ((waited == 0)) && echo "  (machine busy, $IDLE% idle: waiting)" >&2
-        sleep 4
-        waited=$((waited + 5))
-    done
-}
+source bench/quiet.sh
 
 # One timed run: measure KIND ROUND STDOUT_FILE COMMAND...; appends a line to $RUNS.
 # Wall time from bash's clock around the process; peak RSS from /usr/bin/time; p50, p99 and

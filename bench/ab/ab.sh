@@ -12,14 +12,10 @@ declare -A bin=([old]=$5 [new]=$7) timer=([old]=$6 [new]=$8)
 work=$(mktemp -d)
 : > "$work/empty.txt"
 printf 'round\tbuild\tkind\twall_s\trss_kb\tp50_us\tp99_us\tindex_ms\tidle\n' > "$out"
-idle() {
-    local t1 i1 t2 i2
-    read -r t1 i1 < <(awk '/^cpu / {t=0; for (k=2;k<=NF;k++) t+=$k; print t, $5+$6}' /proc/stat)
-    sleep 1
-    read -r t2 i2 < <(awk '/^cpu / {t=0; for (k=2;k<=NF;k++) t+=$k; print t, $5+$6}' /proc/stat)
-    echo $((100 * (i2 - i1) / (t2 - t1 + 1)))
-}
-quiet() { local w=0; while IDLE=$(idle); ((IDLE < 90 && w < 300)); do sleep 4; w=$((w + 5)); done; }
+# Up to 300 s for 90% idle, as before.
+QUIET_IDLE=90 QUIET_WAIT=300
+source "$(dirname "$0")/../quiet.sh"
+quiet() { wait_quiet 2> /dev/null; }
 run() { # ROUND BUILD KIND COMMAND...
     local round=$1 build=$2 kind=$3 start end summary p50="" p99="" index=""
     shift 3
