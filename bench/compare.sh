@@ -68,7 +68,7 @@ printf 'size\tround\tengine\tkind\twall_s\trss_kb\tp50_us\tp99_us\tload_parse_ms
     echo "shape: $SHAPE; sizes: $SIZES; rounds: $ROUNDS (100k: $ROUNDS_100K); seed: $SEED; queries: $QUERIES"
 } > "$OUT/machine.txt"
 
-source bench/quiet.sh
+source bench/timed.sh
 
 # One timed run: measure SIZE ROUND ENGINE KIND STDOUT_FILE COMMAND...
 # Wall time from bash's clock around the process; peak RSS from /usr/bin/time. The JSON
@@ -76,31 +76,18 @@ source bench/quiet.sh
 measure() {
     local size=$1 round=$2 engine=$3 kind=$4 stdout=$5
     shift 5
-    local start end status=0
-    wait_quiet
-    start=$EPOCHREALTIME
-    /usr/bin/time -f '%M' -o "$OUT/rss.tmp" "$@" > "$stdout" 2> "$OUT/stderr.tmp" || status=$?
-    end=$EPOCHREALTIME
-    if [[ $status -ne 0 ]]; then
-        echo "compare.sh: $engine $kind at $size failed ($status):" >&2
-        tail -5 "$OUT/stderr.tmp" >&2
-        exit 1
-    fi
-    local summary
-    summary=$(grep '^{' "$OUT/stderr.tmp" | tail -1 || true)
-    python3 - "$size" "$round" "$engine" "$kind" "$start" "$end" "$(tail -1 "$OUT/rss.tmp")" "$summary" "$IDLE" >> "$RESULTS" <<'EOF'
+    timed_run "compare.sh: $engine $kind at $size" "$stdout" "$@"
+    python3 - "$size" "$round" "$engine" "$kind" "$WALL" "$RSS" "$SUMMARY" "$IDLE" >> "$RESULTS" <<'EOF'
 import json, sys
-size, round_, engine, kind, start, end, rss, summary, idle = sys.argv[1:]
+size, round_, engine, kind, wall, rss, summary, idle = sys.argv[1:]
 s = json.loads(summary) if summary else {}
 def get(key):
     value = s.get(key)
     return "" if value is None else str(value)
-wall = float(end) - float(start)
-print("\t".join([size, round_, engine, kind, f"{wall:.3f}", rss,
+print("\t".join([size, round_, engine, kind, wall, rss,
                  get("p50_us"), get("p99_us"), get("load_parse_ms"), get("index_ms"), idle]))
 EOF
-    printf '  %-8s %-6s %8.2fs  %8s KB  idle %3s%% %s\n' "$engine" "$kind" \
-        "$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')" "$(tail -1 "$OUT/rss.tmp")" "$IDLE" \
+    printf '  %-8s %-6s %8.2fs  %8s KB  idle %3s%% %s\n' "$engine" "$kind" "$WALL" "$RSS" "$IDLE" \
         "$(tail -1 "$RESULTS" | cut -f7,8 | awk -F'\t' '$2 != "" {print "p50 " $1 " us, p99 " $2 " us"}')"
 }
 

@@ -52,7 +52,7 @@ if [[ ${SKIP_RELOAD:-} != 1 ]]; then
     cargo bench --bench reload --no-run
 fi
 
-source bench/quiet.sh
+source bench/timed.sh
 
 # One timed run: measure KIND ROUND STDOUT_FILE COMMAND...; appends a line to $RUNS.
 # Wall time from bash's clock around the process; peak RSS from /usr/bin/time; p50, p99 and
@@ -60,30 +60,18 @@ source bench/quiet.sh
 measure() {
     local kind=$1 round=$2 stdout=$3
     shift 3
-    local start end status=0
-    wait_quiet
-    start=$EPOCHREALTIME
-    /usr/bin/time -f '%M' -o "$OUT/rss.tmp" "$@" > "$stdout" 2> "$OUT/stderr.tmp" || status=$?
-    end=$EPOCHREALTIME
-    if [[ $status -ne 0 ]]; then
-        echo "scale.sh: $kind at $n briefs failed ($status): $*" >&2
-        tail -5 "$OUT/stderr.tmp" >&2
-        exit 1
-    fi
-    local summary rss wall p50 p99 load
-    summary=$(grep '^{' "$OUT/stderr.tmp" | tail -1 || true)
-    rss=$(tail -1 "$OUT/rss.tmp")
-    wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b - a}')
+    timed_run "scale.sh: $kind at $n briefs" "$stdout" "$@"
+    local p50 p99 load
     read -r p50 p99 load < <(python3 -c '
 import json, sys
 s = json.loads(sys.argv[1]) if sys.argv[1] else {}
 get = lambda k: "-" if s.get(k) is None else str(s[k])
 load = s["load_parse_ms"] + s["index_ms"] if "index_ms" in s else None
 print(get("p50_us"), get("p99_us"), "-" if load is None else f"{load:.1f}")
-' "$summary")
+' "$SUMMARY")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-        "$kind" "$round" "$wall" "$rss" "$p50" "$p99" "$load" "$IDLE" >> "$RUNS"
-    printf '  %-8s %s  %8ss  %9s KB  idle %3s%%%s\n' "$kind" "$round" "$wall" "$rss" "$IDLE" \
+        "$kind" "$round" "$WALL" "$RSS" "$p50" "$p99" "$load" "$IDLE" >> "$RUNS"
+    printf '  %-8s %s  %8ss  %9s KB  idle %3s%%%s\n' "$kind" "$round" "$WALL" "$RSS" "$IDLE" \
         "$([[ $p99 != - ]] && echo "  p50 $p50 us, p99 $p99 us")"
 }
 

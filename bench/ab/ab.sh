@@ -14,7 +14,7 @@ work=$(mktemp -d)
 printf 'round\tbuild\tkind\twall_s\trss_kb\tp50_us\tp99_us\tindex_ms\tidle\n' > "$out"
 # Up to 300 s for 90% idle, as before.
 QUIET_IDLE=90 QUIET_WAIT=300
-source "$(dirname "$0")/../quiet.sh"
+source "$(dirname "$0")/../timed.sh"
 quiet() { wait_quiet 2> /dev/null; }
 run() { # ROUND BUILD KIND COMMAND...
     local round=$1 build=$2 kind=$3 start end summary p50="" p99="" index=""
