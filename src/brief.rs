@@ -23,6 +23,7 @@ use toml::Spanned;
 use toml::value::{Datetime, Offset};
 
 use crate::language::Language;
+use crate::prose::{Prose, Unpacked};
 
 /// Longest id, in characters.
 pub const MAX_ID: usize = 80;
@@ -155,12 +156,12 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// One key quote of a brief.
+/// One key quote of a brief. Its words are kept with the brief's summary, compressed: see
+/// [`Brief::text`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     pub speaker: Arc<str>,
     pub role: Option<Arc<str>>,
-    pub text: String,
     pub context: Option<Arc<str>>,
 }
 
@@ -175,7 +176,8 @@ pub struct Brief {
     pub language: Language,
     pub image: Option<String>,
     pub tags: Vec<Arc<str>>,
-    pub summary: String,
+    /// The summary, then the words of each quote in order: read them with [`Brief::text`].
+    prose: Prose,
     /// In order of importance: the first is the key quote.
     pub quotes: Vec<Quote>,
     /// Other names people use for a speaker ("POTUS" for "Donald Trump"), by speaker name.
@@ -183,6 +185,36 @@ pub struct Brief {
     pub aliases: Vec<(String, Vec<String>)>,
     /// The file the brief was read from.
     pub path: PathBuf,
+}
+
+impl Brief {
+    /// The summary and the words of the quotes, unpacked. Unpack once for all the texts a
+    /// reply needs: each call decompresses them again.
+    pub fn text(&self) -> Text<'_> {
+        Text(self.prose.unpack())
+    }
+
+    /// The bytes the summary and the quotes' words take, compressed.
+    pub fn packed_text_len(&self) -> usize {
+        self.prose.packed_len()
+    }
+}
+
+/// A brief's summary and quotes' words, unpacked: see [`Brief::text`].
+#[derive(Debug)]
+pub struct Text<'a>(Unpacked<'a>);
+
+impl Text<'_> {
+    /// The summary.
+    pub fn summary(&self) -> &str {
+        self.0.get(0)
+    }
+
+    /// The words of quote `quote` (counted from 0, as in [`Brief::quotes`]); empty if there
+    /// is no such quote.
+    pub fn quote(&self, quote: usize) -> &str {
+        self.0.get(quote + 1)
+    }
 }
 
 /// Where in a brief file a problem is.
@@ -686,7 +718,13 @@ fn validate(
                 .map(|t| texts.share(t.into_inner()))
                 .collect(),
         ),
-        summary: clean(raw.summary.into_inner()),
+        prose: Prose::new(
+            std::iter::once(raw.summary.get_ref().trim()).chain(
+                quotes
+                    .iter()
+                    .map(|quote| quote.get_ref().text.get_ref().trim()),
+            ),
+        ),
         quotes: exact(
             quotes
                 .into_iter()
@@ -695,7 +733,6 @@ fn validate(
                     Quote {
                         speaker: texts.share(quote.speaker.into_inner()),
                         role: quote.role.map(|s| texts.share(s.into_inner())),
-                        text: clean(quote.text.into_inner()),
                         context: quote.context.map(|s| texts.share(s.into_inner())),
                     }
                 })
@@ -872,7 +909,10 @@ text = "Partnering with Putin is akin to partnering with Assad."
     fn parses_a_good_brief_with_defaults() {
         let brief = parse_str(GOOD).unwrap();
         assert_eq!(brief.id.as_str(), "sample");
-        assert_eq!(brief.summary, "Two leaders met. They agreed on a unit.");
+        assert_eq!(
+            brief.text().summary(),
+            "Two leaders met. They agreed on a unit."
+        );
         assert_eq!(brief.published.to_string(), "2017-07-09");
         assert_eq!(brief.language, Language::English);
         assert_eq!(brief.quotes[0].role.as_deref(), Some("US Senator"));

@@ -45,6 +45,7 @@ pub mod discord;
 pub mod facets;
 pub mod intake;
 pub mod library;
+pub mod prose;
 pub mod speakers;
 pub mod store;
 pub mod text;

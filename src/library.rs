@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::brief::{self, Brief, BriefError, BriefId};
+use crate::brief::{self, Brief, BriefError, BriefId, Text};
 use crate::facets::Facets;
 use crate::language::Language;
 use crate::search::{Change, Document, FieldId, Index, Weight};
@@ -407,17 +407,23 @@ impl Field {
     }
 }
 
-/// The searched texts of a brief, in position order.
-pub fn fields(brief: &Brief) -> impl Iterator<Item = (Field, &str)> {
-    std::iter::once((Field::Title, brief.title.as_str()))
-        .chain(brief.tags.iter().map(|tag| (Field::Tag, &**tag)))
-        .chain(std::iter::once((Field::Summary, brief.summary.as_str())))
-        .chain(brief.quotes.iter().flat_map(|quote| {
-            [
-                (Field::Speaker, &*quote.speaker),
-                (Field::Quote, quote.text.as_str()),
-            ]
-        }))
+/// Calls `visit` with each searched text of a brief, in position order, unpacking its
+/// summary and quotes once.
+pub fn for_each_field(brief: &Brief, visit: impl FnMut(Field, &str)) {
+    for_each_field_in(brief, &brief.text(), visit);
+}
+
+/// [`for_each_field`], with the brief's text already unpacked.
+fn for_each_field_in(brief: &Brief, text: &Text<'_>, mut visit: impl FnMut(Field, &str)) {
+    visit(Field::Title, &brief.title);
+    for tag in &brief.tags {
+        visit(Field::Tag, tag);
+    }
+    visit(Field::Summary, text.summary());
+    for (at, quote) in brief.quotes.iter().enumerate() {
+        visit(Field::Speaker, &quote.speaker);
+        visit(Field::Quote, text.quote(at));
+    }
 }
 
 /// Which engine field holds each searched text of a brief: the places of its texts in
@@ -468,12 +474,44 @@ impl Document for Brief {
         self.language
     }
 
-    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
-        fields(self).map(|(field, text)| (field.weight(), text))
+    fn fields(&self, visit: &mut dyn FnMut(Weight, &str)) {
+        for_each_field(self, |field, text| visit(field.weight(), text));
     }
 
     fn recency(&self) -> impl Ord + '_ {
         (std::cmp::Reverse(self.published.instant), &self.id)
+    }
+}
+
+/// A brief with its summary and quotes unpacked, for whatever reads them more than once: a
+/// reply highlights the texts (through the engine), then shows them.
+pub struct Opened<'a> {
+    pub brief: &'a Brief,
+    pub text: Text<'a>,
+}
+
+impl<'a> Opened<'a> {
+    pub fn new(brief: &'a Brief) -> Self {
+        Opened {
+            brief,
+            text: brief.text(),
+        }
+    }
+}
+
+impl Document for Opened<'_> {
+    fn language(&self) -> Language {
+        self.brief.language
+    }
+
+    fn fields(&self, visit: &mut dyn FnMut(Weight, &str)) {
+        for_each_field_in(self.brief, &self.text, |field, text| {
+            visit(field.weight(), text)
+        });
+    }
+
+    fn recency(&self) -> impl Ord + '_ {
+        Document::recency(self.brief)
     }
 }
 
@@ -762,8 +800,9 @@ mod tests {
         let text = "title = \"T\"\npublished = 2020-01-01\ntags = [\"a\", \"b\"]\nsummary = \"S.\"\n\
             [[quotes]]\nspeaker = \"P\"\ntext = \"Q.\"\n[[quotes]]\nspeaker = \"R\"\ntext = \"U.\"\n";
         let brief = brief::parse(Path::new("b.toml"), text.as_bytes(), Language::English).unwrap();
-        let texts: Vec<&str> = Document::fields(&brief).map(|(_, text)| text).collect();
-        let at = |field: FieldId| texts[field.0];
+        let mut texts: Vec<String> = Vec::new();
+        Document::fields(&brief, &mut |_, text| texts.push(text.to_owned()));
+        let at = |field: FieldId| texts[field.0].as_str();
         let fields = BriefFields::of(&brief);
         assert_eq!(at(fields.title()), "T");
         assert_eq!([at(fields.tag(0)), at(fields.tag(1))], ["a", "b"]);

@@ -221,13 +221,19 @@ fn who_said_it(library: &Library, remembered: Remembered) -> (usize, usize, usiz
     use briefbot::answer::said;
     use briefbot::search::plain_words;
 
-    let quotes: Vec<(&str, &str, String)> = library
+    let quotes: Vec<(&str, String, String)> = library
         .briefs()
         .flat_map(|brief| {
+            let text = brief.text();
             brief
                 .quotes
                 .iter()
-                .map(|q| (&*q.speaker, q.text.as_str(), q.text.to_lowercase()))
+                .enumerate()
+                .map(|(at, q)| {
+                    let words = text.quote(at);
+                    (&*q.speaker, words.to_owned(), words.to_lowercase())
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     let index = library.index();
@@ -238,9 +244,11 @@ fn who_said_it(library: &Library, remembered: Remembered) -> (usize, usize, usiz
     let mut samples = Vec::new();
     for brief in library.briefs() {
         let analyzer = index.analyzer(brief.language);
-        for quote in &brief.quotes {
+        let text = brief.text();
+        for (at, quote) in brief.quotes.iter().enumerate() {
+            let quote_text = text.quote(at);
             let mut words: Vec<String> = Vec::new();
-            for word in plain_words(&quote.text) {
+            for word in plain_words(quote_text) {
                 if word.chars().count() >= 4
                     && word.chars().all(char::is_alphabetic)
                     && !analyzer.is_stop_word(&word)
@@ -262,11 +270,11 @@ fn who_said_it(library: &Library, remembered: Remembered) -> (usize, usize, usiz
             let words: Vec<String> = chosen.into_iter().map(|i| words[i].clone()).collect();
             let typed = half_remembered(&words, tried);
             if tried % 57 == 0 {
-                samples.push(format!("{typed:?} for {:?}", quote.text));
+                samples.push(format!("{typed:?} for {quote_text:?}"));
             }
             tried += 1;
             let right =
-                |speaker: &str, text: &str| speaker == &*quote.speaker && text == quote.text;
+                |speaker: &str, text: &str| speaker == &*quote.speaker && text == quote_text;
             let answer = said(library, &typed.join(" "), 1);
             match answer.quotes.first() {
                 Some(first) if right(&first.quote.speaker, &first.quote.text.text) => {
@@ -274,7 +282,7 @@ fn who_said_it(library: &Library, remembered: Remembered) -> (usize, usize, usiz
                 }
                 got => misses.push(format!(
                     "{typed:?} for {:?}: got {:?}",
-                    quote.text,
+                    quote_text,
                     got.map(|g| &g.quote.text.text)
                 )),
             }

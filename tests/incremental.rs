@@ -254,9 +254,10 @@ proptest! {
             let from_positions = outcome
                 .highlighter
                 .find_in_document(library.index(), doc as u32, brief);
-            let from_text: Vec<_> = briefbot::library::fields(brief)
-                .map(|(_, text)| outcome.highlighter.find(library.index(), brief.language, text))
-                .collect();
+            let mut from_text = Vec::new();
+            briefbot::library::for_each_field(brief, |_, text| {
+                from_text.push(outcome.highlighter.find(library.index(), brief.language, text));
+            });
             let from_positions: Vec<_> = from_positions.iter().cloned().collect();
             prop_assert_eq!(from_positions, from_text, "{}", query);
         }

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "engine (the briefbot-search crate)",
         &["search", "language"],
     ),
+    ("compressed text", &["prose"]),
     ("brief", &["brief"]),
     (
         "config, speakers and facets",

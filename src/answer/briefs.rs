@@ -5,7 +5,7 @@
 use super::filters::{Filters, Order};
 use super::notes::{Note, search_notes};
 use super::{Answer, AskOptions, BriefAnswer, Marked, QuoteAnswer, crop};
-use crate::library::{BriefFields, Library};
+use crate::library::{BriefFields, Library, Opened};
 use crate::search::{FieldId, Highlighter, Scope, TextMarks, search, search_within};
 
 /// Answers `query` from `library`.
@@ -183,8 +183,10 @@ pub(super) fn brief_answer(
     options: AskOptions,
 ) -> BriefAnswer {
     let brief = library.brief(doc);
+    let opened = Opened::new(brief);
+    let text = &opened.text;
     let fields = BriefFields::of(brief);
-    let mut found = highlighter.find_in_document(library.index(), doc, brief);
+    let mut found = highlighter.find_in_document(library.index(), doc, &opened);
     let mut mark = |field: FieldId, text: &str| {
         let TextMarks { ranges, words } = found.take(field);
         (
@@ -196,11 +198,11 @@ pub(super) fn brief_answer(
         )
     };
     let (title, _) = mark(fields.title(), &brief.title);
-    let (summary, _) = mark(fields.summary(), &brief.summary);
+    let (summary, _) = mark(fields.summary(), text.summary());
     let mut quotes: Vec<(u32, usize, QuoteAnswer)> = Vec::with_capacity(brief.quotes.len());
     for (order, quote) in brief.quotes.iter().enumerate() {
         let (speaker, speaker_words) = mark(fields.speaker(order), &quote.speaker);
-        let (text, text_words) = mark(fields.quote(order), &quote.text);
+        let (text, text_words) = mark(fields.quote(order), text.quote(order));
         // Roles are not searched, so the index has no positions for them.
         let role_words = quote.role.as_deref().map_or(0, |role| {
             highlighter
@@ -230,7 +232,7 @@ pub(super) fn brief_answer(
         tags: brief.tags.iter().map(|tag| tag.to_string()).collect(),
         score,
         excerpt: crop(&summary, options.summary_chars),
-        summary: brief.summary.clone(),
+        summary: text.summary().to_owned(),
         quotes: quotes
             .into_iter()
             .take(options.quotes)

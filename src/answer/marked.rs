@@ -442,7 +442,7 @@ mod tests {
             crate::language::Language::English,
         )
         .unwrap();
-        let whole = marked_at(brief.summary.clone(), "Tillerson");
+        let whole = marked_at(brief.text().summary().to_owned(), "Tillerson");
         let cropped = crop(&whole, crate::config::Config::default().summary_chars);
         assert_eq!(cropped, whole);
         assert!(cropped.text.ends_with("to protect US elections."));

@@ -108,7 +108,7 @@ pub(super) fn speaker_quote(
         speaker: quote.speaker.to_string(),
         role: quote.role.as_deref().map(str::to_owned),
         text: Marked {
-            text: quote.text.clone(),
+            text: brief.text().quote(at.quote).to_owned(),
             marks,
         },
         context: quote.context.as_deref().map(str::to_owned),

@@ -356,10 +356,12 @@ impl Document for WithoutSpeakers<'_> {
         self.0.language
     }
 
-    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
-        library::fields(self.0)
-            .filter(|(field, _)| *field != Field::Speaker)
-            .map(|(field, text)| (field.weight(), text))
+    fn fields(&self, visit: &mut dyn FnMut(Weight, &str)) {
+        library::for_each_field(self.0, |field, text| {
+            if field != Field::Speaker {
+                visit(field.weight(), text);
+            }
+        });
     }
 
     fn recency(&self) -> impl Ord + '_ {

@@ -39,19 +39,20 @@ const INITIALISED: &str = "seen_initialised";
 
 /// What a brief says, as a hash: an edit changes it, a file merely touched or moved does not.
 pub fn content_hash(brief: &Brief) -> String {
+    let text = brief.text();
     let content = json!({
         "title": brief.title,
         "published": brief.published.to_string(),
-        "summary": brief.summary,
+        "summary": text.summary(),
         "source": brief.source,
         "outlet": brief.outlet.as_deref(),
         "language": brief.language.to_string(),
         "image": brief.image,
         "tags": brief.tags.iter().map(|t| &**t).collect::<Vec<_>>(),
-        "quotes": brief.quotes.iter().map(|q| json!({
+        "quotes": brief.quotes.iter().enumerate().map(|(at, q)| json!({
             "speaker": &*q.speaker,
             "role": q.role.as_deref(),
-            "text": q.text,
+            "text": text.quote(at),
             "context": q.context.as_deref(),
         })).collect::<Vec<_>>(),
     });

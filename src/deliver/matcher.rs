@@ -234,7 +234,7 @@ impl FollowIndex {
         let mut folded = String::new();
         let mut previous = String::new();
         let mut joined = String::new();
-        for (_, text) in library::fields(brief) {
+        library::for_each_field(brief, |_, text| {
             // The position of the word before, when it was no stop word.
             let mut after: Option<u32> = None;
             analyzer.for_each_word(text, |raw, _, position| {
@@ -272,7 +272,7 @@ impl FollowIndex {
                 previous.push_str(word);
                 after = Some(position);
             });
-        }
+        });
         let mut keys: Vec<(u32, u8)> = keys.into_iter().collect();
         keys.sort_unstable();
         keys

@@ -102,6 +102,7 @@ impl Outbox for DiscordOutbox {
 
 /// A brief as `/brief` shows it, with nothing highlighted (no question was asked).
 fn shown(brief: &Brief, summary_chars: usize) -> BriefAnswer {
+    let text = brief.text();
     let unmarked = |text: &str| Marked {
         text: text.to_owned(),
         marks: Vec::new(),
@@ -115,15 +116,16 @@ fn shown(brief: &Brief, summary_chars: usize) -> BriefAnswer {
         image: brief.image.clone(),
         tags: brief.tags.iter().map(ToString::to_string).collect(),
         score: 0.0,
-        summary: brief.summary.clone(),
-        excerpt: crop(&unmarked(&brief.summary), summary_chars),
+        summary: text.summary().to_owned(),
+        excerpt: crop(&unmarked(text.summary()), summary_chars),
         quotes: brief
             .quotes
             .iter()
-            .map(|q| QuoteAnswer {
+            .enumerate()
+            .map(|(at, q)| QuoteAnswer {
                 speaker: unmarked(&q.speaker),
                 role: q.role.as_deref().map(str::to_owned),
-                text: unmarked(&q.text),
+                text: unmarked(text.quote(at)),
                 context: q.context.as_deref().map(str::to_owned),
             })
             .collect(),

@@ -53,9 +53,11 @@ pub trait Document {
     /// The language of the texts: they are analysed in it.
     fn language(&self) -> Language;
 
-    /// The searched texts with their weights, in the order their words take positions. A
-    /// field is known by its place in this order: its [`FieldId`].
-    fn fields(&self) -> impl Iterator<Item = (Weight, &str)>;
+    /// Calls `visit` with each searched text and its weight, in the order their words take
+    /// positions. A field is known by its place in this order: its [`FieldId`]. A visitor, not
+    /// an iterator of borrowed texts, so that a document may keep its texts compressed and
+    /// unpack them once for the visit.
+    fn fields(&self, visit: &mut dyn FnMut(Weight, &str));
 
     /// Orders documents of equal score: the lower, the earlier (for news, newest first).
     fn recency(&self) -> impl Ord + '_;
@@ -66,8 +68,8 @@ impl<D: Document + ?Sized> Document for &D {
         (**self).language()
     }
 
-    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
-        (**self).fields()
+    fn fields(&self, visit: &mut dyn FnMut(Weight, &str)) {
+        (**self).fields(visit)
     }
 
     fn recency(&self) -> impl Ord + '_ {
@@ -80,8 +82,8 @@ impl<D: Document + ?Sized> Document for Arc<D> {
         (**self).language()
     }
 
-    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
-        (**self).fields()
+    fn fields(&self, visit: &mut dyn FnMut(Weight, &str)) {
+        (**self).fields(visit)
     }
 
     fn recency(&self) -> impl Ord + '_ {
@@ -92,39 +94,80 @@ impl<D: Document + ?Sized> Document for Arc<D> {
 /// Calls `visit(field, weight, word, byte offset in the field, position)` for every
 /// word of every field of `document`, in [`Document::fields`] order, with the word's position
 /// as the index stores it: fields follow one another in one position space, `FIELD_GAP` apart.
-pub fn for_each_field_word<'d, D: Document>(
+pub fn for_each_field_word<D: Document>(
     analyzer: &Analyzer,
-    document: &'d D,
-    visit: impl FnMut(FieldId, Weight, &'d str, usize, u32),
+    document: &D,
+    visit: impl FnMut(FieldId, Weight, &str, usize, u32),
 ) {
     for_each_field_word_through(analyzer, document, u32::MAX, visit);
 }
 
 /// [`for_each_field_word`], stopping at the first field that starts after position `through`.
-pub fn for_each_field_word_through<'d, D: Document>(
+pub fn for_each_field_word_through<D: Document>(
     analyzer: &Analyzer,
-    document: &'d D,
+    document: &D,
     through: u32,
-    mut visit: impl FnMut(FieldId, Weight, &'d str, usize, u32),
+    mut visit: impl FnMut(FieldId, Weight, &str, usize, u32),
+) {
+    walk_fields(analyzer, document, through, |step| {
+        if let Step::Word {
+            field,
+            weight,
+            raw,
+            start,
+            position,
+        } = step
+        {
+            visit(field, weight, raw, start, position);
+        }
+    });
+}
+
+/// What [`walk_fields`] meets.
+pub(crate) enum Step<'t> {
+    /// A word: as written, its byte offset in its field's text, and its position.
+    Word {
+        field: FieldId,
+        weight: Weight,
+        raw: &'t str,
+        start: usize,
+        position: u32,
+    },
+    /// The end of a field, with its whole text: after its words, or alone for a field past
+    /// `through`, whose words are not read.
+    FieldEnd { field: FieldId, text: &'t str },
+}
+
+/// Calls `visit` with every word of every field of `document` up to the first field that
+/// starts after position `through`, then with the end of each field: one visit of the
+/// document's fields, which a document with packed texts unpacks once.
+pub(crate) fn walk_fields<D: Document>(
+    analyzer: &Analyzer,
+    document: &D,
+    through: u32,
+    mut visit: impl FnMut(Step<'_>),
 ) {
     let mut base = 0u32;
-    for (number, (weight, text)) in document.fields().enumerate() {
-        if base > through {
-            break;
+    let mut number = 0;
+    document.fields(&mut |weight, text| {
+        let field = FieldId(number);
+        number += 1;
+        if base <= through {
+            let mut last = 0;
+            analyzer.for_each_word(text, |raw, start, position| {
+                last = position;
+                visit(Step::Word {
+                    field,
+                    weight,
+                    raw,
+                    start,
+                    position: base.saturating_add(position),
+                });
+            });
+            base = base.saturating_add(last).saturating_add(FIELD_GAP);
         }
-        let mut last = 0;
-        analyzer.for_each_word(text, |raw, start, position| {
-            last = position;
-            visit(
-                FieldId(number),
-                weight,
-                raw,
-                start,
-                base.saturating_add(position),
-            );
-        });
-        base = base.saturating_add(last).saturating_add(FIELD_GAP);
-    }
+        visit(Step::FieldEnd { field, text });
+    });
 }
 
 /// Where a word is in a document, counting every word (stop words too), the fields one after

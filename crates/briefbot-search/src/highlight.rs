@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::fields::{Document, FieldId};
+use super::fields::{Document, FieldId, Step, walk_fields};
 use super::index::Index;
 use super::matcher::{Matcher, Parts, PhraseKind};
 use super::plan::Plan;
@@ -135,9 +135,10 @@ impl Highlighter {
         doc: DocId,
         brief: &D,
     ) -> FieldMarks {
-        let fields = brief.fields().count();
-        let mut found: Vec<TextMarks> = vec![TextMarks::default(); fields];
+        // One slot per field, filled in as the fields are visited.
+        let mut found: Vec<TextMarks> = Vec::new();
         if self.terms.is_empty() && self.phrases.is_empty() {
+            brief.fields(&mut |_, _| found.push(TextMarks::default()));
             return FieldMarks { fields: found };
         }
         // Positions of matched words, with the query words they stand for.
@@ -184,38 +185,55 @@ impl Highlighter {
             .max()
             .unwrap_or(0);
         let analyzer = index.analyzer(brief.language());
-        let visit = |field: FieldId, _, raw: &str, start: usize, position: u32| {
-            let end = start + raw.len();
-            let from = words.partition_point(|&(p, _)| p < position);
-            for &(_, bits) in words[from..].iter().take_while(|&&(p, _)| p == position) {
-                found[field.0].ranges.push(start..end);
-                found[field.0].words |= bits;
+        // Phrases whose two ends have been met: marked, or found to span two fields.
+        let mut resolved = vec![false; phrases.len()];
+        let mut marks = TextMarks::default();
+        // One walk of the fields: each field's marks are complete, and merged, at its end.
+        walk_fields(analyzer, brief, last, |step| match step {
+            Step::Word {
+                field,
+                raw,
+                start,
+                position,
+                ..
+            } => {
+                let end = start + raw.len();
+                let from = words.partition_point(|&(p, _)| p < position);
+                for &(_, bits) in words[from..].iter().take_while(|&&(p, _)| p == position) {
+                    marks.ranges.push(start..end);
+                    marks.words |= bits;
+                }
+                if phrases
+                    .iter()
+                    .any(|&(first, last, _)| first == position || last == position)
+                {
+                    ends.push((position, field, start, end));
+                }
             }
-            if phrases
-                .iter()
-                .any(|&(first, last, _)| first == position || last == position)
-            {
-                ends.push((position, field, start, end));
+            Step::FieldEnd { field, text } => {
+                for (&(first, last, bits), resolved) in phrases.iter().zip(&mut resolved) {
+                    let at = |position: u32| ends.iter().find(|e| e.0 == position);
+                    let (Some(&(_, first_field, start, _)), Some(&(_, last_field, _, end))) =
+                        (at(first), at(last))
+                    else {
+                        continue;
+                    };
+                    if std::mem::replace(resolved, true) {
+                        continue;
+                    }
+                    // Field gaps keep a phrase's words in one field; the check keeps a mark
+                    // inside its text should a document be past the position limit
+                    // (positions saturate).
+                    if first_field == field && last_field == field && start < end {
+                        marks.ranges.push(start..end);
+                        marks.words |= bits;
+                    }
+                }
+                let mut done = std::mem::take(&mut marks);
+                done.ranges = merge_marks(text, done.ranges);
+                found.push(done);
             }
-        };
-        super::fields::for_each_field_word_through(analyzer, brief, last, visit);
-        for (first, last, bits) in phrases {
-            let at = |position: u32| ends.iter().find(|e| e.0 == position);
-            // Field gaps keep a phrase's words in one field; the check keeps a mark inside
-            // its text should a document be past the position limit (positions saturate).
-            if let (Some(&(_, field, start, _)), Some(&(_, last_field, _, end))) =
-                (at(first), at(last))
-                && field == last_field
-                && start < end
-            {
-                found[field.0].ranges.push(start..end);
-                found[field.0].words |= bits;
-            }
-        }
-        for (number, (_, text)) in brief.fields().enumerate() {
-            let ranges = std::mem::take(&mut found[number].ranges);
-            found[number].ranges = merge_marks(text, ranges);
-        }
+        });
         FieldMarks { fields: found }
     }
 }
@@ -323,15 +341,17 @@ mod tests {
     use crate::testing::{Fixture, brief};
 
     /// The marks `find_in_document` gives each field of the brief at `doc`, as text.
-    fn marked_fields<'f>(f: &'f Fixture, outcome: &Outcome, doc: usize) -> Vec<Vec<&'f str>> {
+    fn marked_fields(f: &Fixture, outcome: &Outcome, doc: usize) -> Vec<Vec<String>> {
         let brief = &f.briefs[doc];
         let found = outcome
             .highlighter
             .find_in_document(&f.index, doc as DocId, brief);
-        brief
-            .fields()
+        let mut texts = Vec::new();
+        brief.fields(&mut |_, text| texts.push(text.to_owned()));
+        texts
+            .iter()
             .enumerate()
-            .map(|(number, (_, text))| {
+            .map(|(number, text)| {
                 found
                     .get(FieldId(number))
                     .ranges
@@ -339,6 +359,7 @@ mod tests {
                     .map(|r| {
                         text.get(r.clone())
                             .unwrap_or_else(|| panic!("{r:?} in {text:?}"))
+                            .to_owned()
                     })
                     .collect()
             })

@@ -35,12 +35,9 @@ impl Document for Brief {
         self.language
     }
 
-    fn fields(&self) -> impl Iterator<Item = (Weight, &str)> {
-        [
-            (TITLE, self.title.as_str()),
-            (SUMMARY, self.summary.as_str()),
-        ]
-        .into_iter()
+    fn fields(&self, visit: &mut dyn FnMut(Weight, &str)) {
+        visit(TITLE, &self.title);
+        visit(SUMMARY, &self.summary);
     }
 
     /// Newest first, then by id.
