@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::analysis::{Analyzer, fold_word};
 use super::bm25::{K1, norm};
-use super::build::{Partial, recency_ranks};
+use super::build::{Growing, Partial, recency_ranks};
 use super::fields::{Document, Position};
 use super::postings::{Block, DocId, Postings, halves, seek};
 use super::vocabulary::{Dictionary, LengthBucket, Table, TermId, WordId, file_by_length};
@@ -109,7 +109,7 @@ impl Index {
 
         let mut terms = Table::default();
         // Per term, its postings in each chunk holding it, with the chunk's first doc.
-        let mut pieces: Vec<Vec<(DocId, Postings)>> = Vec::new();
+        let mut pieces: Vec<Vec<(DocId, Growing)>> = Vec::new();
         let mut words = Table::default();
         let mut word_counts: Vec<u32> = Vec::new();
         let mut doc_lengths: Vec<f32> = Vec::with_capacity(briefs.len());
@@ -129,8 +129,8 @@ impl Index {
                 .collect();
             for (local, part) in partial.postings.into_iter().enumerate() {
                 let term = &mut pieces[ids[local] as usize];
-                // One more piece, not room for four: most terms are in one chunk or two, and
-                // a piece is 100 bytes (14 MB of room at 10k briefs, heaptrack).
+                // One more piece, not room for four: most terms are in one chunk or two (room
+                // for four pieces of 100 bytes was 14 MB at 10k briefs, heaptrack).
                 term.reserve_exact(1);
                 term.push((first_doc, part));
             }
@@ -209,11 +209,13 @@ impl Index {
             .into_iter()
             .map(|pieces| {
                 let mut joined = Postings::with_capacity(
-                    pieces.iter().map(|(_, p)| p.docs.len()).sum(),
-                    pieces.iter().map(|(_, p)| p.spill.len()).sum(),
+                    pieces.iter().map(|(_, p)| p.len()).sum(),
+                    pieces.iter().map(|(_, p)| p.spill()).sum(),
                 );
                 for (first_doc, piece) in pieces {
-                    joined.append(&piece, first_doc);
+                    piece.for_each(|doc, frequency, positions| {
+                        joined.push(first_doc + doc, frequency, positions);
+                    });
                 }
                 joined.seal(&index.doc_lengths, index.average_length);
                 Arc::new(joined)
@@ -318,11 +320,8 @@ impl Index {
                 self.postings.push(Arc::new(Postings::new()));
             }
             touched.push(id);
-            Arc::make_mut(&mut self.postings[id as usize]).insert(
-                doc,
-                part.frequency(0),
-                part.positions(0),
-            );
+            let postings = Arc::make_mut(&mut self.postings[id as usize]);
+            part.for_each(|_, frequency, positions| postings.insert(doc, frequency, positions));
         }
         let mut term_ids = Vec::with_capacity(partial.term_texts.len());
         for term in partial.term_texts.iter() {

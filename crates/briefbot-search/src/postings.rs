@@ -72,7 +72,7 @@ impl Presence {
 type Entry = [u16; 2];
 
 /// The bit of an [`Entry`]'s second half that says it points into the spill.
-const SPILLED: u16 = 1 << 15;
+pub(crate) const SPILLED: u16 = 1 << 15;
 
 /// Docs per [`Block`].
 pub const BLOCK: usize = 128;
@@ -158,20 +158,6 @@ impl Postings {
         self.docs.push(doc);
         let entry = Self::entry(&mut self.spill, frequency, positions);
         self.entries.push(entry);
-    }
-
-    /// Adds `other`'s docs, each plus `shift`, after every doc here.
-    pub(crate) fn append(&mut self, other: &Postings, shift: DocId) {
-        self.docs.extend(other.docs.iter().map(|d| d + shift));
-        self.entries.reserve(other.entries.len());
-        for slot in 0..other.docs.len() {
-            let entry = Self::entry(
-                &mut self.spill,
-                other.frequency(slot),
-                other.positions(slot),
-            );
-            self.entries.push(entry);
-        }
     }
 
     /// Adds a doc that is not here yet, in its place.
