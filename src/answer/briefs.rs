@@ -187,41 +187,51 @@ pub(super) fn brief_answer(
     let text = &opened.text;
     let fields = BriefFields::of(brief);
     let mut found = highlighter.find_in_document(library.index(), doc, &opened);
-    let mut mark = |field: FieldId, text: &str| {
-        let TextMarks { ranges, words } = found.take(field);
-        (
-            Marked {
-                text: text.to_owned(),
-                marks: ranges,
-            },
-            words,
-        )
+    let mut mark = |field: FieldId, text: &str| Marked {
+        text: text.to_owned(),
+        marks: found.take(field).ranges,
     };
-    let (title, _) = mark(fields.title(), &brief.title);
-    let (summary, _) = mark(fields.summary(), text.summary());
-    let mut quotes: Vec<(u32, usize, QuoteAnswer)> = Vec::with_capacity(brief.quotes.len());
-    for (order, quote) in brief.quotes.iter().enumerate() {
-        let (speaker, speaker_words) = mark(fields.speaker(order), &quote.speaker);
-        let (text, text_words) = mark(fields.quote(order), text.quote(order));
-        // Roles are not searched, so the index has no positions for them.
-        let role_words = quote.role.as_deref().map_or(0, |role| {
-            highlighter
-                .find(library.index(), brief.language, role)
-                .words
-        });
-        let matched = (speaker_words | text_words | role_words).count_ones();
-        quotes.push((
-            matched,
-            order,
+    let title = mark(fields.title(), &brief.title);
+    let summary = mark(fields.summary(), text.summary());
+    // The quotes saying most of the query's words (in their speaker, role or text) first,
+    // then in the brief's order; only those shown are copied out.
+    let mut ranked: Vec<(u32, usize, TextMarks, TextMarks)> = brief
+        .quotes
+        .iter()
+        .enumerate()
+        .map(|(order, quote)| {
+            let speaker = found.take(fields.speaker(order));
+            let said = found.take(fields.quote(order));
+            // Roles are not searched, so the index has no positions for them.
+            let role_words = quote.role.as_deref().map_or(0, |role| {
+                highlighter
+                    .find(library.index(), brief.language, role)
+                    .words
+            });
+            let matched = (speaker.words | said.words | role_words).count_ones();
+            (matched, order, speaker, said)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.truncate(options.quotes);
+    let quotes = ranked
+        .into_iter()
+        .map(|(_, order, speaker, said)| {
+            let quote = &brief.quotes[order];
             QuoteAnswer {
-                speaker,
+                speaker: Marked {
+                    text: quote.speaker.to_string(),
+                    marks: speaker.ranges,
+                },
                 role: quote.role.as_deref().map(str::to_owned),
-                text,
+                text: Marked {
+                    text: text.quote(order).to_owned(),
+                    marks: said.ranges,
+                },
                 context: quote.context.as_deref().map(str::to_owned),
-            },
-        ));
-    }
-    quotes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            }
+        })
+        .collect();
     BriefAnswer {
         id: brief.id.to_string(),
         title,
@@ -233,11 +243,7 @@ pub(super) fn brief_answer(
         score,
         excerpt: crop(&summary, options.summary_chars),
         summary: text.summary().to_owned(),
-        quotes: quotes
-            .into_iter()
-            .take(options.quotes)
-            .map(|(_, _, q)| q)
-            .collect(),
+        quotes,
     }
 }
 

@@ -76,78 +76,115 @@ impl Marked {
 /// those before it while they fit, or from the beginning when the first mark is shown from
 /// there anyway. Only a sentence too long on its own (or a text with no sentence end) is cut
 /// at word boundaries.
+///
+/// The sentences are found from the start only as far as the crop reaches: a summary of 4,000
+/// characters is not read to its end for an excerpt of 400.
 pub fn crop(marked: &Marked, max_chars: usize) -> Marked {
     let text = &marked.text;
-    if text.chars().count() <= max_chars {
+    if text.chars().nth(max_chars).is_none() {
         return marked.clone();
     }
     let first = marked.valid_marks().next().map_or(0, |m| m.start);
-    let sentences = sentences(text);
-    let Some(anchor) = sentences.iter().position(|s| first < s.end) else {
-        return crop_words(marked, max_chars);
+    let mut found = Sentences::new(text);
+    let mut sentences: Vec<Range<usize>> = Vec::new();
+    let anchor = loop {
+        let Some(sentence) = found.next() else {
+            return crop_words(marked, max_chars);
+        };
+        let holds_first = first < sentence.end;
+        sentences.push(sentence);
+        if holds_first {
+            break sentences.len() - 1;
+        }
     };
-    let chars = |from: usize, to: usize| {
+    let chars = |sentences: &[Range<usize>], from: usize, to: usize| {
         text[sentences[from].start..sentences[to].end]
             .chars()
             .count()
     };
-    if chars(anchor, anchor) > max_chars {
+    if chars(&sentences, anchor, anchor) > max_chars {
         return crop_words(marked, max_chars);
     }
-    let (mut from, mut to) = if chars(0, anchor) <= max_chars {
+    let (mut from, mut to) = if chars(&sentences, 0, anchor) <= max_chars {
         (0, anchor)
     } else {
         (anchor, anchor)
     };
-    while to + 1 < sentences.len() && chars(from, to + 1) <= max_chars {
+    loop {
+        if to + 1 == sentences.len() {
+            match found.next() {
+                Some(sentence) => sentences.push(sentence),
+                None => break,
+            }
+        }
+        if chars(&sentences, from, to + 1) > max_chars {
+            break;
+        }
         to += 1;
     }
-    while from > 0 && chars(from - 1, to) <= max_chars {
+    while from > 0 && chars(&sentences, from - 1, to) <= max_chars {
         from -= 1;
     }
     keep(marked, sentences[from].start..sentences[to].end)
 }
 
-/// The byte ranges of the sentences of `text`, without the white space between them.
+/// The byte ranges of the sentences of a text, in order, without the white space between
+/// them.
 ///
 /// A sentence ends at `.`, `!`, `?` or `…` (then any closing quotes or brackets) followed by
 /// white space of any kind and a word that does not start in lower case ("e.g. this" goes on),
 /// or at a full-width `。`, `！` or `？`. The last sentence runs to the end of the text.
-fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
-            continue;
+struct Sentences<'t> {
+    text: &'t str,
+    chars: std::iter::Peekable<std::str::CharIndices<'t>>,
+    /// Where the sentence being read started.
+    start: Option<usize>,
+}
+
+impl<'t> Sentences<'t> {
+    fn new(text: &'t str) -> Self {
+        Sentences {
+            text,
+            chars: text.char_indices().peekable(),
+            start: None,
         }
-        let from = *start.get_or_insert(i);
-        let mut end = i + c.len_utf8();
-        let ends = match c {
-            '。' | '！' | '？' => true,
-            '.' | '!' | '?' | '…' => {
-                while let Some(&(j, closer)) = chars.peek() {
-                    if !matches!(closer, '"' | '\'' | '”' | '’' | '»' | ')' | ']') {
-                        break;
-                    }
-                    end = j + closer.len_utf8();
-                    chars.next();
-                }
-                let rest = &text[end..];
-                let next = rest.trim_start();
-                next.len() < rest.len() && !next.starts_with(char::is_lowercase)
+    }
+}
+
+impl Iterator for Sentences<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        while let Some((i, c)) = self.chars.next() {
+            if c.is_whitespace() {
+                continue;
             }
-            _ => false,
-        };
-        if ends {
-            out.push(from..end);
-            start = None;
+            let from = *self.start.get_or_insert(i);
+            let mut end = i + c.len_utf8();
+            let ends = match c {
+                '。' | '！' | '？' => true,
+                '.' | '!' | '?' | '…' => {
+                    while let Some(&(j, closer)) = self.chars.peek() {
+                        if !matches!(closer, '"' | '\'' | '”' | '’' | '»' | ')' | ']') {
+                            break;
+                        }
+                        end = j + closer.len_utf8();
+                        self.chars.next();
+                    }
+                    let rest = &self.text[end..];
+                    let next = rest.trim_start();
+                    next.len() < rest.len() && !next.starts_with(char::is_lowercase)
+                }
+                _ => false,
+            };
+            if ends {
+                self.start = None;
+                return Some(from..end);
+            }
         }
+        let from = self.start.take()?;
+        Some(from..self.text.trim_end().len())
     }
-    if let Some(from) = start {
-        out.push(from..text.trim_end().len());
-    }
-    out
 }
 
 /// Crops to about `max_chars` characters around the first mark at word boundaries, for a
@@ -362,10 +399,7 @@ mod tests {
         let text =
             "Storms came, e.g. a gale.\u{a0}Rain fell.\u{2003}Hacking was found.\u{3000}The end.";
         assert_eq!(
-            sentences(text)
-                .into_iter()
-                .map(|r| &text[r])
-                .collect::<Vec<_>>(),
+            Sentences::new(text).map(|r| &text[r]).collect::<Vec<_>>(),
             [
                 "Storms came, e.g. a gale.",
                 "Rain fell.",
