@@ -25,11 +25,33 @@ pub(crate) struct Partial {
 /// Words as written, to what analysing them gave (`None`: not indexable). Looked up once per
 /// word of every brief: words of at most 15 bytes (nearly all) are packed with their length
 /// into a `u128` kept in the table itself, so a lookup compares two integers instead of
-/// following a pointer to compare bytes.
-#[derive(Default)]
+/// following a pointer to compare bytes. In front of the table, a small direct-mapped cache
+/// of the words met last holds the common ones where the processor's cache keeps them: the
+/// table of a chunk holds every word it met, megabytes, and its lookups were the first cost
+/// of a load (perf: 11%).
 struct SeenWords {
     pub(crate) short: FxHashMap<u128, Option<Seen>>,
     pub(crate) long: FxHashMap<Box<str>, Option<Seen>>,
+    recent: Box<[(u128, Option<Seen>)]>,
+}
+
+/// Slots of [`SeenWords`]'s cache (a power of two): 32 KiB of 32-byte slots. Measured
+/// (`briefbot-timer`, index build): 1,024 slots build Wikinews scaled to 100k briefs 14%
+/// faster and corpusgen's news and long shapes as fast as without (within 1%); 4,096 slots
+/// made those 3% slower.
+const RECENT: usize = 1024;
+
+/// No packed word: its length byte would be 255.
+const NO_WORD: u128 = u128::MAX;
+
+impl Default for SeenWords {
+    fn default() -> Self {
+        SeenWords {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            recent: vec![(NO_WORD, None); RECENT].into_boxed_slice(),
+        }
+    }
 }
 
 impl SeenWords {
@@ -41,17 +63,36 @@ impl SeenWords {
         Some(u128::from_le_bytes(packed))
     }
 
-    pub(crate) fn get(&self, word: &str) -> Option<Option<Seen>> {
+    /// The cache slot of a packed word.
+    fn slot(key: u128) -> usize {
+        let mixed = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - RECENT.trailing_zeros())) as usize
+    }
+
+    pub(crate) fn get(&mut self, word: &str) -> Option<Option<Seen>> {
         match Self::packed(word) {
-            Some(key) => self.short.get(&key).copied(),
+            Some(key) => {
+                let slot = &mut self.recent[Self::slot(key)];
+                if slot.0 == key {
+                    return Some(slot.1);
+                }
+                let found = self.short.get(&key).copied()?;
+                *slot = (key, found);
+                Some(found)
+            }
             None => self.long.get(word).copied(),
         }
     }
 
     pub(crate) fn insert(&mut self, word: &str, seen: Option<Seen>) {
         match Self::packed(word) {
-            Some(key) => self.short.insert(key, seen),
-            None => self.long.insert(word.into(), seen),
+            Some(key) => {
+                self.recent[Self::slot(key)] = (key, seen);
+                self.short.insert(key, seen);
+            }
+            None => {
+                self.long.insert(word.into(), seen);
+            }
         };
     }
 }
