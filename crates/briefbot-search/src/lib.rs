@@ -17,12 +17,12 @@
 //! |---|---|
 //! | `language` | the languages a document may be in: those with a Snowball stemmer |
 //! | `analysis` | text to terms: a chain of small filters, one per file (its own order: `lowercase`, `possessive`, `punctuation`, `fold`, `segment`, `stem`, `stopwords`, then the chain) |
-//! | `fields` | what a document is: weighted fields laid out in one position space |
+//! | `fields` | what a document is: weighted fields laid out in one position space, handed to a visitor (so a document may keep its texts packed and unpack them once a visit) |
 //! | `bm25` | BM25's constants and length normalisation |
 //! | `postings` | one term's documents, frequencies, positions and per-block bounds |
 //! | `docset` | a set of documents, a bit each: what a filter allows a search to return |
 //! | `vocabulary` | terms and words to ids, and words by length for the typo search |
-//! | `build` | a chunk of documents analysed into a partial index |
+//! | `build` | a chunk of documents analysed into a partial index, its postings growing as varint streams |
 //! | `index` | the immutable index: built, updated, read |
 //! | `matcher` | the ways a query asks for documents: terms, or phrases of a kind |
 //! | `hit` | a matching document, and how per-word scores add up to its score |
