@@ -656,6 +656,124 @@ mod tests {
         assert_eq!(outcome.hits.len(), 1);
     }
 
+    /// A brief of the update test: the words its mask picks, in a title and in a summary
+    /// that says them `again` more times, of a length that varies with the mask.
+    fn picked(doc: usize, mask: u8, again: usize) -> Brief {
+        let words = ["storm", "flood", "vote", "rain", "unit"];
+        let picked: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(w, _)| mask & (1 << w) != 0)
+            .map(|(_, word)| *word)
+            .collect();
+        let summary = format!(
+            "{} {}",
+            "Text.".repeat(1 + usize::from(mask % 4)),
+            picked.join(" ").repeat(1 + again)
+        );
+        brief(
+            &format!("b{doc}"),
+            &format!("News {}", picked.join(" ")),
+            &summary,
+        )
+    }
+
+    /// What an update must keep true of every list: docs ascending; presence bits, where a
+    /// list is common enough to have them, that place each doc as a walk does; and blocks
+    /// that bound every doc's saturation at the average they were sealed at.
+    fn check_lists(index: &Index) -> Result<(), proptest::test_runner::TestCaseError> {
+        use proptest::prelude::*;
+        let slots = index.doc_slots();
+        for (term, postings) in index.postings.iter().enumerate() {
+            let docs = &postings.docs;
+            prop_assert!(docs.windows(2).all(|w| w[0] < w[1]), "term {term}");
+            let dense = docs.len() * 32 >= slots && slots > 0;
+            // A list sealed when the library had fewer slots may keep bits it would not be
+            // given now; one common enough never lacks them.
+            prop_assert!(!dense || postings.presence.is_some(), "term {}", term);
+            if let Some(presence) = &postings.presence {
+                for doc in 0..slots as DocId + 70 {
+                    if let Some((before, here)) = presence.find(doc) {
+                        prop_assert_eq!(before, docs.partition_point(|&d| d < doc));
+                        prop_assert_eq!(here, docs.binary_search(&doc).is_ok());
+                    }
+                }
+            }
+            let blocks = &postings.blocks;
+            if blocks.is_empty() {
+                continue;
+            }
+            prop_assert!(blocks.windows(2).all(|w| w[0].last < w[1].last));
+            for (slot, &doc) in docs.iter().enumerate() {
+                let at = blocks.partition_point(|b| b.last < doc);
+                prop_assert!(at < blocks.len(), "doc {} past the last block", doc);
+                let frequency = halves(postings.frequency(slot));
+                let length = index.doc_lengths[doc as usize];
+                let saturation = frequency / (frequency + norm(length, postings.sealed_average));
+                prop_assert!(saturation <= blocks[at].peak, "doc {} over its bound", doc);
+            }
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// After edits (a brief changed, taken out or added past the end), every list stays
+        /// true: those an edit touched are sealed again, the others keep their bits and
+        /// bounds.
+        #[test]
+        fn updated_lists_keep_their_bits_and_bounds(
+            masks in proptest::collection::vec((0u8..32, 0usize..2), 260..420),
+            // Edits say their words more often than the briefs built at first: their docs
+            // reach past the bounds of their blocks.
+            edits in proptest::collection::vec(
+                proptest::collection::vec(
+                    (0usize..480, 0u8..32, 0usize..6, proptest::bool::ANY),
+                    1..4,
+                ),
+                1..12,
+            ),
+        ) {
+            let briefs: Vec<Brief> =
+                masks.iter().enumerate().map(|(doc, &(mask, again))| picked(doc, mask, again)).collect();
+            let mut held: Vec<Option<Brief>> = briefs.iter().cloned().map(Some).collect();
+            let mut index = Index::build(&briefs);
+            check_lists(&index)?;
+            for batch in edits {
+                let mut olds = Vec::new();
+                let mut news = Vec::new();
+                for &(doc, mask, again, remove) in &batch {
+                    let doc = doc.min(held.len());
+                    if olds.iter().any(|(d, _)| *d == doc) || (remove && doc == held.len()) {
+                        continue;
+                    }
+                    if doc == held.len() {
+                        held.push(None);
+                    }
+                    let new = (!remove).then(|| picked(doc, mask, again));
+                    olds.push((doc, held[doc].clone()));
+                    news.push((doc, new.clone()));
+                    held[doc] = new;
+                }
+                let changes: Vec<Change<'_, Brief>> = olds
+                    .iter()
+                    .zip(&news)
+                    .map(|((doc, old), (_, new))| Change {
+                        doc: *doc as DocId,
+                        old: old.as_ref(),
+                        new: new.as_ref(),
+                    })
+                    .collect();
+                let recency = (0..held.len() as u32).collect();
+                if let Some(updated) = index.update(&changes, recency) {
+                    index = updated;
+                    check_lists(&index)?;
+                }
+            }
+        }
+    }
+
     #[test]
     fn title_counts_more_than_summary() {
         let index = Index::build(&[
