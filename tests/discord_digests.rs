@@ -316,6 +316,14 @@ async fn a_digest_whose_time_has_come_is_posted_once_by_the_worker() {
         ["`2020-03-01` — [Storms ahead](https://news.example/storm)"]
     );
     assert_eq!(post.body["allowed_mentions"]["parse"], json!([]));
+    // The worker records the occurrence as sent just after the post: wait for that before
+    // the restart, or a slow machine restarts it in between (the occurrence is then held by
+    // its claim until the lease ends, which is another test's subject).
+    let started = std::time::Instant::now();
+    while store.digests().await.unwrap()[0].last_occurrence.is_none() {
+        assert!(started.elapsed() < WAIT, "the digest was recorded as sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     // Woken again, and restarted: never twice for one occurrence.
     interact(&double, digest(&double, &admin, &options)).await;
     let mut bot = bot;
