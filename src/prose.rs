@@ -68,9 +68,14 @@ impl Prose {
         if total >= PACK_FROM
             && let Some(frame) = pack(&bytes[head + 1..]).filter(|frame| frame.len() < total)
         {
-            bytes.truncate(head);
-            bytes.push(PACKED);
-            bytes.extend_from_slice(&frame);
+            // A new allocation of the packed size: shrinking the first one in place, as
+            // mimalloc does when at least half of it stays in use, kept all its room (445
+            // against 391 MB of peak RSS at 100,000 briefs).
+            let mut packed = Vec::with_capacity(head + 1 + frame.len());
+            packed.extend_from_slice(&bytes[..head]);
+            packed.push(PACKED);
+            packed.extend_from_slice(&frame);
+            bytes = packed;
         }
         Prose {
             bytes: bytes.into_boxed_slice(),
