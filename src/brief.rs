@@ -193,11 +193,6 @@ impl Brief {
     pub fn text(&self) -> Text<'_> {
         Text(self.prose.unpack())
     }
-
-    /// The bytes the summary and the quotes' words take, compressed.
-    pub fn packed_text_len(&self) -> usize {
-        self.prose.packed_len()
-    }
 }
 
 /// A brief's summary and quotes' words, unpacked: see [`Brief::text`].

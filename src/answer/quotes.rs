@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::notes::{Note, search_notes};
 use super::{Candidate, Marked, QuotesAnswer, SpeakerMatch, SpeakerQuote};
-use crate::library::{BriefFields, Library};
+use crate::library::{BriefFields, Library, Opened};
 use crate::search::{Highlighter, TextMarks, search};
 use crate::speakers::{QuoteRef, Resolution};
 
@@ -56,18 +56,18 @@ impl QuoteSelection {
         self.kept[range.start.min(end)..end]
             .iter()
             .map(|&at| {
+                let opened = Opened::new(library.brief(at.doc));
                 let marks = self
                     .highlighter
                     .as_ref()
                     .map(|highlighter| {
-                        let brief = library.brief(at.doc);
                         highlighter
-                            .find_in_document(library.index(), at.doc, brief)
-                            .take(BriefFields::of(brief).quote(at.quote))
+                            .find_in_document(library.index(), at.doc, &opened)
+                            .take(BriefFields::of(opened.brief).quote(at.quote))
                             .ranges
                     })
                     .unwrap_or_default();
-                speaker_quote(library, at, marks)
+                quote_of(&opened, at, marks)
             })
             .collect()
     }
@@ -102,13 +102,18 @@ pub(super) fn speaker_quote(
     at: QuoteRef,
     marks: Vec<Range<usize>>,
 ) -> SpeakerQuote {
-    let brief = library.brief(at.doc);
+    quote_of(&Opened::new(library.brief(at.doc)), at, marks)
+}
+
+/// [`speaker_quote`], its brief already opened.
+fn quote_of(opened: &Opened<'_>, at: QuoteRef, marks: Vec<Range<usize>>) -> SpeakerQuote {
+    let brief = opened.brief;
     let quote = &brief.quotes[at.quote];
     SpeakerQuote {
         speaker: quote.speaker.to_string(),
         role: quote.role.as_deref().map(str::to_owned),
         text: Marked {
-            text: brief.text().quote(at.quote).to_owned(),
+            text: opened.text.quote(at.quote).to_owned(),
             marks,
         },
         context: quote.context.as_deref().map(str::to_owned),
