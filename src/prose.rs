@@ -108,11 +108,6 @@ impl Prose {
         }
     }
 
-    /// The bytes kept: how much room the texts take.
-    pub fn packed_len(&self) -> usize {
-        self.bytes.len()
-    }
-
     /// The texts, unpacked.
     pub fn unpack(&self) -> Unpacked<'_> {
         let head = 2 + 4 * self.len();
@@ -185,9 +180,9 @@ mod tests {
         let quote = "We will protect the vote.";
         let prose = Prose::new([summary.as_str(), quote, ""]);
         assert!(
-            prose.packed_len() < summary.len() / 2,
+            prose.bytes.len() < summary.len() / 2,
             "{}",
-            prose.packed_len()
+            prose.bytes.len()
         );
         let unpacked = prose.unpack();
         assert!(matches!(unpacked.text, Cow::Owned(_)));

@@ -97,19 +97,9 @@ impl<D: Document + ?Sized> Document for Arc<D> {
 pub fn for_each_field_word<D: Document>(
     analyzer: &Analyzer,
     document: &D,
-    visit: impl FnMut(FieldId, Weight, &str, usize, u32),
-) {
-    for_each_field_word_through(analyzer, document, u32::MAX, visit);
-}
-
-/// [`for_each_field_word`], stopping at the first field that starts after position `through`.
-pub fn for_each_field_word_through<D: Document>(
-    analyzer: &Analyzer,
-    document: &D,
-    through: u32,
     mut visit: impl FnMut(FieldId, Weight, &str, usize, u32),
 ) {
-    walk_fields(analyzer, document, through, |step| {
+    walk_fields(analyzer, document, u32::MAX, |step| {
         if let Step::Word {
             field,
             weight,
